@@ -1,0 +1,159 @@
+"""Roles and permissions in one place.
+
+Each role is a Django group holding permission constants below. Every rule answers "may this
+user do X?"; where lists need it a queryset twin answers "which users/objects?".
+"""
+
+from enum import StrEnum
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q, QuerySet
+
+
+class Role(StrEnum):
+    RESIDENT = "resident"
+    OFFICER = "officer"
+    SIGNATORY = "signatory"
+    FACILITATOR = "facilitator"
+    MODERATOR = "moderator"
+    CONTENT_EDITOR = "content_editor"
+    ADMINISTRATOR = "administrator"
+
+
+# Permission names ("app_label.codename"). A test asserts that every one exists.
+PERM_OFFICER = "citizens.act_as_officer"
+PERM_SIGN_FOR_CITY = "citizens.sign_for_city"
+PERM_FACILITATE = "citizens.facilitate_sessions"
+PERM_MODERATE = "citizens.moderate_content"
+PERM_IMPORT_CENSUS = "citizens.import_census"
+PERM_MANAGE_PROCEDURE = "citizens.manage_procedure"
+PERM_WAGTAIL_ADMIN = "wagtailadmin.access_admin"
+
+ALL_PERMISSIONS = [
+    PERM_OFFICER,
+    PERM_SIGN_FOR_CITY,
+    PERM_FACILITATE,
+    PERM_MODERATE,
+    PERM_IMPORT_CENSUS,
+    PERM_MANAGE_PROCEDURE,
+    PERM_WAGTAIL_ADMIN,
+]
+
+ROLE_PERMISSIONS: dict[Role, list[str]] = {
+    Role.RESIDENT: [],
+    Role.OFFICER: [PERM_OFFICER],
+    Role.SIGNATORY: [PERM_OFFICER, PERM_SIGN_FOR_CITY],
+    Role.FACILITATOR: [PERM_FACILITATE],
+    Role.MODERATOR: [PERM_MODERATE],
+    Role.CONTENT_EDITOR: [PERM_WAGTAIL_ADMIN],
+    Role.ADMINISTRATOR: list(ALL_PERMISSIONS),
+}
+
+
+def _permission(name: str) -> Permission:
+    app_label, codename = name.split(".", 1)
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def sync_role_groups() -> None:
+    """Create one group per role holding exactly its permissions (run after migrate)."""
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role.value)
+        group.permissions.set([_permission(n) for n in names])
+
+
+def grant_role(user, role: Role) -> None:
+    group, _ = Group.objects.get_or_create(name=role.value)
+    user.groups.add(group)
+    if role in (Role.ADMINISTRATOR, Role.CONTENT_EDITOR, Role.OFFICER, Role.SIGNATORY):
+        # Back-office roles reach the Wagtail/Django admin screens their permissions allow.
+        if not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+    for attr in ("_perm_cache", "_group_perm_cache", "_user_perm_cache"):
+        if hasattr(user, attr):
+            delattr(user, attr)
+
+
+def roles_of(user) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    names = {g.name for g in user.groups.all()}
+    if user.is_superuser:
+        names.add(Role.ADMINISTRATOR.value)
+    return names
+
+
+def has_role(user, role: Role) -> bool:
+    return role.value in roles_of(user)
+
+
+# Rules ------------------------------------------------------------------------------------
+
+
+def is_officer(user) -> bool:
+    return user.is_authenticated and user.has_perm(PERM_OFFICER)
+
+
+def can_sign_for_city(user) -> bool:
+    return user.is_authenticated and user.has_perm(PERM_SIGN_FOR_CITY)
+
+
+def is_facilitator(user) -> bool:
+    return user.is_authenticated and user.has_perm(PERM_FACILITATE)
+
+
+def is_moderator(user) -> bool:
+    return user.is_authenticated and user.has_perm(PERM_MODERATE)
+
+
+def can_import_census(user) -> bool:
+    return user.is_authenticated and user.has_perm(PERM_IMPORT_CENSUS)
+
+
+def is_administrator(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or has_role(user, Role.ADMINISTRATOR))
+
+
+def is_verified_resident(user) -> bool:
+    return user.is_authenticated and user.is_verified_resident
+
+
+def can_manage_group(user, group) -> bool:
+    """Representatives manage a civic group's members; administrators too."""
+    if not user.is_authenticated:
+        return False
+    return is_administrator(user) or group.memberships.filter(
+        user=user, is_representative=True
+    ).exists()
+
+
+# Queryset twins ---------------------------------------------------------------------------
+
+
+def users_with_permission(perm: str) -> QuerySet:
+    app_label, codename = perm.split(".", 1)
+    match = Q(
+        groups__permissions__codename=codename,
+        groups__permissions__content_type__app_label=app_label,
+    ) | Q(
+        user_permissions__codename=codename,
+        user_permissions__content_type__app_label=app_label,
+    )
+    return get_user_model().objects.filter(match | Q(is_superuser=True), is_active=True).distinct()
+
+
+def officers_of(department) -> QuerySet:
+    return users_with_permission(PERM_OFFICER).filter(department=department)
+
+
+def groups_visible_to(user) -> QuerySet:
+    """Civic groups a user may see in their own area: the ones they belong to (admins: all)."""
+    from citizens.models import CivicGroup
+
+    if is_administrator(user):
+        return CivicGroup.objects.all()
+    if not user.is_authenticated:
+        return CivicGroup.objects.none()
+    return CivicGroup.objects.filter(memberships__user=user).distinct()

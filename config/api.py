@@ -1,0 +1,47 @@
+"""The public read-only API (django-ninja), with OpenAPI at /api/openapi.json."""
+
+from ninja import NinjaAPI, Schema
+from ninja.security import django_auth
+
+api = NinjaAPI(
+    title="PartnerCity API",
+    version="1",
+    description="Read-only public data: processes, claims, accords, projects, results.",
+    urls_namespace="api",
+    csrf=True,
+)
+
+
+class HealthOut(Schema):
+    status: str
+
+
+class MeOut(Schema):
+    id: int
+    email: str
+    display_name: str
+    preferred_language: str
+    verified: bool
+    district: str
+    roles: list[str]
+
+
+@api.get("/health", response=HealthOut, tags=["meta"])
+def health(request):
+    return {"status": "ok"}
+
+
+@api.get("/me", response=MeOut, auth=django_auth, tags=["meta"])
+def me(request):
+    from citizens.rules import roles_of
+
+    user = request.user
+    return {
+        "id": user.pk,
+        "email": user.email,
+        "display_name": user.display_name,
+        "preferred_language": user.preferred_language,
+        "verified": user.is_verified_resident,
+        "district": user.district,
+        "roles": sorted(roles_of(user)),
+    }
