@@ -111,6 +111,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
         ]
+        permissions = [
+            ("act_as_officer", _("Can act as a city officer")),
+            ("sign_for_city", _("Can sign accords for the city")),
+            ("facilitate_sessions", _("Can run in-person voting sessions")),
+            ("moderate_content", _("Can moderate content")),
+            ("import_census", _("Can import the census")),
+            ("manage_procedure", _("Can configure the city's procedures")),
+        ]
 
     def __str__(self):
         return self.display_name or self.email
@@ -128,3 +136,104 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.display_name or self.email.split("@")[0]
+
+
+class CivicGroup(models.Model):
+    """A civic actor: an informal group or a registered association."""
+
+    class Kind(models.TextChoices):
+        INFORMAL = "informal", _("Informal group")
+        ASSOCIATION = "association", _("Association")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.INFORMAL)
+    description = models.TextField(_("description"), blank=True)
+    registration_number = models.CharField(
+        _("registration number"), max_length=60, blank=True, help_text=_("For associations.")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("civic group")
+        verbose_name_plural = _("civic groups")
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    group = models.ForeignKey(CivicGroup, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    is_representative = models.BooleanField(_("representative"), default=False)
+    joined_at = models.DateTimeField(_("joined at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["group", "user"], name="membership_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} in {self.group}"
+
+
+class GroupInvitation(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    group = models.ForeignKey(CivicGroup, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email"))
+    token = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    as_representative = models.BooleanField(_("as representative"), default=False)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("group invitation")
+        verbose_name_plural = _("group invitations")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "group",
+                condition=models.Q(state="pending"),
+                name="invitation_one_pending_per_email",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.group}"
+
+
+class Notification(models.Model):
+    """An in-app notification; email is sent alongside when the user has not opted out."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    verb = models.CharField(max_length=60)
+    message = models.CharField(_("message"), max_length=500)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self):
+        return self.message

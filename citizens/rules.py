@@ -51,26 +51,36 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
 }
 
 
-def _permission(name: str) -> Permission:
-    app_label, codename = name.split(".", 1)
-    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+def permissions_by_name(names) -> dict[str, Permission]:
+    wanted = Q()
+    for name in names:
+        app_label, codename = name.split(".", 1)
+        wanted |= Q(content_type__app_label=app_label, codename=codename)
+    found = Permission.objects.filter(wanted).select_related("content_type")
+    return {f"{p.content_type.app_label}.{p.codename}": p for p in found}
 
 
 def sync_role_groups() -> None:
-    """Create one group per role holding exactly its permissions (run after migrate)."""
+    """Create one group per role holding exactly its permissions.
+
+    Runs after every app's post_migrate, so it tolerates permissions not created yet; the
+    last run sees them all.
+    """
+    perms = permissions_by_name(ALL_PERMISSIONS)
     for role, names in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role.value)
-        group.permissions.set([_permission(n) for n in names])
+        group.permissions.set([perms[n] for n in names if n in perms])
 
 
 def grant_role(user, role: Role) -> None:
-    group, _ = Group.objects.get_or_create(name=role.value)
+    group, created = Group.objects.get_or_create(name=role.value)
+    if created:  # e.g. after a test flush: give the new group its permissions
+        sync_role_groups()
     user.groups.add(group)
-    if role in (Role.ADMINISTRATOR, Role.CONTENT_EDITOR, Role.OFFICER, Role.SIGNATORY):
-        # Back-office roles reach the Wagtail/Django admin screens their permissions allow.
-        if not user.is_staff:
-            user.is_staff = True
-            user.save(update_fields=["is_staff"])
+    if role == Role.ADMINISTRATOR and not user.is_staff:
+        # Administrators reach the Django admin (census upload, configuration).
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
     for attr in ("_perm_cache", "_group_perm_cache", "_user_perm_cache"):
         if hasattr(user, attr):
             delattr(user, attr)
@@ -124,9 +134,10 @@ def can_manage_group(user, group) -> bool:
     """Representatives manage a civic group's members; administrators too."""
     if not user.is_authenticated:
         return False
-    return is_administrator(user) or group.memberships.filter(
-        user=user, is_representative=True
-    ).exists()
+    return (
+        is_administrator(user)
+        or group.memberships.filter(user=user, is_representative=True).exists()
+    )
 
 
 # Queryset twins ---------------------------------------------------------------------------

@@ -1,11 +1,17 @@
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+
+
 def navigation(request):
-    """Top-level menu: live Wagtail pages marked 'show in menus' under the site root."""
+    """The menu: app sections from settings.PRIMARY_NAV, then Wagtail pages shown in menus."""
     from wagtail.models import Site
 
+    links = []
+    for url_name, label in getattr(settings, "PRIMARY_NAV", []):
+        try:
+            links.append({"url": reverse(url_name), "label": label})
+        except NoReverseMatch:
+            continue
     site = Site.find_for_request(request)
-    if site is None:
-        return {"menu_pages": []}
-    return {
-        "menu_pages": site.root_page.get_children().live().in_menu().specific(),
-        "site_root": site.root_page,
-    }
+    pages = site.root_page.get_children().live().in_menu() if site else []
+    return {"primary_nav": links, "menu_pages": pages}

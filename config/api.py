@@ -8,7 +8,6 @@ api = NinjaAPI(
     version="1",
     description="Read-only public data: processes, claims, accords, projects, results.",
     urls_namespace="api",
-    csrf=True,
 )
 
 

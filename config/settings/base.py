@@ -93,9 +93,7 @@ WSGI_APPLICATION = None
 ASGI_APPLICATION = "config.asgi.application"
 
 DATABASES = {
-    "default": env.db(
-        "DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
-    ),
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -162,10 +160,10 @@ CENSUS_HMAC_KEY = env("CENSUS_HMAC_KEY", default="")
 RESIDENCY_ATTEMPTS = env.int("RESIDENCY_ATTEMPTS", default=5)
 RESIDENCY_WINDOW = env.int("RESIDENCY_WINDOW", default=900)
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmem://")}
-
-# Channels: Redis when REDIS_URL is set, otherwise in-memory (one process only).
+# Channels and the cache (throttling counters, coalescing): Redis when REDIS_URL is set,
+# otherwise in-memory, which only works with one server process.
 REDIS_URL = env("REDIS_URL", default="")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
@@ -198,3 +196,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# Sections in the main menu (url name, label); a section whose URL is not installed is skipped.
+PRIMARY_NAV = [
+    ("proposals:resource-list", _("Resources")),
+    ("proposals:claim-list", _("Claims")),
+    ("accords:accord-list", _("Accords")),
+    ("budgeting:process-list", _("Budgeting")),
+]

@@ -10,3 +10,6 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 # seed_demo only creates accounts with known passwords when this is on.
 DEMO_ACCOUNTS = True
+# Serve static files straight from the apps (no collectstatic needed for `make run`).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

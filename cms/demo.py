@@ -1,0 +1,115 @@
+"""Demo home page, an About page and news."""
+
+import datetime as dt
+
+from django.db import transaction
+from wagtail.models import Page, Site
+
+from cms.models import HomePage, NewsIndexPage, NewsPage, StandardPage
+
+INTRO = (
+    "<p>PartnerCity is where residents propose to take care of the city's commons, sign "
+    "collaboration accords with the city, and decide together how to spend part of its "
+    "budget, online and in person, counted live.</p>"
+)
+
+
+def seed(stdout) -> None:
+    with transaction.atomic():
+        home = HomePage.objects.first()
+        if home is None:
+            root = Page.get_first_root_node()
+            # Wagtail's installer leaves a placeholder page on the default site; replace it.
+            for placeholder in (
+                root.get_children().exclude(content_type__model="homepage").filter(depth=2)
+            ):
+                if placeholder.slug == "home":
+                    placeholder.slug = "placeholder-home"
+                    placeholder.save()
+            home = HomePage(
+                title="Welcome to PartnerCity",
+                slug="home",
+                intro=INTRO,
+                featured=[
+                    (
+                        "process",
+                        {
+                            "title": "Green Budget 2026",
+                            "text": "Vote online or at a polling session near you.",
+                            "link": "/budgeting/",
+                        },
+                    ),
+                    (
+                        "process",
+                        {
+                            "title": "Commons claims",
+                            "text": "Propose to care for a park, a square, a building.",
+                            "link": "/claims/",
+                        },
+                    ),
+                    (
+                        "process",
+                        {
+                            "title": "Accord registry",
+                            "text": "Every collaboration accord, signed and public.",
+                            "link": "/accords/",
+                        },
+                    ),
+                ],
+            )
+            root.add_child(instance=home)
+            home.save_revision().publish()
+        site = Site.objects.filter(is_default_site=True).first()
+        if site is None:
+            Site.objects.create(
+                hostname="localhost",
+                port=80,
+                root_page=home,
+                is_default_site=True,
+                site_name="PartnerCity",
+            )
+        elif site.root_page_id != home.pk:
+            old = site.root_page
+            site.root_page = home
+            site.site_name = "PartnerCity"
+            site.save()
+            if old.slug == "placeholder-home" and old.pk != home.pk:
+                old.delete()
+        if not StandardPage.objects.filter(slug="about").exists():
+            about = StandardPage(
+                title="About",
+                slug="about",
+                show_in_menus=True,
+                body=[
+                    (
+                        "paragraph",
+                        "<p>The citizenry initiates and proposes; the city enables "
+                        "and supports. PartnerCity follows the Bologna regulation "
+                        "on urban commons (2014).</p>",
+                    )
+                ],
+            )
+            home.add_child(instance=about)
+            about.save_revision().publish()
+        news_index = NewsIndexPage.objects.first()
+        if news_index is None:
+            news_index = NewsIndexPage(title="News", slug="news", show_in_menus=True)
+            home.add_child(instance=news_index)
+            news_index.save_revision().publish()
+        for i, (title, summary) in enumerate(
+            [
+                ("Green Budget voting opens", "Vote online or at one of four sessions."),
+                ("First accord signed for Giardino Margherita", "Neighbours will look after it."),
+            ]
+        ):
+            slug = f"news-{i + 1}"
+            if not NewsPage.objects.filter(slug=slug).exists():
+                item = NewsPage(
+                    title=title,
+                    slug=slug,
+                    summary=summary,
+                    date=dt.date(2026, 10, 1 + i * 10),
+                    body=f"<p>{summary}</p>",
+                )
+                news_index.add_child(instance=item)
+                item.save_revision().publish()

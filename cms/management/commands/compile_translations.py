@@ -1,0 +1,20 @@
+"""Compile every locale/*/LC_MESSAGES/*.po to .mo with polib (no GNU gettext needed)."""
+
+from pathlib import Path
+
+import polib
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Compile the project's .po catalogues to .mo (pure Python, no gettext tools)."
+
+    def handle(self, *args, **options):
+        count = 0
+        for locale_dir in settings.LOCALE_PATHS:
+            for po_path in Path(locale_dir).glob("*/LC_MESSAGES/*.po"):
+                po = polib.pofile(str(po_path))
+                po.save_as_mofile(str(po_path.with_suffix(".mo")))
+                count += 1
+        self.stdout.write(f"compiled {count} catalogue(s)")

@@ -1,0 +1,43 @@
+import pytest
+from django.core.management import call_command
+
+from cms.models import HomePage, NewsPage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_is_idempotent_and_serves_the_home_page(client):
+    call_command("seed_demo", "--quiet-accounts")
+    call_command("seed_demo", "--quiet-accounts")
+    assert HomePage.objects.count() == 1
+    assert NewsPage.objects.count() == 2
+    html = client.get("/").content.decode()
+    assert "Welcome to PartnerCity" in html
+    assert "Green Budget voting opens" in html  # latest news block
+    assert 'href="#main"' in html and "<main" in html and 'role="banner"' in html
+    assert client.get("/news/").status_code == 200
+    assert client.get("/about/").status_code == 200
+
+
+def test_demo_accounts_can_log_in(client):
+    from citizens.demo import ACCOUNTS, DEMO_PASSWORD
+
+    call_command("seed_demo", "--quiet-accounts")
+    for email, *_ in ACCOUNTS:
+        assert client.login(username=email, password=DEMO_PASSWORD), email
+        client.logout()
+
+
+def test_home_page_in_italian(client):
+    call_command("seed_demo", "--quiet-accounts")
+    client.cookies["django_language"] = "it"
+    html = client.get("/").content.decode()
+    assert '<html lang="it">' in html
+    assert "Ultime notizie" in html
+
+
+def test_unknown_page_is_a_friendly_404(client):
+    call_command("seed_demo", "--quiet-accounts")
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
