@@ -1,4 +1,4 @@
-"""Compile every locale/*/LC_MESSAGES/*.po to .mo with polib (no GNU gettext needed)."""
+"""Compile every .po catalogue (project and apps) to .mo with polib (no GNU gettext needed)."""
 
 from pathlib import Path
 
@@ -12,8 +12,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         count = 0
-        for locale_dir in settings.LOCALE_PATHS:
-            for po_path in Path(locale_dir).glob("*/LC_MESSAGES/*.po"):
+        base = Path(settings.BASE_DIR)
+        dirs = [Path(d) for d in settings.LOCALE_PATHS]
+        dirs += [p for p in base.glob("*/locale") if p.parent.name != ".venv"]
+        for locale_dir in dirs:
+            for po_path in locale_dir.glob("*/LC_MESSAGES/*.po"):
                 po = polib.pofile(str(po_path))
                 po.save_as_mofile(str(po_path.with_suffix(".mo")))
                 count += 1
