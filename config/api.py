@@ -3,6 +3,8 @@
 from ninja import NinjaAPI, Schema
 from ninja.security import django_auth
 
+from budgeting.api import router as budgeting_router
+
 api = NinjaAPI(
     title="PartnerCity API",
     version="1",
@@ -44,3 +46,6 @@ def me(request):
         "district": user.district,
         "roles": sorted(roles_of(user)),
     }
+
+
+api.add_router("/", budgeting_router)

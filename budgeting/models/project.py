@@ -1,0 +1,116 @@
+"""Projects: ideas submitted by residents, reviewed for feasibility by officers."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from budgeting.models.process import Process
+
+
+class Project(models.Model):
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("Awaiting review")
+        FEASIBLE = "feasible", _("Feasible")
+        NOT_FEASIBLE = "not_feasible", _("Not feasible")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    # Reviews can be revised until voting opens (services.project_review checks the phase).
+    TRANSITIONS: dict[str, tuple[str, ...]] = {
+        State.SUBMITTED: (State.FEASIBLE, State.NOT_FEASIBLE, State.WITHDRAWN),
+        State.FEASIBLE: (State.NOT_FEASIBLE, State.WITHDRAWN),
+        State.NOT_FEASIBLE: (State.FEASIBLE,),
+        State.WITHDRAWN: (),
+    }
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="projects")
+    code = models.CharField(
+        _("project id"),
+        max_length=64,
+        blank=True,
+        help_text=_("The id in published data (Pabulib). Empty: the database id is used."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    district = models.CharField(
+        _("district"), max_length=100, blank=True, help_text=_("Empty: the whole city.")
+    )
+    image = models.ImageField(_("image"), upload_to="budgeting/projects/", blank=True)
+    image_alt = models.CharField(_("image description"), max_length=200, blank=True)
+    estimated_cost = models.PositiveBigIntegerField(
+        _("estimated cost"), null=True, blank=True, help_text=_("The proposer's estimate.")
+    )
+    cost = models.PositiveBigIntegerField(
+        _("final cost"), null=True, blank=True, help_text=_("Set by the city's review.")
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.SUBMITTED, db_index=True
+    )
+    feasibility_reason = models.TextField(_("review notes"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    proposer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="pb_projects",
+    )
+    lot_position = models.PositiveIntegerField(
+        _("position in the lot order"),
+        null=True,
+        blank=True,
+        help_text=_("Drawn in advance and published; breaks remaining ties (equal shares)."),
+    )
+    created_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["process", "id"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cost__isnull=True) | Q(cost__gt=0), name="pb_project_cost_positive"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="feasible") | Q(cost__isnull=False),
+                name="pb_project_feasible_has_cost",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="not_feasible") | ~Q(feasibility_reason=""),
+                name="pb_project_infeasible_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["process", "code"],
+                condition=~Q(code=""),
+                name="pb_project_code_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["process", "lot_position"],
+                condition=Q(lot_position__isnull=False),
+                name="pb_project_lot_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("budgeting:project-detail", args=[self.process_id, self.pk])
+
+    @property
+    def public_id(self) -> str:
+        """The id used in Pabulib files and by the result rules."""
+        return self.code or str(self.pk)
+
+    @property
+    def on_ballot(self) -> bool:
+        return self.state == self.State.FEASIBLE
+
+    def can_move_to(self, state: str) -> bool:
+        return state in self.TRANSITIONS.get(self.state, ())

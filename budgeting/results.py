@@ -1,0 +1,164 @@
+"""The bridge between the database and the pure result rules in ``budgeting/rules/``.
+
+It turns a process's feasible projects and counted ballots into the rules' input (one
+election per district envelope, or one for the whole city), runs the process's rule with
+its options, stores a Result with one line per project, and turns the rules' structured
+explanations into sentences in the reader's language.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from budgeting.models import Ballot, BallotSelection, Process, Project, Result, ResultLine
+
+
+@dataclass
+class Tally:
+    """One election, ORM-free: what the rules need, keyed by the projects' public ids."""
+
+    district: str
+    budget: int
+    costs: dict[str, int]  # public id -> cost, in the order shown to voters
+    ballots: list[frozenset[str]]
+    projects: dict[str, Project] = field(repr=False, default_factory=dict)
+
+    @property
+    def votes(self) -> Counter:
+        counter = Counter({pid: 0 for pid in self.costs})
+        for ballot in self.ballots:
+            counter.update(ballot)
+        return counter
+
+
+@dataclass
+class Outcome:
+    selected: list[str]  # public ids, in order of selection
+    reasons: dict[str, tuple[str, dict]]  # public id -> (reason code, numbers)
+    details: dict
+
+
+def tallies(process: Process) -> list[Tally]:
+    """One Tally per envelope (or a single city-wide one), from counted ballots only."""
+    envelopes = list(process.envelopes.all())
+    projects = list(process.projects.filter(state=Project.State.FEASIBLE).order_by("pk"))
+    by_pk = {p.pk: p for p in projects}
+    rows = BallotSelection.objects.filter(
+        ballot__process=process, ballot__state=Ballot.State.COUNTED
+    ).values_list("ballot_id", "ballot__district", "project_id")
+    ballots: dict[int, tuple[str, set[str]]] = {}
+    for ballot_id, district, project_id in rows.iterator(chunk_size=20000):
+        project = by_pk.get(project_id)
+        if project is None:
+            continue
+        ballots.setdefault(ballot_id, (district, set()))[1].add(project.public_id)
+    groups = [(e.district, e.budget) for e in envelopes] or [("", process.budget)]
+    result = []
+    for district, budget in groups:
+        in_group = [p for p in projects if not envelopes or p.district == district]
+        result.append(
+            Tally(
+                district=district,
+                budget=budget,
+                costs={p.public_id: p.cost for p in in_group},
+                ballots=[
+                    frozenset(chosen)
+                    for d, chosen in ballots.values()
+                    if (not envelopes or d == district) and chosen
+                ],
+                projects={p.public_id: p for p in in_group},
+            )
+        )
+    return result
+
+
+def options_of(process: Process) -> dict:
+    options = {"rule": process.result_rule, "tie_breaking": process.tie_breaking}
+    if process.result_rule == Process.ResultRule.MES:
+        options |= {"completion": process.mes_completion, "comparison": process.mes_comparison}
+    return options
+
+
+def run_rule(process: Process, tally: Tally) -> Outcome:
+    """Run the process's rule on one election. (Wired to budgeting.rules.)"""
+    return _greedy_interim(tally)
+
+
+def _greedy_interim(tally: Tally) -> Outcome:
+    votes = tally.votes
+    order = sorted(tally.costs, key=lambda pid: (-votes[pid], pid))
+    remaining = tally.budget
+    selected, reasons = [], {}
+    for pid in order:
+        cost = tally.costs[pid]
+        if cost <= remaining:
+            selected.append(pid)
+            reasons[pid] = ("greedy_selected", {"votes": votes[pid], "remaining": remaining})
+            remaining -= cost
+        else:
+            reasons[pid] = ("greedy_no_fit", {"votes": votes[pid], "remaining": remaining})
+    return Outcome(selected=selected, reasons=reasons, details={})
+
+
+@transaction.atomic
+def results_store(*, process: Process, actor=None) -> list[Result]:
+    """Compute every election of the process and replace its unpublished results."""
+    process.results.filter(published_at__isnull=True).delete()
+    stored = []
+    for tally in tallies(process):
+        outcome = run_rule(process, tally)
+        votes = tally.votes
+        spent = sum(tally.costs[pid] for pid in outcome.selected)
+        result = Result.objects.create(
+            process=process,
+            district=tally.district,
+            rule=process.result_rule,
+            options=options_of(process),
+            budget=tally.budget,
+            spent=spent,
+            ballots_counted=len(tally.ballots),
+            details=outcome.details,
+            computed_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        position = {pid: i for i, pid in enumerate(outcome.selected, start=1)}
+        ResultLine.objects.bulk_create(
+            [
+                ResultLine(
+                    result=result,
+                    project=project,
+                    votes=votes[pid],
+                    selected=pid in position,
+                    position=position.get(pid),
+                    reason=outcome.reasons.get(pid, ("", {}))[0],
+                    reason_data=outcome.reasons.get(pid, ("", {}))[1],
+                )
+                for pid, project in tally.projects.items()
+            ]
+        )
+        stored.append(result)
+    return stored
+
+
+def reason_text(line: ResultLine, money) -> str:
+    """The explanation of one line in the current language. ``money`` formats an amount."""
+    data = line.reason_data or {}
+    code = line.reason
+    if code == "greedy_selected":
+        return _("Selected: with %(votes)s, it fit in the %(remaining)s still available.") % {
+            "votes": _votes(data.get("votes", line.votes)),
+            "remaining": money(data.get("remaining", 0)),
+        }
+    if code == "greedy_no_fit":
+        return _("Not selected: it did not fit the remaining %(remaining)s.") % {
+            "remaining": money(data.get("remaining", 0))
+        }
+    if code == "no_votes":
+        return _("Not selected: nobody voted for it.")
+    return _("Selected.") if line.selected else _("Not selected.")
+
+
+def _votes(n: int) -> str:
+    return ngettext("%(n)s vote", "%(n)s votes", n) % {"n": n}
