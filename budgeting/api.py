@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -153,7 +153,7 @@ def process_results(request, process_id: int):
     results = []
     if process.state in FINISHED_STATES:
         lines = ResultLine.objects.select_related("project").order_by(
-            "position", "-votes", "project_id"
+            F("position").asc(nulls_last=True), "-votes", "project_id"
         )
         results = list(
             Result.objects.filter(process=process, published_at__isnull=False)

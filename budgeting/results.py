@@ -8,6 +8,7 @@ explanations into sentences in the reader's language.
 
 from collections import Counter
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -96,10 +97,11 @@ def _greedy_interim(tally: Tally) -> Outcome:
         cost = tally.costs[pid]
         if cost <= remaining:
             selected.append(pid)
-            reasons[pid] = ("greedy_selected", {"votes": votes[pid], "remaining": remaining})
+            data = {"votes": votes[pid], "remaining_before": remaining}
             remaining -= cost
+            reasons[pid] = ("greedy_selected", data | {"remaining_after": remaining})
         else:
-            reasons[pid] = ("greedy_no_fit", {"votes": votes[pid], "remaining": remaining})
+            reasons[pid] = ("greedy_did_not_fit", {"votes": votes[pid], "remaining": remaining})
     return Outcome(selected=selected, reasons=reasons, details={})
 
 
@@ -142,21 +144,75 @@ def results_store(*, process: Process, actor=None) -> list[Result]:
     return stored
 
 
+def _amount(value) -> int | float:
+    """Rules give money as int or as an exact fraction ("1234/7"); show it rounded."""
+    if isinstance(value, str) and "/" in value:
+        value = Fraction(value)
+    if isinstance(value, Fraction):
+        return int(value) if value.denominator == 1 else round(float(value), 2)
+    return value or 0
+
+
 def reason_text(line: ResultLine, money) -> str:
     """The explanation of one line in the current language. ``money`` formats an amount."""
-    data = line.reason_data or {}
-    code = line.reason
+    stored = line.reason_data or {}
+    return _sentence(line.reason, stored.get("data", stored), stored.get("steps", []), line, money)
+
+
+def _sentence(code: str, data: dict, steps: list, line: ResultLine, money) -> str:
+    def m(key):
+        return money(_amount(data.get(key, 0)))
+
+    votes = _votes(data.get("votes", line.votes))
     if code == "greedy_selected":
         return _("Selected: with %(votes)s, it fit in the %(remaining)s still available.") % {
-            "votes": _votes(data.get("votes", line.votes)),
-            "remaining": money(data.get("remaining", 0)),
+            "votes": votes,
+            "remaining": m("remaining_before"),
         }
-    if code == "greedy_no_fit":
+    if code == "greedy_did_not_fit":
         return _("Not selected: it did not fit the remaining %(remaining)s.") % {
-            "remaining": money(data.get("remaining", 0))
+            "remaining": m("remaining")
         }
-    if code == "no_votes":
+    if code == "below_min_votes":
+        return _("Not selected: it had %(votes)s, fewer than the %(min)s required.") % {
+            "votes": votes,
+            "min": data.get("min_votes", 0),
+        }
+    if code == "mes_selected":
+        return _(
+            "Selected by equal shares: its supporters could cover its cost together, each "
+            "paying at most %(rho)s."
+        ) % {"rho": m("rho")}
+    if code == "mes_selected_add1":
+        return _(
+            "Selected by equal shares once each voter's share was raised to %(share)s (Add1): "
+            "its supporters could cover its cost, each paying at most %(rho)s."
+        ) % {"share": m("per_voter_budget"), "rho": m("rho")}
+    if code == "mes_zero_cost":
+        return _("Selected: it costs nothing and has supporters.")
+    if code == "mes_not_affordable":
+        return _(
+            "Not selected: its supporters' remaining shares (%(left)s) could not cover its cost "
+            "of %(cost)s."
+        ) % {"left": m("money_left"), "cost": m("cost")}
+    if code in ("mes_no_supporters", "no_votes"):
         return _("Not selected: nobody voted for it.")
+    if code == "completion_selected":
+        return _(
+            "Selected by greedy completion: equal shares left %(remaining)s unspent, and it fit."
+        ) % {"remaining": m("remaining_before")}
+    if code == "completion_did_not_fit":
+        return _(
+            "Not selected: its supporters' shares could not cover its cost, and it did not fit "
+            "the remaining %(remaining)s."
+        ) % {"remaining": m("remaining")}
+    if code == "comparison_greedy_won":
+        first = _("The comparison step chose the greedy outcome, which more voters preferred.")
+        if steps:
+            step = steps[-1]
+            detail = _sentence(step.get("code", ""), step.get("data", {}), [], line, money)
+            return f"{first} {detail}"
+        return first
     return _("Selected.") if line.selected else _("Not selected.")
 
 

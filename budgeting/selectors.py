@@ -3,7 +3,7 @@
 import random
 from collections import Counter
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from budgeting.models import Ballot, Channel, Participation, Process, Project, Result, ResultLine
@@ -67,7 +67,7 @@ def ballot_projects(process: Process, district: str = "", *, shuffle_seed=None) 
 def results_for(user, process: Process) -> list[Result]:
     """The results a user may see: published ones, or the officers' preview of a computation."""
     lines = ResultLine.objects.select_related("project").order_by(
-        "position", "-votes", "project__title", "project_id"
+        F("position").asc(nulls_last=True), "-votes", "project__title", "project_id"
     )
     return list(
         results_visible_to(user)

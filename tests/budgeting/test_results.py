@@ -1,0 +1,210 @@
+"""Computing, publishing and explaining results; CSV; statistics; the API."""
+
+import csv
+import io
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from audit.models import AuditEntry
+from budgeting import services
+from budgeting.models import Process, Result
+from tests.budgeting.factories import key, process_create, project_create
+from tests.citizens.factories import officer_create, resident_create
+
+pytestmark = pytest.mark.django_db
+S = Process.State
+
+
+def vote(process, *projects, channel="paper", district=""):
+    return services.ballot_store(
+        process=process,
+        channel=channel,
+        project_ids=[p.pk for p in projects],
+        idempotency_key=key(),
+        district=district,
+    )
+
+
+@pytest.fixture
+def counted():
+    """Budget 30,000: A (20,000, 3 votes) wins, B (15,000, 2 votes) no longer fits, C fits."""
+    process = process_create(budget=30_000, result_rule=Process.ResultRule.GREEDY)
+    a = project_create(process, cost=20_000, title="Alpha")
+    b = project_create(process, cost=15_000, title="Beta")
+    c = project_create(process, cost=5_000, title="Gamma")
+    vote(process, a, c)
+    vote(process, a, c)
+    vote(process, a)
+    vote(process, b)
+    vote(process, b)
+    process.state = S.COUNTING
+    process.save()
+    return process, a, b, c
+
+
+def test_officers_compute_and_publish_and_both_are_audited(
+    counted, django_capture_on_commit_callbacks
+):
+    process, a, b, c = counted
+    officer = officer_create()
+    with pytest.raises(PermissionDenied):
+        services.result_compute(actor=resident_create(), process=process)
+    with pytest.raises(ValidationError):
+        services.result_publish(actor=officer, process=process)  # nothing computed yet
+    (result,) = services.result_compute(actor=officer, process=process)
+    assert result.published_at is None and result.spent == 25_000
+    lines = {ln.project: ln for ln in result.lines.all()}
+    assert {p for p, ln in lines.items() if ln.selected} == {a, c}
+    assert lines[a].votes == 3 and lines[a].position == 1 and lines[c].position == 2
+    assert lines[b].reason == "greedy_did_not_fit"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.result_publish(actor=officer, process=process)
+    process.refresh_from_db()
+    assert process.state == S.RESULTS
+    actions = list(
+        AuditEntry.objects.for_object(process).order_by("at", "id").values_list("action", flat=True)
+    )
+    assert actions == ["budgeting.results.compute", "budgeting.results.publish"]
+    assert Result.objects.get().published_by == officer
+
+
+def test_publishing_stale_results_is_refused(counted):
+    process, a, *_ = counted
+    officer = officer_create()
+    services.result_compute(actor=officer, process=process)
+    vote(process, a)  # a paper ballot entered after computing
+    with pytest.raises(ValidationError) as info:
+        services.result_publish(actor=officer, process=process)
+    assert info.value.code == "stale"
+
+
+def test_the_results_page_shows_winners_chart_and_explanations(client, counted):
+    process, a, b, c = counted
+    officer = officer_create()
+    client.force_login(officer)
+    client.post(f"/budgeting/{process.pk}/results/compute/")
+    html = client.get(f"/budgeting/{process.pk}/results/").content.decode()
+    assert "Preview: these results are not published yet" in html
+    client.logout()
+    assert "Alpha" not in client.get(f"/budgeting/{process.pk}/results/").content.decode()
+    client.force_login(officer)
+    page = client.post(f"/budgeting/{process.pk}/results/publish/").content.decode()
+    assert "Proposers are notified" in page  # asks first
+    client.post(f"/budgeting/{process.pk}/results/publish/", {"confirm": "1"})
+    client.logout()
+    html = client.get(f"/budgeting/{process.pk}/results/").content.decode()
+    assert "Winners" in html and "Alpha" in html
+    assert "Not selected: it did not fit the remaining 10,000 EUR." in html
+    assert "Selected: with 3 votes, it fit in the 30,000 EUR still available." in html
+    assert 'class="pb-chart"' in html and "3 votes" in html
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get(f"/budgeting/{process.pk}/results.csv").content.decode())
+        )
+    )
+    assert [(r["title"], r["selected"]) for r in rows] == [
+        ("Alpha", "1"),
+        ("Gamma", "1"),
+        ("Beta", "0"),
+    ]
+    assert rows[2]["explanation"] == "Not selected: it did not fit the remaining 10,000 EUR."
+
+
+def test_explanations_are_translated(client, counted):
+    process, *_ = counted
+    officer = officer_create()
+    services.result_compute(actor=officer, process=process)
+    services.result_publish(actor=officer, process=process)
+    client.cookies["django_language"] = "it"
+    html = client.get(f"/budgeting/{process.pk}/results/").content.decode()
+    assert "Non selezionato: non rientrava nei 10.000 EUR rimanenti." in html
+
+
+def test_envelopes_are_counted_separately():
+    process = process_create(envelopes={"Centro": 10_000, "Navile": 10_000})
+    centro = project_create(process, district="Centro", cost=10_000)
+    navile = project_create(process, district="Navile", cost=10_000)
+    vote(process, centro, district="Centro")
+    vote(process, navile, district="Navile")
+    vote(process, navile, district="Navile")
+    process.state = S.COUNTING
+    process.save()
+    results = services.result_compute(actor=officer_create(), process=process)
+    assert [(r.district, r.ballots_counted, r.spent) for r in results] == [
+        ("Centro", 1, 10_000),
+        ("Navile", 2, 10_000),
+    ]
+
+
+def test_statistics_by_channel_district_and_age(client):
+    process = process_create()
+    project = project_create(process)
+    year = process.voting_year
+    for district, birth in [("Centro", year - 20), ("Centro", year - 70), ("Navile", year - 40)]:
+        voter = resident_create(district=district, birth_date=f"{birth}-06-01")
+        services.ballot_cast(
+            user=voter, process=process, project_ids=[project.pk], idempotency_key=key()
+        )
+    resident_create(district="Navile")  # eligible, did not vote
+    vote(process, project, channel="paper")
+    from budgeting.selectors import statistics
+
+    stats = statistics(process)
+    assert {r["channel"]: r["ballots"] for r in stats["by_channel"]} == {
+        "online": 3,
+        "in_person": 0,
+        "paper": 1,
+        "imported": 0,
+    }
+    assert stats["participants"] == 3 and stats["eligible"] == 4 and stats["turnout"] == 75.0
+    by_district = {r["district"]: (r["participants"], r["eligible"]) for r in stats["by_district"]}
+    assert by_district == {"Centro": (2, 2), "Navile": (1, 2)}
+    by_age = {(r["low"], r["high"]): r["participants"] for r in stats["by_age"]}
+    assert by_age[(18, 24)] == 1 and by_age[(35, 49)] == 1 and by_age[(65, None)] == 1
+    assert by_age[(16, 17)] == 0
+    html = client.get(f"/budgeting/{process.pk}/statistics/").content.decode()
+    assert "Ballots by channel" in html and "75.0%" in html
+
+
+# API ---------------------------------------------------------------------------------------
+
+
+def test_api_lists_public_processes_with_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries
+):
+    for _ in range(3):
+        project_create(process_create())
+    process_create(state=S.DRAFT)
+    with django_assert_max_num_queries(4) as few:
+        data = client.get("/api/processes").json()
+    assert data["count"] == 3 and len(data["items"]) == 3
+    assert data["items"][0]["projects_on_ballot"] == 1
+    for _ in range(20):
+        project_create(process_create())
+    with django_assert_max_num_queries(4) as many:
+        data = client.get("/api/processes?limit=50").json()
+    assert data["count"] == 23
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_api_process_detail_and_results(client, counted, django_assert_max_num_queries):
+    process, a, b, c = counted
+    detail = client.get(f"/api/processes/{process.pk}").json()
+    assert detail["budget"] == 30_000 and len(detail["projects"]) == 3
+    assert client.get(f"/api/processes/{process.pk}/results").json() == {
+        "process_id": process.pk,
+        "published": False,
+        "results": [],
+    }
+    officer = officer_create()
+    services.result_compute(actor=officer, process=process)
+    services.result_publish(actor=officer, process=process)
+    with django_assert_max_num_queries(4):
+        data = client.get(f"/api/processes/{process.pk}/results").json()
+    (result,) = data["results"]
+    assert [p["title"] for p in result["projects"] if p["selected"]] == ["Alpha", "Gamma"]
+    assert result["projects"][2]["explanation"].startswith("Not selected")
+    assert client.get(f"/api/processes/{process_create(state=S.DRAFT).pk}").status_code == 404
+    spec = client.get("/api/openapi.json").json()
+    assert "/api/processes/{process_id}/results" in spec["paths"]

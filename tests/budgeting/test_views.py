@@ -1,0 +1,221 @@
+"""Pages: the ballot without JavaScript, ideas, officer actions, query counts."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from budgeting.models import Ballot, Participation, Process, Project
+from tests.budgeting.factories import key, process_create, project_create
+from tests.citizens.factories import officer_create, resident_create, user_create
+
+pytestmark = pytest.mark.django_db
+S = Process.State
+
+
+def key_of(html: str) -> str:
+    return re.search(r'name="key" value="([0-9a-f]+)"', html).group(1)
+
+
+@pytest.fixture
+def process():
+    return process_create(budget=50_000)
+
+
+def test_the_ballot_works_without_javascript(client, process):
+    a = project_create(process, cost=30_000, title="Park")
+    b = project_create(process, cost=30_000, title="Library")
+    client.force_login(resident_create())
+    url = f"/budgeting/{process.pk}/vote/"
+    html = client.get(url).content.decode()
+    assert "Selected: 0 EUR of 50,000 EUR" in html and "50,000 EUR left" in html
+    k = key_of(html)
+    # over the budget: refused with a clear message, choices kept
+    response = client.post(url, {"key": k, "projects": [a.pk, b.pk]})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "10,000 EUR over the budget of 50,000 EUR" in html
+    assert "Selected: 60,000 EUR of 50,000 EUR" in html
+    assert html.count("checked") == 2
+    response = client.post(url, {"key": k, "projects": [a.pk]}, follow=True)
+    assert "Your ballot was recorded" in response.content.decode()
+    assert "Your ballot is counted" in response.content.decode()
+    # a double submission (same key) is harmless
+    response = client.post(url, {"key": k, "projects": [a.pk]}, follow=True)
+    assert "Your ballot was already recorded" in response.content.decode()
+    assert Ballot.objects.count() == 1
+
+
+def test_a_voter_changes_their_ballot(client, process):
+    a, b = project_create(process, cost=10_000), project_create(process, cost=10_000)
+    client.force_login(resident_create())
+    url = f"/budgeting/{process.pk}/vote/"
+    client.post(url, {"key": key_of(client.get(url).content.decode()), "projects": [a.pk]})
+    html = client.get(url + "?change=1").content.decode()
+    assert "Change your ballot" in html
+    assert f'value="{a.pk}" id="project-{a.pk}" data-cost="10000"' in html
+    response = client.post(url, {"key": key_of(html), "projects": [b.pk]}, follow=True)
+    assert "Your ballot was changed" in response.content.decode()
+    participation = Participation.objects.get()
+    assert list(participation.ballot.projects.all()) == [b]
+
+
+def test_the_ballot_page_explains_why_someone_cannot_vote(client, process):
+    project_create(process)
+    url = f"/budgeting/{process.pk}/vote/"
+    assert "Log in to vote" in client.get(url).content.decode()
+    client.force_login(user_create())
+    html = client.get(url).content.decode()
+    assert "Only verified residents can vote" in html and "Verify your residency" in html
+    response = client.post(url, {"key": "k", "projects": []})
+    assert response.status_code == 302 and not Ballot.objects.exists()
+    young = resident_create(birth_date=f"{process.voting_year - 10}-01-01")
+    client.force_login(young)
+    assert "You can vote in this process if you turn 16" in client.get(url).content.decode()
+
+
+def test_closed_voting_refuses_the_form(client, process):
+    project = project_create(process)
+    process.state = S.COUNTING
+    process.save()
+    client.force_login(resident_create())
+    url = f"/budgeting/{process.pk}/vote/"
+    assert "Voting is not open" in client.get(url).content.decode()
+    client.post(url, {"key": "abc", "projects": [project.pk]})
+    assert not Ballot.objects.exists()
+
+
+def test_a_resident_submits_an_idea(client):
+    process = process_create(state=S.IDEAS, voting_opens_at=None, voting_closes_at=None)
+    client.force_login(resident_create())
+    url = f"/budgeting/{process.pk}/projects/new/"
+    response = client.post(url, {"title": "", "description": ""})
+    assert response.status_code == 400
+    response = client.post(
+        url,
+        {"title": "Benches", "description": "By the river", "district": "", "estimated_cost": 9},
+        follow=True,
+    )
+    assert "Your idea was submitted" in response.content.decode()
+    assert Project.objects.get().state == Project.State.SUBMITTED
+
+
+def test_an_officer_reviews_and_the_proposer_gets_an_email(
+    client, django_capture_on_commit_callbacks
+):
+    process = process_create(state=S.REVIEW)
+    proposer = resident_create()
+    idea = project_create(process, state=Project.State.SUBMITTED, cost=None, proposer=proposer)
+    client.force_login(officer_create())
+    url = f"/budgeting/{process.pk}/projects/{idea.pk}/review/"
+    assert client.post(url, {"decision": "not_feasible", "reason": ""}).status_code == 400
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"decision": "feasible", "cost": "15000", "reason": ""})
+    idea.refresh_from_db()
+    assert idea.state == Project.State.FEASIBLE and idea.cost == 15_000
+    assert proposer.notifications.count() == 1
+    assert [m.to for m in mail.outbox] == [[proposer.email]]
+    assert "is feasible and will be on the ballot" in mail.outbox[0].body
+
+
+def test_moving_a_phase_asks_for_confirmation(client):
+    process = process_create(state=S.VOTING)
+    project_create(process)
+    client.force_login(officer_create())
+    url = f"/budgeting/{process.pk}/manage/phase/"
+    html = client.post(url, {"to": "counting"}).content.decode()
+    assert "Nobody will be able to vote any more" in html
+    process.refresh_from_db()
+    assert process.state == S.VOTING
+    client.post(url, {"to": "counting", "confirm": "1"})
+    process.refresh_from_db()
+    assert process.state == S.COUNTING
+
+
+def test_an_officer_creates_a_process_from_the_form(client):
+    client.force_login(officer_create())
+    data = {
+        "title": "Bilancio 2027",
+        "budget": "100000",
+        "currency": "EUR",
+        "min_age": "16",
+        "residency": "city",
+        "ballot_rule": "knapsack",
+        "knapsack_min_percent": "0",
+        "min_projects": "1",
+        "allow_ballot_change": "on",
+        "result_rule": "mes",
+        "mes_completion": "greedy",
+        "tie_breaking": "lexicographic",
+        "live_results": "turnout",
+        "cross_channel": "refuse",
+        "envelopes-TOTAL_FORMS": "2",
+        "envelopes-INITIAL_FORMS": "0",
+        "envelopes-0-district": "Centro",
+        "envelopes-0-budget": "40000",
+        "envelopes-1-district": "Navile",
+        "envelopes-1-budget": "50000",
+    }
+    response = client.post("/budgeting/new/", data)
+    assert response.status_code == 400
+    assert "must add up to the total budget" in response.content.decode()
+    data["envelopes-1-budget"] = "60000"
+    response = client.post("/budgeting/new/", data)
+    assert response.status_code == 302
+    process = Process.objects.get()
+    assert process.envelopes.count() == 2 and process.state == S.DRAFT
+
+
+# Query counts: independent of the number of rows -------------------------------------------
+
+
+def _queries(client, url, django_assert_max_num_queries, n):
+    with django_assert_max_num_queries(n) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("url", ["/budgeting/", "/budgeting/{pk}/projects/"])
+def test_list_pages_use_a_fixed_number_of_queries(client, django_assert_max_num_queries, url):
+    process = process_create()
+    for _ in range(3):
+        project_create(process, proposer=resident_create())
+    url = url.format(pk=process.pk)
+    few = _queries(client, url, django_assert_max_num_queries, 12)
+    for _ in range(15):
+        process_create()
+        project_create(process, proposer=resident_create())
+    assert _queries(client, url, django_assert_max_num_queries, 12) == few
+
+
+def published_process(projects_per_district: int, ballots: int) -> Process:
+    from budgeting import results, services
+
+    process = process_create(envelopes={"Centro": 50_000, "Navile": 50_000})
+    for district in ("Centro", "Navile"):
+        ids = [project_create(process, district=district).pk for _ in range(projects_per_district)]
+        for _ in range(ballots):
+            services.ballot_store(
+                process=process,
+                channel="paper",
+                project_ids=ids[:2],
+                idempotency_key=key(),
+                district=district,
+            )
+    process.state = S.COUNTING
+    process.save()
+    for result in results.results_store(process=process):
+        result.published_at = result.computed_at
+        result.save()
+    process.state = S.RESULTS
+    process.save()
+    return process
+
+
+def test_results_page_uses_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    small = published_process(2, 1)
+    few = _queries(client, f"/budgeting/{small.pk}/results/", django_assert_max_num_queries, 10)
+    big = published_process(12, 5)
+    url = f"/budgeting/{big.pk}/results/"
+    assert _queries(client, url, django_assert_max_num_queries, 10) == few
