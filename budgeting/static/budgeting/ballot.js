@@ -55,7 +55,7 @@
       });
       const over = s.total > limits.budget;
       remainingLine.textContent = over
-        ? fmt(form.dataset.msgOver, { amount: money(s.total - limits.budget) })
+        ? fmt(form.dataset.msgOverShort, { amount: money(s.total - limits.budget) })
         : fmt(form.dataset.msgRemaining, { amount: money(limits.budget - s.total) });
       const pct = limits.budget ? Math.min(100, Math.round((100 * s.total) / limits.budget)) : 0;
       fill.style.width = pct + "%";
