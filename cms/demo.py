@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.db import transaction
+
 from cms.models import HomePage, NewsIndexPage, NewsPage, StandardPage
 
 INTRO = (
@@ -13,15 +14,30 @@ INTRO = (
 
 
 FEATURED = [
-    ("process", {"title": "Green Budget 2026",
-                 "text": "Vote online or at a polling session near you.",
-                 "link": "/budgeting/"}),
-    ("process", {"title": "Commons claims",
-                 "text": "Propose to care for a park, a square, a building.",
-                 "link": "/claims/"}),
-    ("process", {"title": "Accord registry",
-                 "text": "Every collaboration accord, signed and public.",
-                 "link": "/accords/"}),
+    (
+        "process",
+        {
+            "title": "Green Budget 2026",
+            "text": "Vote online or at a polling session near you.",
+            "link": "/budgeting/",
+        },
+    ),
+    (
+        "process",
+        {
+            "title": "Commons claims",
+            "text": "Propose to care for a park, a square, a building.",
+            "link": "/claims/",
+        },
+    ),
+    (
+        "process",
+        {
+            "title": "Accord registry",
+            "text": "Every collaboration accord, signed and public.",
+            "link": "/accords/",
+        },
+    ),
 ]
 
 

@@ -34,6 +34,9 @@ def test_every_template_string_is_in_a_catalogue():
     for template in REPO.glob("**/templates/**/*.html"):
         if ".venv" in template.parts:
             continue
-        missing += [(template.name, s) for s in TEMPLATE_STRING.findall(template.read_text())
-                    if s not in known]
+        missing += [
+            (template.name, s)
+            for s in TEMPLATE_STRING.findall(template.read_text())
+            if s not in known
+        ]
     assert not missing, missing[:20]
