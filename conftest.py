@@ -139,6 +139,20 @@ def asgi_server(transactional_db, settings):
     server = AsgiServer().start()
     yield server
     server.stop()
+    _close_server_connections()
+
+
+def _close_server_connections():
+    """Connections opened by the server's worker threads outlive it; end them so the test
+    database can be flushed and dropped."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 @pytest.fixture
