@@ -22,12 +22,7 @@ def log_in(context, server, email):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_resident_votes_changes_ballot_and_officer_publishes(
-    asgi_server, browser, artifacts, monkeypatch
-):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls below are plain
-    # synchronous test code, not request handling.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def test_resident_votes_changes_ballot_and_officer_publishes(asgi_server, browser, artifacts):
     process = process_create(
         title="Green Budget", budget=100_000, result_rule=Process.ResultRule.GREEDY
     )
