@@ -219,3 +219,20 @@ def test_results_page_uses_a_fixed_number_of_queries(client, django_assert_max_n
     big = published_process(12, 5)
     url = f"/budgeting/{big.pk}/results/"
     assert _queries(client, url, django_assert_max_num_queries, 10) == few
+
+
+def test_shuffled_ballots_differ_between_voters_but_not_between_visits(client):
+    process = process_create(shuffle_projects=True)
+    for i in range(8):
+        project_create(process, title=f"P{i}", cost=1000)
+
+    def order(user):
+        client.force_login(user)
+        html = client.get(f"/budgeting/{process.pk}/vote/").content.decode()
+        return re.findall(r'class="pb-option-title">(P\d)<', html)
+
+    voters = [resident_create() for _ in range(4)]
+    orders = [order(v) for v in voters]
+    assert order(voters[0]) == orders[0]
+    assert all(sorted(o) == [f"P{i}" for i in range(8)] for o in orders)
+    assert len({tuple(o) for o in orders}) > 1
