@@ -37,6 +37,7 @@ class ProcessForm(forms.ModelForm):
             "shuffle_projects",
             "allow_ballot_change",
             "result_rule",
+            "mes_add1_variant",
             "mes_completion",
             "mes_comparison",
             "tie_breaking",

@@ -146,6 +146,7 @@ def test_an_officer_creates_a_process_from_the_form(client):
         "min_projects": "1",
         "allow_ballot_change": "on",
         "result_rule": "mes",
+        "mes_add1_variant": "overspend",
         "mes_completion": "greedy",
         "tie_breaking": "lexicographic",
         "live_results": "turnout",
