@@ -141,7 +141,7 @@ def process_detail(request, process_id: int):
         {"district": e.district, "budget": e.budget} for e in process.envelopes.all()
     ]
     data["projects"] = [
-        {**{f: getattr(p, f) for f in ProjectOut.model_fields}} for p in process.projects.all()
+        {f: getattr(p, f) for f in ProjectOut.model_fields} for p in process.projects.all()
     ]
     data["url"] = process.get_absolute_url()
     return data

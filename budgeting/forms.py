@@ -156,8 +156,15 @@ class ReviewForm(forms.Form):
         return data
 
 
+class ProjectIdsField(forms.TypedMultipleChoiceField):
+    """Checkboxes of project ids; which ids are acceptable is the ballot validator's call."""
+
+    def valid_value(self, value):
+        return True
+
+
 class BallotForm(forms.Form):
-    projects = forms.TypedMultipleChoiceField(
+    projects = ProjectIdsField(
         label=_("Projects"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
     key = forms.CharField(max_length=100, widget=forms.HiddenInput)

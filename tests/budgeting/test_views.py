@@ -237,3 +237,16 @@ def test_shuffled_ballots_differ_between_voters_but_not_between_visits(client):
     assert order(voters[0]) == orders[0]
     assert all(sorted(o) == [f"P{i}" for i in range(8)] for o in orders)
     assert len({tuple(o) for o in orders}) > 1
+
+
+def test_a_forged_choice_gets_the_validator_message(client):
+    process = process_create(envelopes={"Centro": 50_000, "Navile": 50_000})
+    project_create(process, district="Centro")
+    theirs = project_create(process, district="Navile", title="Navile park")
+    client.force_login(resident_create(district="Centro"))
+    url = f"/budgeting/{process.pk}/vote/"
+    html = client.get(url).content.decode()
+    assert "Navile park" not in html  # only the voter's district is on their ballot
+    response = client.post(url, {"key": key_of(html), "projects": [theirs.pk]})
+    assert response.status_code == 400
+    assert "“Navile park” belongs to Navile" in response.content.decode()
