@@ -45,6 +45,7 @@ class ProjectOut(Schema):
     cost: int | None
     state: str
     lot_position: int | None
+    resource_id: int | None
 
 
 class ProcessOut(Schema):

@@ -89,18 +89,35 @@ def envelopes_from(formset) -> list[tuple[str, int]]:
     ]
 
 
+def public_claims():
+    from proposals.models import Claim
+    from proposals.workflow import PUBLIC_STATES
+
+    return Claim.objects.filter(state__in=sorted(PUBLIC_STATES)).order_by("-pk")
+
+
 class IdeaForm(forms.ModelForm):
     class Meta:
         model = Project
-        fields = ["title", "description", "district", "estimated_cost", "image", "image_alt"]
+        fields = [
+            "title",
+            "description",
+            "district",
+            "resource",
+            "estimated_cost",
+            "image",
+            "image_alt",
+        ]
         help_texts = {
             "description": _("What should be done, where, and for whom."),
             "image_alt": _("Describe the image for people who cannot see it."),
+            "resource": _("Optional: the place or building of the resource registry."),
         }
 
     def __init__(self, *args, districts=(), city_wide=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["description"].required = True
+        self.fields["resource"].queryset = self.fields["resource"].queryset.order_by("name")
         self.fields["district"] = forms.ChoiceField(
             label=_("District"),
             choices=district_choices(
@@ -120,10 +137,24 @@ class ProjectForm(IdeaForm):
     """Officers add or edit projects directly (e.g. from the city's own plans)."""
 
     class Meta(IdeaForm.Meta):
-        fields = ["code", "title", "description", "district", "cost", "image", "image_alt"]
+        fields = [
+            "code",
+            "title",
+            "description",
+            "district",
+            "cost",
+            "resource",
+            "claim",
+            "image",
+            "image_alt",
+        ]
+        help_texts = IdeaForm.Meta.help_texts | {
+            "claim": _("Optional: the commons claim this project grew from (public claims only)."),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["claim"].queryset = public_claims()
         self.fields["cost"].required = True
         self.fields["cost"].min_value = 1
 

@@ -250,3 +250,28 @@ def test_a_forged_choice_gets_the_validator_message(client):
     response = client.post(url, {"key": key_of(html), "projects": [theirs.pk]})
     assert response.status_code == 400
     assert "“Navile park” belongs to Navile" in response.content.decode()
+
+
+def test_a_project_links_to_a_resource_and_a_public_claim(client, settings, tmp_path):
+    from proposals.models import Claim
+    from tests.proposals.factories import claim_in_state, resource_create
+
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path)
+    process = process_create(state=S.REVIEW)
+    officer = officer_create()
+    client.force_login(officer)
+    resource = resource_create(name="Giardino del Guasto")
+    claim = claim_in_state(Claim.State.SUBMITTED, resource=resource)
+    draft = claim_in_state(Claim.State.DRAFT)
+    url = f"/budgeting/{process.pk}/projects/add/"
+    data = {"title": "Shade", "description": "Trees", "district": "", "cost": "5000"}
+    select = re.search(r'<select name="claim".*?</select>', client.get(url).content.decode(), re.S)
+    assert f'value="{claim.pk}"' in select.group(0)
+    assert f'value="{draft.pk}"' not in select.group(0)
+    response = client.post(url, data | {"resource": resource.pk, "claim": draft.pk})
+    assert response.status_code == 400  # drafts are private: not offered, not accepted
+    response = client.post(url, data | {"resource": resource.pk, "claim": claim.pk}, follow=True)
+    html = response.content.decode()
+    assert "Giardino del Guasto" in html and claim.title in html
+    project = Project.objects.get()
+    assert (project.resource, project.claim, project.state) == (resource, claim, "feasible")
