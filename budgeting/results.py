@@ -97,11 +97,13 @@ def options_of(process: Process) -> dict:
 
 def election_of(tally: Tally) -> Election:
     ids = tuple(tally.costs)
+    index = {pid: i for i, pid in enumerate(ids)}
+    # Ballots as sorted project indices: ids such as "12" must never be read as positions.
     return Election(
         project_ids=ids,
         costs=tuple(tally.costs[pid] for pid in ids),
         budget=tally.budget,
-        ballots=tuple(tuple(b) for b in tally.ballots),
+        ballots=tuple(tuple(sorted(index[pid] for pid in b)) for b in tally.ballots),
     )
 
 

@@ -240,3 +240,13 @@ def test_every_add1_variant_is_known_to_the_rules():
     from budgeting.rules.mes import ADD1_VARIANTS
 
     assert set(Process.Add1Variant.values) <= set(ADD1_VARIANTS)
+
+
+def test_numeric_project_ids_are_never_read_as_positions():
+    process = process_create(budget=10, result_rule=Process.ResultRule.GREEDY)
+    projects = [project_create(process, cost=10, code=code) for code in ("2", "0", "1")]
+    vote(process, projects[1])  # the project whose id is "0", second in order
+    process.state = S.COUNTING
+    process.save()
+    (result,) = services.result_compute(actor=officer_create(), process=process)
+    assert [ln.project.code for ln in result.lines.filter(selected=True)] == ["0"]
