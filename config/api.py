@@ -3,6 +3,8 @@
 from ninja import NinjaAPI, Schema
 from ninja.security import django_auth
 
+from accords.api import router as accords_router
+
 api = NinjaAPI(
     title="PartnerCity API",
     version="1",
@@ -44,3 +46,7 @@ def me(request):
         "district": user.district,
         "roles": sorted(roles_of(user)),
     }
+
+
+# The accord registry: /api/accords, /api/accords/{id}
+api.add_router("/accords", accords_router)
