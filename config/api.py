@@ -3,6 +3,8 @@
 from ninja import NinjaAPI, Schema
 from ninja.security import django_auth
 
+from proposals.api import router as proposals_router
+
 api = NinjaAPI(
     title="PartnerCity API",
     version="1",
@@ -44,3 +46,7 @@ def me(request):
         "district": user.district,
         "roles": sorted(roles_of(user)),
     }
+
+
+# Resources and claims: /api/resources, /api/claims
+api.add_router("/", proposals_router)

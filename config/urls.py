@@ -13,6 +13,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("me/", include("citizens.urls")),
     path("api/", api.urls),
+    # Claims (/claims/), the resource registry (/resources/) and the officer workspace (/office/)
+    path("", include("proposals.urls")),
     path("django-admin/", admin.site.urls),
     path("cms-admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
