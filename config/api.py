@@ -4,6 +4,7 @@ from ninja import NinjaAPI, Schema
 from ninja.security import django_auth
 
 from accords.api import router as accords_router
+from proposals.api import router as proposals_router
 
 api = NinjaAPI(
     title="PartnerCity API",
@@ -47,6 +48,9 @@ def me(request):
         "roles": sorted(roles_of(user)),
     }
 
+
+# Resources and claims: /api/resources, /api/claims
+api.add_router("/", proposals_router)
 
 # The accord registry: /api/accords, /api/accords/{id}
 api.add_router("/accords", accords_router)
