@@ -64,8 +64,15 @@ class VersionInline(admin.TabularInline):
 
 @admin.register(Accord)
 class AccordAdmin(ReadOnlyAdmin):
-    list_display = ["reference", "title", "state", "district", "department", "start_date",
-                    "end_date"]
+    list_display = [
+        "reference",
+        "title",
+        "state",
+        "district",
+        "department",
+        "start_date",
+        "end_date",
+    ]
     list_filter = ["state", "district", "kind", "department"]
     search_fields = ["reference", "title", "place_name", "civic_label"]
     list_select_related = ["department"]
@@ -82,8 +89,7 @@ class AccordVersionAdmin(ReadOnlyAdmin):
 @admin.register(Signature)
 class SignatureAdmin(ReadOnlyAdmin):
     list_display = ["version", "party", "signer_name", "signed_at", "method"]
-    list_select_related = ["version__accord", "party__department", "party__group",
-                           "party__user"]
+    list_select_related = ["version__accord", "party__department", "party__group", "party__user"]
 
 
 @admin.register(ActivityReport)

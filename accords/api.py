@@ -151,12 +151,12 @@ def accord_detail(request, accord_id: int):
     row = exports.export_row(accord, base)
     return {
         **row,
-        "parties": version.parties if version else [
-            {"side": p.side, "kind": p.kind, "name": p.name} for p in accord.parties.all()
-        ],
-        "sections": [
-            {"title": title, "text": text} for title, text in version_sections(version)
-        ] if version else [],
+        "parties": version.parties
+        if version
+        else [{"side": p.side, "kind": p.kind, "name": p.name} for p in accord.parties.all()],
+        "sections": [{"title": title, "text": text} for title, text in version_sections(version)]
+        if version
+        else [],
         "support": [
             {
                 "kind": i.kind,
@@ -179,7 +179,9 @@ def accord_detail(request, accord_id: int):
                 "fingerprint": s.fingerprint,
             }
             for s in version.signatures.all()
-        ] if version else [],
+        ]
+        if version
+        else [],
         "activity_reports": [
             {
                 "period_start": r.period_start,

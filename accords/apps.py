@@ -10,9 +10,7 @@ def under_accord_condition():
     from accords.models import Accord
     from accords.workflow import IN_FORCE_STATES
 
-    return Exists(
-        Accord.objects.filter(resource=OuterRef("pk"), state__in=sorted(IN_FORCE_STATES))
-    )
+    return Exists(Accord.objects.filter(resource=OuterRef("pk"), state__in=sorted(IN_FORCE_STATES)))
 
 
 class AccordsConfig(AppConfig):

@@ -40,4 +40,3 @@ def run(now: dt.datetime) -> dict[str, int]:
         ).select_related("accord")
     )
     return {"expired": expired, "expiry_reminders": reminded, "disputes_overdue": overdue}
-

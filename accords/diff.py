@@ -125,19 +125,25 @@ def version_lines(version: AccordVersion) -> dict[str, tuple[str, list[str]]]:
     place = version.place or {}
     out["place"] = (
         _("Place"),
-        [" — ".join(x for x in (place.get("name"), place.get("address"), place.get("district"))
-                    if x)],
+        [
+            " — ".join(
+                x for x in (place.get("name"), place.get("address"), place.get("district")) if x
+            )
+        ],
     )
     out["dates"] = (
         _("Duration"),
-        [_("From %(start)s to %(end)s") % {
-            "start": version.start_date.isoformat(), "end": version.end_date.isoformat()
-        }],
+        [
+            _("From %(start)s to %(end)s")
+            % {"start": version.start_date.isoformat(), "end": version.end_date.isoformat()}
+        ],
     )
     for name in CONTENT_TEXT_FIELDS:
         text = getattr(version, name)
-        out[name] = (str(meta.get_field(name).verbose_name).capitalize(),
-                     text.split("\n") if text else [])
+        out[name] = (
+            str(meta.get_field(name).verbose_name).capitalize(),
+            text.split("\n") if text else [],
+        )
     out["support_items"] = (
         _("The city's support"),
         [support_line(i) for i in version.support_items.all()],

@@ -175,9 +175,7 @@ class SignForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
-    confirm = forms.BooleanField(
-        label=_("I have read the agreed text and sign it."), required=True
-    )
+    confirm = forms.BooleanField(label=_("I have read the agreed text and sign it."), required=True)
 
     def __init__(self, *args, totp: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -217,8 +215,9 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 class MultiplePhotoField(forms.FileField):
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,"
-                                                                       "image/webp"}))
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+        )
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -231,13 +230,13 @@ class MultiplePhotoField(forms.FileField):
 class ReportForm(forms.Form):
     period_start = forms.DateField(label=_("From"), widget=DATE)
     period_end = forms.DateField(label=_("To"), widget=DATE)
-    activities = forms.CharField(label=_("Activities carried out"), widget=_textarea(6),
-                                 max_length=10_000)
+    activities = forms.CharField(
+        label=_("Activities carried out"), widget=_textarea(6), max_length=10_000
+    )
     volunteer_hours = forms.DecimalField(
         label=_("Volunteer hours"), min_value=0, max_digits=9, decimal_places=1
     )
-    participants = forms.IntegerField(label=_("Participants"), min_value=0,
-                                      max_value=10_000_000)
+    participants = forms.IntegerField(label=_("Participants"), min_value=0, max_value=10_000_000)
     resources_used = forms.CharField(
         label=_("Resources used"), widget=_textarea(3), required=False, max_length=5_000
     )

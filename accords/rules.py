@@ -102,9 +102,7 @@ RULES: dict[Action, Rule] = {
     Action.SUSPEND: Rule(Who.CITY, frozenset({S.ACTIVE}), _("while it is active")),
     Action.RESUME: Rule(Who.CITY, frozenset({S.SUSPENDED}), _("while it is suspended")),
     Action.TERMINATE: Rule(Who.EITHER, IN_FORCE, _("while it is in force")),
-    Action.ARCHIVE: Rule(
-        Who.CITY, frozenset({S.TERMINATED, S.EXPIRED}), _("once it has ended")
-    ),
+    Action.ARCHIVE: Rule(Who.CITY, frozenset({S.TERMINATED, S.EXPIRED}), _("once it has ended")),
     Action.EXTEND: Rule(Who.EITHER, frozenset({S.ACTIVE}), _("while it is active")),
     Action.RENEW: Rule(Who.EITHER, frozenset({S.ACTIVE}), _("while it is active")),
     Action.OPEN_DISPUTE: Rule(Who.EITHER, IN_FORCE, _("while it is in force")),
@@ -151,9 +149,11 @@ def civic_user_ids(accord: Accord) -> set[int]:
     cached = getattr(accord, "_civic_user_ids", None)
     if cached is None:
         cached = set()
-        for party in accord.parties.filter(side=Side.CIVIC).prefetch_related(
-            "group__memberships__user"
-        ).select_related("user"):
+        for party in (
+            accord.parties.filter(side=Side.CIVIC)
+            .prefetch_related("group__memberships__user")
+            .select_related("user")
+        ):
             cached |= party.signer_ids()
         accord._civic_user_ids = cached
     return cached
@@ -182,11 +182,7 @@ def _is(who: Who, user, accord: Accord) -> bool:
         return is_city_officer(user, accord) or is_civic_member(user, accord)
     if who == Who.SIGNATORY:
         return can_sign_for_city(user) and not is_civic_member(user, accord)
-    return (
-        is_city_officer(user, accord)
-        or is_civic_member(user, accord)
-        or can_sign_for_city(user)
-    )
+    return is_city_officer(user, accord) or is_civic_member(user, accord) or can_sign_for_city(user)
 
 
 WRONG_PERSON = {
@@ -254,19 +250,22 @@ def may_view_report(user, report) -> bool:
 
 def _civic_q(user) -> Q:
     ids = AccordParty.objects.filter(
-        Q(user=user)
-        | Q(group__memberships__user=user, group__memberships__is_representative=True),
+        Q(user=user) | Q(group__memberships__user=user, group__memberships__is_representative=True),
         side=Side.CIVIC,
     ).values("accord_id")
     return Q(pk__in=ids)
 
 
+EVERY = Q(pk__isnull=False)  # not Q(): an empty Q vanishes when OR-ed with another
+NONE = Q(pk__in=[])
+
+
 def _city_q(user) -> Q:
     if is_administrator(user):
-        return Q()
+        return EVERY
     if is_officer(user) and user.department_id:
         return Q(department_id=user.department_id)
-    return Q(pk__in=[])
+    return NONE
 
 
 def _who_q(who: Who, user) -> Q:
@@ -277,9 +276,9 @@ def _who_q(who: Who, user) -> Q:
     if who == Who.EITHER:
         return _city_q(user) | _civic_q(user)
     if who == Who.SIGNATORY:
-        return ~_civic_q(user) if can_sign_for_city(user) else Q(pk__in=[])
+        return ~_civic_q(user) if can_sign_for_city(user) else NONE
     if can_sign_for_city(user):
-        return Q()
+        return EVERY
     return _city_q(user) | _civic_q(user)
 
 
@@ -299,15 +298,11 @@ def accords_visible_to(user) -> QuerySet:
     """Public accords, plus the ones whose workspace the user may open."""
     if not user.is_authenticated:
         return accords_public()
-    return Accord.objects.filter(
-        Q(state__in=sorted(PUBLIC_STATES)) | _who_q(Who.WORKSPACE, user)
-    )
+    return Accord.objects.filter(Q(state__in=sorted(PUBLIC_STATES)) | _who_q(Who.WORKSPACE, user))
 
 
 def accords_of(user) -> QuerySet:
     """The user's own accords: as a civic party or as an officer of the department."""
     if not user.is_authenticated:
         return Accord.objects.none()
-    return Accord.objects.filter(_city_q(user) | _civic_q(user)) if (
-        is_officer(user) or is_administrator(user)
-    ) else Accord.objects.filter(_civic_q(user))
+    return Accord.objects.filter(_city_q(user) | _civic_q(user))

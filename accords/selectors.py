@@ -34,9 +34,7 @@ def _count(model, **filters) -> Subquery:
 def with_counts(qs: QuerySet) -> QuerySet:
     return qs.annotate(
         support_count=_count(SupportItem, version=OuterRef("current_version")),
-        report_count=_count(
-            ActivityReport, accord=OuterRef("pk"), state=ReportState.ACKNOWLEDGED
-        ),
+        report_count=_count(ActivityReport, accord=OuterRef("pk"), state=ReportState.ACKNOWLEDGED),
         year=Coalesce(ExtractYear("start_date"), ExtractYear("created_at")),
     )
 
@@ -54,9 +52,7 @@ def accord_list(*, filters: dict | None = None, base: QuerySet | None = None) ->
         qs = qs.filter(kind=filters["kind"])
     if filters.get("year"):
         year = int(filters["year"])
-        qs = qs.filter(
-            Q(start_date__year=year) | Q(start_date__isnull=True, created_at__year=year)
-        )
+        qs = qs.filter(Q(start_date__year=year) | Q(start_date__isnull=True, created_at__year=year))
     if filters.get("q"):
         words = str(filters["q"]).split()[:8]
         for word in words:
@@ -121,8 +117,9 @@ def accord_get(pk: int) -> Accord:
             ),
             Prefetch(
                 "current_version__signatures",
-                queryset=Signature.objects.select_related("party__department", "party__group",
-                                                          "party__user"),
+                queryset=Signature.objects.select_related(
+                    "party__department", "party__group", "party__user"
+                ),
             ),
         )
         .get(pk=pk)
@@ -138,13 +135,15 @@ def public_reports(accord: Accord) -> QuerySet:
 
 
 def workspace_versions(accord: Accord) -> QuerySet:
-    return accord.versions.select_related("created_by").prefetch_related(
-        "approvals",
-        Prefetch(
-            "comments", queryset=VersionComment.objects.select_related("author")
-        ),
-        Prefetch("signatures", queryset=Signature.objects.select_related("party")),
-    ).order_by("-number")
+    return (
+        accord.versions.select_related("created_by")
+        .prefetch_related(
+            "approvals",
+            Prefetch("comments", queryset=VersionComment.objects.select_related("author")),
+            Prefetch("signatures", queryset=Signature.objects.select_related("party")),
+        )
+        .order_by("-number")
+    )
 
 
 def version_get(accord: Accord, number: int) -> AccordVersion:

@@ -34,18 +34,17 @@ def _table(*transitions: Transition) -> dict[str, Transition]:
 
 
 ACCORD_TRANSITIONS = _table(
-    Transition("agree", _("agree on the final text"), frozenset({A.DRAFTING}),
-               A.AWAITING_SIGNATURES),
-    Transition("reopen", _("reopen the co-design"), frozenset({A.AWAITING_SIGNATURES}),
-               A.DRAFTING),
+    Transition(
+        "agree", _("agree on the final text"), frozenset({A.DRAFTING}), A.AWAITING_SIGNATURES
+    ),
+    Transition("reopen", _("reopen the co-design"), frozenset({A.AWAITING_SIGNATURES}), A.DRAFTING),
     Transition("activate", _("bring into force"), frozenset({A.AWAITING_SIGNATURES}), A.ACTIVE),
     Transition("suspend", _("suspend"), frozenset({A.ACTIVE}), A.SUSPENDED),
     Transition("resume", _("resume"), frozenset({A.SUSPENDED}), A.ACTIVE),
     Transition("terminate", _("terminate"), frozenset({A.ACTIVE, A.SUSPENDED}), A.TERMINATED),
     Transition("expire", _("expire"), frozenset({A.ACTIVE, A.SUSPENDED}), A.EXPIRED),
     Transition("archive", _("archive"), frozenset({A.TERMINATED, A.EXPIRED}), A.ARCHIVED),
-    Transition("cancel", _("cancel"), frozenset({A.DRAFTING, A.AWAITING_SIGNATURES}),
-               A.CANCELLED),
+    Transition("cancel", _("cancel"), frozenset({A.DRAFTING, A.AWAITING_SIGNATURES}), A.CANCELLED),
 )
 
 VERSION_TRANSITIONS = _table(
@@ -56,12 +55,19 @@ VERSION_TRANSITIONS = _table(
 )
 
 DISPUTE_TRANSITIONS = _table(
-    Transition("form_committee", _("form the committee"), frozenset({D.OPEN}),
-               D.COMMITTEE_FORMED),
-    Transition("propose_settlement", _("record the proposed settlement"),
-               frozenset({D.COMMITTEE_FORMED}), D.SETTLEMENT_PROPOSED),
-    Transition("close", _("close"),
-               frozenset({D.OPEN, D.COMMITTEE_FORMED, D.SETTLEMENT_PROPOSED}), D.CLOSED),
+    Transition("form_committee", _("form the committee"), frozenset({D.OPEN}), D.COMMITTEE_FORMED),
+    Transition(
+        "propose_settlement",
+        _("record the proposed settlement"),
+        frozenset({D.COMMITTEE_FORMED}),
+        D.SETTLEMENT_PROPOSED,
+    ),
+    Transition(
+        "close",
+        _("close"),
+        frozenset({D.OPEN, D.COMMITTEE_FORMED, D.SETTLEMENT_PROPOSED}),
+        D.CLOSED,
+    ),
 )
 
 REPORT_TRANSITIONS = _table(

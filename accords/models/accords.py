@@ -159,9 +159,11 @@ class Accord(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(start_date__isnull=True, end_date__isnull=True)
-                | Q(start_date__isnull=False, end_date__isnull=False, end_date__gt=models.F(
-                    "start_date"
-                )),
+                | Q(
+                    start_date__isnull=False,
+                    end_date__isnull=False,
+                    end_date__gt=models.F("start_date"),
+                ),
                 name="accord_dates_order",
             ),
             models.CheckConstraint(

@@ -191,9 +191,10 @@ class Dispute(models.Model):
 
     @property
     def committee_complete(self) -> bool:
-        return bool(
-            self.city_member and self.civic_member and self.third_member
-        ) and self.third_member_agreed
+        return (
+            bool(self.city_member and self.civic_member and self.third_member)
+            and self.third_member_agreed
+        )
 
     @property
     def is_overdue(self) -> bool:

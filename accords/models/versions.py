@@ -91,9 +91,7 @@ class AccordVersion(models.Model):
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     city_commitments = models.TextField(_("the city's commitments"), max_length=TEXT_LIMIT)
-    civic_commitments = models.TextField(
-        _("the civic actors' commitments"), max_length=TEXT_LIMIT
-    )
+    civic_commitments = models.TextField(_("the civic actors' commitments"), max_length=TEXT_LIMIT)
     collective_use_rules = models.TextField(
         _("rules for collective use"), max_length=TEXT_LIMIT, blank=True
     )
@@ -146,6 +144,13 @@ class AccordVersion(models.Model):
     def __str__(self):
         return f"{self.accord.reference} v{self.number}"
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            fields = kwargs.get("update_fields")
+            if fields is None or not set(fields) <= VERSION_MUTABLE_FIELDS:
+                raise ImmutableError("A saved version cannot change; save a new version.")
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("accords:version-detail", args=[self.accord_id, self.number])
 
@@ -159,13 +164,6 @@ class AccordVersion(models.Model):
     @property
     def is_signed(self) -> bool:
         return self.status in SIGNED_STATUSES
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            fields = kwargs.get("update_fields")
-            if fields is None or not set(fields) <= VERSION_MUTABLE_FIELDS:
-                raise ImmutableError("A saved version cannot change; save a new version.")
-        super().save(*args, **kwargs)
 
 
 class SupportKind(models.TextChoices):
@@ -283,16 +281,16 @@ class SupportItem(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.description}"
 
-    @property
-    def returnable(self) -> bool:
-        return self.kind in RETURNABLE_KINDS
-
     def save(self, *args, **kwargs):
         if not self._state.adding:
             fields = kwargs.get("update_fields")
             if fields is None or set(fields) & SUPPORT_CONTENT_FIELDS:
                 raise ImmutableError("A saved support item cannot change; save a new version.")
         super().save(*args, **kwargs)
+
+    @property
+    def returnable(self) -> bool:
+        return self.kind in RETURNABLE_KINDS
 
 
 class VersionComment(models.Model):
@@ -316,9 +314,7 @@ class VersionComment(models.Model):
 class VersionApproval(models.Model):
     """One side's agreement to a version as final. The first one is the proposal."""
 
-    version = models.ForeignKey(
-        AccordVersion, on_delete=models.CASCADE, related_name="approvals"
-    )
+    version = models.ForeignKey(AccordVersion, on_delete=models.CASCADE, related_name="approvals")
     side = models.CharField(_("side"), max_length=10, choices=Side.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -342,9 +338,7 @@ class Signature(models.Model):
         PASSWORD = "password", _("Password")
         TOTP = "totp", _("Authenticator code")
 
-    version = models.ForeignKey(
-        AccordVersion, on_delete=models.PROTECT, related_name="signatures"
-    )
+    version = models.ForeignKey(AccordVersion, on_delete=models.PROTECT, related_name="signatures")
     party = models.ForeignKey(AccordParty, on_delete=models.PROTECT, related_name="signatures")
     signer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="accord_signatures"
@@ -360,9 +354,7 @@ class Signature(models.Model):
         verbose_name_plural = _("signatures")
         constraints = [
             models.UniqueConstraint(fields=["version", "party"], name="signature_once_per_party"),
-            models.CheckConstraint(
-                condition=~Q(fingerprint=""), name="signature_has_fingerprint"
-            ),
+            models.CheckConstraint(condition=~Q(fingerprint=""), name="signature_has_fingerprint"),
         ]
 
     def __str__(self):

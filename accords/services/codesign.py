@@ -168,8 +168,10 @@ def accord_start(*, actor, claim, department=None, start_date: dt.date | None = 
     c.tell(
         c.civic_users(accord),
         "accord.started",
-        lambda: _("The city started the accord for “%(title)s”. Co-design it together.")
-        % {"title": accord.title},
+        lambda: (
+            _("The city started the accord for “%(title)s”. Co-design it together.")
+            % {"title": accord.title}
+        ),
         url,
     )
     return accord
@@ -307,8 +309,11 @@ def clean_support_items(items: list[SupportItemDraft]) -> list[SupportItemDraft]
                 code="cap",
             )
         unit = c.clean_text(item.unit, label=_("unit"), required=False, limit=40)
-        cleaned.append(dataclasses.replace(item, description=description, quantity=quantity,
-                                           value=value, unit=unit))
+        cleaned.append(
+            dataclasses.replace(
+                item, description=description, quantity=quantity, value=value, unit=unit
+            )
+        )
     return cleaned
 
 
@@ -339,8 +344,7 @@ def _same_content(draft: VersionDraft, base: AccordVersion) -> bool:
 
 
 def _insert_version(*, accord, actor, side, draft, kind, base, change_note) -> AccordVersion:
-    number = (accord.versions.order_by("-number").values_list("number", flat=True).first()
-              or 0) + 1
+    number = (accord.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     version = AccordVersion.objects.create(
         accord=accord,
         number=number,
@@ -458,9 +462,7 @@ def version_comment(*, actor, version: AccordVersion, body: str) -> VersionComme
     accord = version.accord
     side = c.check(actor, Action.COMMENT, accord)
     with transaction.atomic():
-        comment = VersionComment.objects.create(
-            version=version, author=actor, side=side, body=body
-        )
+        comment = VersionComment.objects.create(version=version, author=actor, side=side, body=body)
         audit_log(
             actor=actor,
             action="accord.version.comment",
@@ -470,8 +472,10 @@ def version_comment(*, actor, version: AccordVersion, body: str) -> VersionComme
     c.tell(
         c.other_side_users(accord, side),
         "accord.comment",
-        lambda: _("New comment on version %(n)s of accord %(ref)s.")
-        % {"n": version.number, "ref": accord.reference},
+        lambda: (
+            _("New comment on version %(n)s of accord %(ref)s.")
+            % {"n": version.number, "ref": accord.reference}
+        ),
         accord.workspace_url() + f"#v{version.number}",
     )
     return comment
@@ -521,11 +525,13 @@ def version_propose_final(*, actor, version: AccordVersion) -> VersionApproval:
     c.tell(
         c.other_side_users(accord, side),
         "accord.proposed",
-        lambda: _(
-            "Version %(n)s of accord %(ref)s was proposed as final. Review it and agree, or "
-            "keep editing."
-        )
-        % {"n": version.number, "ref": accord.reference},
+        lambda: (
+            _(
+                "Version %(n)s of accord %(ref)s was proposed as final. Review it and agree, or "
+                "keep editing."
+            )
+            % {"n": version.number, "ref": accord.reference}
+        ),
         accord.workspace_url() + f"#v{version.number}",
     )
     return approval
@@ -569,10 +575,15 @@ def version_agree(*, actor, version: AccordVersion) -> AccordVersion:
             },
         )
     url = accord.workspace_url() + "#signing"
-    message = lambda: _(  # noqa: E731
-        "Both sides agreed on version %(n)s of accord %(ref)s. Your signature is needed."
-    ) % {"n": version.number, "ref": accord.reference}
-    c.tell([*c.civic_users(accord), *c.signatories(accord)], "accord.sign_needed", message, url)
+    c.tell(
+        [*c.civic_users(accord), *c.signatories(accord)],
+        "accord.sign_needed",
+        lambda: (
+            _("Both sides agreed on version %(n)s of accord %(ref)s. Your signature is needed.")
+            % {"n": version.number, "ref": accord.reference}
+        ),
+        url,
+    )
     return version
 
 
@@ -601,8 +612,10 @@ def accord_reopen(*, actor, accord: Accord, reason: str) -> Accord:
     c.tell(
         c.other_side_users(accord, side),
         "accord.reopened",
-        lambda: _("The co-design of accord %(ref)s was reopened: %(reason)s")
-        % {"ref": accord.reference, "reason": reason[:200]},
+        lambda: (
+            _("The co-design of accord %(ref)s was reopened: %(reason)s")
+            % {"ref": accord.reference, "reason": reason[:200]}
+        ),
         accord.workspace_url(),
     )
     return accord
@@ -620,15 +633,17 @@ def accord_cancel(*, actor, accord: Accord, reason: str) -> Accord:
         fields = advance(accord, ACCORD_TRANSITIONS, "cancel")
         accord.cancellation_reason = reason
         accord.state_changed_at = timezone.now()
-        accord.save(update_fields=[*fields, "cancellation_reason", "state_changed_at",
-                                   "updated_at"])
+        accord.save(
+            update_fields=[*fields, "cancellation_reason", "state_changed_at", "updated_at"]
+        )
         audit_log(actor=actor, action="accord.cancel", obj=accord, reason=reason)
     c.tell(
         c.civic_users(accord),
         "accord.cancelled",
-        lambda: _("The city cancelled the draft accord %(ref)s: %(reason)s")
-        % {"ref": accord.reference, "reason": reason[:200]},
+        lambda: (
+            _("The city cancelled the draft accord %(ref)s: %(reason)s")
+            % {"ref": accord.reference, "reason": reason[:200]}
+        ),
         accord.workspace_url(),
     )
     return accord
-

@@ -51,11 +51,13 @@ def dispute_open(*, actor, accord: Accord, description: str) -> Dispute:
     c.tell(
         c.other_side_users(accord, side),
         "accord.dispute",
-        lambda: _(
-            "A dispute was opened on accord %(ref)s. Name your member of the conciliation "
-            "committee."
-        )
-        % {"ref": accord.reference},
+        lambda: (
+            _(
+                "A dispute was opened on accord %(ref)s. Name your member of the conciliation "
+                "committee."
+            )
+            % {"ref": accord.reference}
+        ),
         dispute.get_absolute_url(),
     )
     return dispute
@@ -113,9 +115,13 @@ def dispute_propose_third_member(*, actor, dispute: Dispute, name: str) -> Dispu
     c.tell(
         c.other_side_users(accord, side),
         "accord.dispute",
-        lambda: _("“%(name)s” was proposed as the third member of the committee on accord "
-                  "%(ref)s. Agree or propose someone else.")
-        % {"name": name, "ref": accord.reference},
+        lambda: (
+            _(
+                "“%(name)s” was proposed as the third member of the committee on accord "
+                "%(ref)s. Agree or propose someone else."
+            )
+            % {"name": name, "ref": accord.reference}
+        ),
         dispute.get_absolute_url(),
     )
     return dispute
@@ -164,8 +170,10 @@ def dispute_record_settlement(*, actor, dispute: Dispute, settlement: str) -> Di
     c.tell(
         c.everyone(accord),
         "accord.dispute",
-        lambda: _("The conciliation committee proposed a settlement on accord %(ref)s.")
-        % {"ref": accord.reference},
+        lambda: (
+            _("The conciliation committee proposed a settlement on accord %(ref)s.")
+            % {"ref": accord.reference}
+        ),
         dispute.get_absolute_url(),
     )
     return dispute
@@ -189,9 +197,7 @@ def dispute_close(*, actor, dispute: Dispute, outcome: str, text: str) -> Disput
                 code="no_settlement",
             )
         if outcome == DisputeOutcome.NOT_SETTLED and dispute.state == DisputeState.OPEN:
-            raise ValidationError(
-                _("The committee has not been formed yet."), code="no_committee"
-            )
+            raise ValidationError(_("The committee has not been formed yet."), code="no_committee")
         fields = advance(dispute, DISPUTE_TRANSITIONS, "close")
         dispute.outcome = outcome
         dispute.outcome_text = text
@@ -208,8 +214,10 @@ def dispute_close(*, actor, dispute: Dispute, outcome: str, text: str) -> Disput
     c.tell(
         c.everyone(accord),
         "accord.dispute",
-        lambda: _("The dispute on accord %(ref)s is closed: %(outcome)s.")
-        % {"ref": accord.reference, "outcome": DisputeOutcome(outcome).label},
+        lambda: (
+            _("The dispute on accord %(ref)s is closed: %(outcome)s.")
+            % {"ref": accord.reference, "outcome": DisputeOutcome(outcome).label}
+        ),
         dispute.get_absolute_url(),
     )
     return dispute
@@ -236,11 +244,13 @@ def dispute_flag_overdue(*, dispute: Dispute, today: dt.date) -> bool:
     c.tell(
         c.everyone(accord),
         "accord.dispute",
-        lambda: _(
-            "The time to propose a settlement of the dispute on accord %(ref)s ended on "
-            "%(date)s. Record the outcome."
-        )
-        % {"ref": accord.reference, "date": dispute.settlement_due.isoformat()},
+        lambda: (
+            _(
+                "The time to propose a settlement of the dispute on accord %(ref)s ended on "
+                "%(date)s. Record the outcome."
+            )
+            % {"ref": accord.reference, "date": dispute.settlement_due.isoformat()}
+        ),
         dispute.get_absolute_url(),
     )
     return True

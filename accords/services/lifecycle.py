@@ -43,8 +43,10 @@ def accord_suspend(*, actor, accord: Accord, reason: str) -> Accord:
     c.tell(
         c.civic_users(accord),
         "accord.suspended",
-        lambda: _("The city suspended accord %(ref)s: %(reason)s")
-        % {"ref": accord.reference, "reason": reason[:200]},
+        lambda: (
+            _("The city suspended accord %(ref)s: %(reason)s")
+            % {"ref": accord.reference, "reason": reason[:200]}
+        ),
         accord.get_absolute_url(),
     )
     return accord
@@ -75,14 +77,19 @@ def accord_terminate(*, actor, accord: Accord, reason: str) -> Accord:
         _drop_pending_amendment(accord)
         _move(accord, "terminate", termination_reason=reason, terminated_by_side=side)
         audit_log(
-            actor=actor, action="accord.terminate", obj=accord, after={"side": side},
+            actor=actor,
+            action="accord.terminate",
+            obj=accord,
+            after={"side": side},
             reason=reason,
         )
     c.tell(
         c.everyone(accord),
         "accord.terminated",
-        lambda: _("Accord %(ref)s was terminated: %(reason)s")
-        % {"ref": accord.reference, "reason": reason[:200]},
+        lambda: (
+            _("Accord %(ref)s was terminated: %(reason)s")
+            % {"ref": accord.reference, "reason": reason[:200]}
+        ),
         accord.get_absolute_url(),
     )
     return accord
@@ -107,8 +114,9 @@ def accord_expire(*, accord: Accord, today: dt.date) -> bool:
     c.tell(
         c.everyone(accord),
         "accord.expired",
-        lambda: _("Accord %(ref)s reached its end date and has expired.")
-        % {"ref": accord.reference},
+        lambda: (
+            _("Accord %(ref)s reached its end date and has expired.") % {"ref": accord.reference}
+        ),
         accord.get_absolute_url(),
     )
     return True
@@ -125,15 +133,19 @@ def accord_notify_expiry(*, accord: Accord) -> bool:
             return False
         accord.expiry_notified_at = timezone.now()
         accord.save(update_fields=["expiry_notified_at"])
-        audit_log(actor=None, action="accord.expiry_notice", obj=accord,
-                  after={"end_date": accord.end_date})
+        audit_log(
+            actor=None,
+            action="accord.expiry_notice",
+            obj=accord,
+            after={"end_date": accord.end_date},
+        )
     c.tell(
         c.everyone(accord),
         "accord.ends_soon",
-        lambda: _(
-            "Accord %(ref)s ends on %(date)s. You can ask for an extension or a renewal."
-        )
-        % {"ref": accord.reference, "date": accord.end_date.isoformat()},
+        lambda: (
+            _("Accord %(ref)s ends on %(date)s. You can ask for an extension or a renewal.")
+            % {"ref": accord.reference, "date": accord.end_date.isoformat()}
+        ),
         accord.workspace_url(),
     )
     return True
@@ -157,9 +169,14 @@ def _new_term(*, actor, accord, action, kind, start, end, note) -> AccordVersion
         c.check(actor, action, accord)
         current = accord.current_version
         latest = c.latest_version(accord)
-        if latest is not None and latest.number > current.number and latest.status in (
-            "draft",
-            "agreed",
+        if (
+            latest is not None
+            and latest.number > current.number
+            and latest.status
+            in (
+                "draft",
+                "agreed",
+            )
         ):
             raise ValidationError(
                 _(
@@ -185,14 +202,21 @@ def accord_extend(*, actor, accord: Accord, end_date: dt.date, note: str = "") -
         raise ValidationError(_("Only a signed accord can be extended."))
     if end_date <= current.end_date:
         raise ValidationError(
-            {"end_date": _("An extension must end after the current end date (%(date)s).")
-             % {"date": current.end_date.isoformat()}},
+            {
+                "end_date": _("An extension must end after the current end date (%(date)s).")
+                % {"date": current.end_date.isoformat()}
+            },
             code="not_later",
         )
     note = note or _("Extension to %(date)s.") % {"date": end_date.isoformat()}
     return _new_term(
-        actor=actor, accord=accord, action=Action.EXTEND, kind=VersionKind.EXTENSION,
-        start=current.start_date, end=end_date, note=note,
+        actor=actor,
+        accord=accord,
+        action=Action.EXTEND,
+        kind=VersionKind.EXTENSION,
+        start=current.start_date,
+        end=end_date,
+        note=note,
     )
 
 
@@ -203,11 +227,17 @@ def accord_renew(*, actor, accord: Accord, end_date: dt.date, note: str = "") ->
         raise ValidationError(_("Only a signed accord can be renewed."))
     start = current.end_date + dt.timedelta(days=1)
     note = note or _("Renewal from %(start)s to %(end)s.") % {
-        "start": start.isoformat(), "end": end_date.isoformat()
+        "start": start.isoformat(),
+        "end": end_date.isoformat(),
     }
     return _new_term(
-        actor=actor, accord=accord, action=Action.RENEW, kind=VersionKind.RENEWAL,
-        start=start, end=end_date, note=note,
+        actor=actor,
+        accord=accord,
+        action=Action.RENEW,
+        kind=VersionKind.RENEWAL,
+        start=start,
+        end=end_date,
+        note=note,
     )
 
 
@@ -256,9 +286,7 @@ def support_item_update(
             item.delivered_on = on
         else:
             if item.delivered_on and on < item.delivered_on:
-                raise ValidationError(
-                    {"on": _("It cannot be returned before it was delivered.")}
-                )
+                raise ValidationError({"on": _("It cannot be returned before it was delivered.")})
             item.returned_on = on
         item.save(update_fields=["status", "status_note", "delivered_on", "returned_on"])
         audit_log(
@@ -270,4 +298,3 @@ def support_item_update(
             reason=note,
         )
     return item
-

@@ -71,8 +71,12 @@ def report_submit(
         c.check(actor, Action.REPORT, accord)
         if accord.start_date and period_start < accord.start_date:
             raise ValidationError(
-                {"period_start": _("The accord started on %(date)s; the period cannot start "
-                                   "before it.") % {"date": accord.start_date.isoformat()}}
+                {
+                    "period_start": _(
+                        "The accord started on %(date)s; the period cannot start before it."
+                    )
+                    % {"date": accord.start_date.isoformat()}
+                }
             )
         report = ActivityReport.objects.create(
             accord=accord,
@@ -109,8 +113,10 @@ def report_submit(
     c.tell(
         c.city_users(accord),
         "accord.report",
-        lambda: _("A new activity report on accord %(ref)s is waiting for acknowledgement.")
-        % {"ref": accord.reference},
+        lambda: (
+            _("A new activity report on accord %(ref)s is waiting for acknowledgement.")
+            % {"ref": accord.reference}
+        ),
         report.get_absolute_url(),
     )
     return report
@@ -137,8 +143,10 @@ def report_acknowledge(*, actor, report: ActivityReport, note: str = "") -> Acti
     c.tell(
         c.civic_users(accord),
         "accord.report_acknowledged",
-        lambda: _("The city acknowledged your activity report on accord %(ref)s.")
-        % {"ref": accord.reference},
+        lambda: (
+            _("The city acknowledged your activity report on accord %(ref)s.")
+            % {"ref": accord.reference}
+        ),
         report.get_absolute_url(),
     )
     return report

@@ -172,9 +172,7 @@ def _party_to_sign(actor, accord, version, party) -> AccordParty:
             # Find the clearest refusal: wrong person or wrong moment, else already signed.
             action = Action.SIGN_CIVIC if actor.pk in civic_user_ids(accord) else Action.SIGN_CITY
             verdict(actor, action, accord).enforce()
-            raise ValidationError(
-                _("You have already signed this version."), code="already"
-            )
+            raise ValidationError(_("You have already signed this version."), code="already")
         party = options[0]
     if party.accord_id != accord.pk:
         raise PermissionDenied(_("This party is not part of the accord."))
@@ -230,8 +228,10 @@ def _bring_into_force(accord: Accord, version: AccordVersion) -> None:
     c.tell(
         c.everyone(accord),
         "accord.in_force",
-        lambda: _("Everyone signed: version %(n)s of accord %(ref)s is now in force.")
-        % {"n": version.number, "ref": accord.reference},
+        lambda: (
+            _("Everyone signed: version %(n)s of accord %(ref)s is now in force.")
+            % {"n": version.number, "ref": accord.reference}
+        ),
         url,
     )
 
@@ -258,4 +258,3 @@ def pending_signers(accord: Accord) -> list[AccordParty]:
         return []
     signed = set(version.signatures.values_list("party_id", flat=True))
     return [p for p in accord.parties.all() if p.pk not in signed]
-

@@ -32,9 +32,12 @@ from accords.views.workspace import _confirm
 @login_required
 def accord_suspend(request, pk: int):
     return _confirm(
-        request, pk, action=Action.SUSPEND,
-        service=lambda a, d: services.accord_suspend(actor=request.user, accord=a,
-                                                     reason=d["reason"]),
+        request,
+        pk,
+        action=Action.SUSPEND,
+        service=lambda a, d: services.accord_suspend(
+            actor=request.user, accord=a, reason=d["reason"]
+        ),
         template_title=_("Suspend this accord"),
         success=_("The accord is suspended."),
         button=_("Suspend the accord"),
@@ -44,9 +47,12 @@ def accord_suspend(request, pk: int):
 @login_required
 def accord_resume(request, pk: int):
     return _confirm(
-        request, pk, action=Action.RESUME,
-        service=lambda a, d: services.accord_resume(actor=request.user, accord=a,
-                                                    note=d.get("note", "")),
+        request,
+        pk,
+        action=Action.RESUME,
+        service=lambda a, d: services.accord_resume(
+            actor=request.user, accord=a, note=d.get("note", "")
+        ),
         template_title=_("Resume this accord"),
         success=_("The accord is active again."),
         button=_("Resume the accord"),
@@ -58,9 +64,12 @@ def accord_resume(request, pk: int):
 @login_required
 def accord_terminate(request, pk: int):
     return _confirm(
-        request, pk, action=Action.TERMINATE,
-        service=lambda a, d: services.accord_terminate(actor=request.user, accord=a,
-                                                       reason=d["reason"]),
+        request,
+        pk,
+        action=Action.TERMINATE,
+        service=lambda a, d: services.accord_terminate(
+            actor=request.user, accord=a, reason=d["reason"]
+        ),
         template_title=_("Terminate this accord"),
         success=_("The accord is terminated."),
         button=_("Terminate the accord"),
@@ -71,7 +80,9 @@ def accord_terminate(request, pk: int):
 @login_required
 def accord_archive(request, pk: int):
     return _confirm(
-        request, pk, action=Action.ARCHIVE,
+        request,
+        pk,
+        action=Action.ARCHIVE,
         service=lambda a, d: services.accord_archive(actor=request.user, accord=a),
         template_title=_("Archive this accord"),
         success=_("The accord is archived."),
@@ -100,8 +111,10 @@ def _new_term(request, pk: int, *, action, service, title, success):
             messages.success(request, success % {"n": version.number})
             return redirect(accord.workspace_url() + f"#v{version.number}")
     current = accord.current_version
-    start = current.start_date if action == Action.EXTEND else (
-        current.end_date + dt.timedelta(days=1) if current else None
+    start = (
+        current.start_date
+        if action == Action.EXTEND
+        else (current.end_date + dt.timedelta(days=1) if current else None)
     )
     return render(
         request,
@@ -121,7 +134,10 @@ def _new_term(request, pk: int, *, action, service, title, success):
 @login_required
 def accord_extend(request, pk: int):
     return _new_term(
-        request, pk, action=Action.EXTEND, service=services.accord_extend,
+        request,
+        pk,
+        action=Action.EXTEND,
+        service=services.accord_extend,
         title=_("Ask for an extension"),
         success=_("Version %(n)s with the new end date is proposed to the other side."),
     )
@@ -130,7 +146,10 @@ def accord_extend(request, pk: int):
 @login_required
 def accord_renew(request, pk: int):
     return _new_term(
-        request, pk, action=Action.RENEW, service=services.accord_renew,
+        request,
+        pk,
+        action=Action.RENEW,
+        service=services.accord_renew,
         title=_("Propose a renewal"),
         success=_("Version %(n)s with the new term is proposed to the other side."),
     )
@@ -151,7 +170,10 @@ def support_update(request, pk: int, item_pk: int):
     return run(
         request,
         lambda: services.support_item_update(
-            actor=request.user, item=item, status=data["status"], on=data["on"],
+            actor=request.user,
+            item=item,
+            status=data["status"],
+            on=data["on"],
             note=data["note"],
         ),
         success=_("Support item updated."),
@@ -262,16 +284,37 @@ def dispute_create(request, pk: int):
 
 
 DISPUTE_STEPS = {
-    "member": (MemberForm, lambda u, d, data: services.dispute_name_member(
-        actor=u, dispute=d, name=data["name"]), _("Committee member named.")),
-    "third": (MemberForm, lambda u, d, data: services.dispute_propose_third_member(
-        actor=u, dispute=d, name=data["name"]), _("Third member proposed to the other side.")),
-    "agree_third": (None, lambda u, d, data: services.dispute_agree_third_member(
-        actor=u, dispute=d), _("Third member agreed.")),
-    "settlement": (SettlementForm, lambda u, d, data: services.dispute_record_settlement(
-        actor=u, dispute=d, settlement=data["settlement"]), _("Settlement recorded.")),
-    "close": (DisputeCloseForm, lambda u, d, data: services.dispute_close(
-        actor=u, dispute=d, outcome=data["outcome"], text=data["text"]), _("Dispute closed.")),
+    "member": (
+        MemberForm,
+        lambda u, d, data: services.dispute_name_member(actor=u, dispute=d, name=data["name"]),
+        _("Committee member named."),
+    ),
+    "third": (
+        MemberForm,
+        lambda u, d, data: services.dispute_propose_third_member(
+            actor=u, dispute=d, name=data["name"]
+        ),
+        _("Third member proposed to the other side."),
+    ),
+    "agree_third": (
+        None,
+        lambda u, d, data: services.dispute_agree_third_member(actor=u, dispute=d),
+        _("Third member agreed."),
+    ),
+    "settlement": (
+        SettlementForm,
+        lambda u, d, data: services.dispute_record_settlement(
+            actor=u, dispute=d, settlement=data["settlement"]
+        ),
+        _("Settlement recorded."),
+    ),
+    "close": (
+        DisputeCloseForm,
+        lambda u, d, data: services.dispute_close(
+            actor=u, dispute=d, outcome=data["outcome"], text=data["text"]
+        ),
+        _("Dispute closed."),
+    ),
 }
 
 

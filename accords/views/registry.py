@@ -7,9 +7,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from accords import diff, exports
+from accords import diff, exports, selectors
 from accords import fingerprint as fp
-from accords import selectors
 from accords.forms import RegistryFilterForm
 from accords.models import Accord, AccordVersion, ReportPhoto
 from accords.pdf import version_pdf, version_sections

@@ -89,8 +89,9 @@ def accord_start(request, claim_pk: int):
             add_errors(form, exc)
         else:
             messages.success(
-                request, _("Accord %(ref)s started. Co-design it with the proposers.")
-                % {"ref": accord.reference}
+                request,
+                _("Accord %(ref)s started. Co-design it with the proposers.")
+                % {"ref": accord.reference},
             )
             return redirect(accord.workspace_url())
     return render(
@@ -107,8 +108,8 @@ def civic_preview(seed) -> list[str]:
     if seed.group is not None:
         names = ", ".join(common.public_name(u) for u in seed.representatives)
         lines.append(
-            _("%(group)s (representatives: %(names)s)") % {"group": seed.group.name,
-                                                           "names": names or "—"}
+            _("%(group)s (representatives: %(names)s)")
+            % {"group": seed.group.name, "names": names or "—"}
         )
         people = seed.coauthors
     else:
@@ -166,8 +167,10 @@ def version_create(request, pk: int):
     accord = accord_or_404(pk)
     require(request.user, Action.EDIT, accord)
     latest = common.latest_version(accord)
-    base = latest if latest and not (latest.is_signed and accord.current_version) else (
-        accord.current_version or latest
+    base = (
+        latest
+        if latest and not (latest.is_signed and accord.current_version)
+        else (accord.current_version or latest)
     )
     if request.method == "POST":
         form = VersionForm(request.POST)
@@ -183,9 +186,7 @@ def version_create(request, pk: int):
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
-                messages.success(
-                    request, _("Version %(n)s saved.") % {"n": version.number}
-                )
+                messages.success(request, _("Version %(n)s saved.") % {"n": version.number})
                 return redirect(accord.workspace_url() + f"#v{version.number}")
     else:
         form = VersionForm(initial=VersionForm.initial_from(base))
@@ -270,8 +271,8 @@ def accord_sign(request, pk: int):
     version = common.agreed_version(accord)
     options = signable_parties(request.user, accord)
     if version is None or not options:
-        action = Action.SIGN_CIVIC if side_of(request.user, accord) == Side.CIVIC else (
-            Action.SIGN_CITY
+        action = (
+            Action.SIGN_CIVIC if side_of(request.user, accord) == Side.CIVIC else (Action.SIGN_CITY)
         )
         result = verdict(request.user, action, accord)
         if not result and result.wrong_person:
@@ -293,18 +294,21 @@ def accord_sign(request, pk: int):
                 ip=client_ip(request),
             )
         except ValidationError as exc:
-            form.add_error("credential" if exc.code in ("reauth", "throttled") else None,
-                           error_text(exc))
+            form.add_error(
+                "credential" if exc.code in ("reauth", "throttled") else None, error_text(exc)
+            )
         else:
             messages.success(
                 request,
-                _("You signed version %(n)s for %(party)s.") % {"n": version.number,
-                                                                 "party": party.name},
+                _("You signed version %(n)s for %(party)s.")
+                % {"n": version.number, "party": party.name},
             )
             return redirect(accord.workspace_url() + "#signing")
-    status = 429 if any(
-        "Too many" in e for e in form.errors.get("credential", [])
-    ) else (400 if form.errors else 200)
+    status = (
+        429
+        if any("Too many" in e for e in form.errors.get("credential", []))
+        else (400 if form.errors else 200)
+    )
     return render(
         request,
         "accords/accord_sign.html",
@@ -319,8 +323,19 @@ def accord_sign(request, pk: int):
     )
 
 
-def _confirm(request, pk, *, action, service, template_title, success, button, danger=True,
-             form_class=ReasonForm, to_detail=False):
+def _confirm(
+    request,
+    pk,
+    *,
+    action,
+    service,
+    template_title,
+    success,
+    button,
+    danger=True,
+    form_class=ReasonForm,
+    to_detail=False,
+):
     """A confirmation page with reasons, for actions that cannot be undone lightly."""
     accord = accord_or_404(pk)
     require(request.user, action, accord)
@@ -336,8 +351,14 @@ def _confirm(request, pk, *, action, service, template_title, success, button, d
     return render(
         request,
         "accords/accord_confirm.html",
-        {"accord": accord, "form": form, "title": template_title, "button": button,
-         "danger": danger, "allowed": verdict(request.user, action, accord)},
+        {
+            "accord": accord,
+            "form": form,
+            "title": template_title,
+            "button": button,
+            "danger": danger,
+            "allowed": verdict(request.user, action, accord),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -345,9 +366,12 @@ def _confirm(request, pk, *, action, service, template_title, success, button, d
 @login_required
 def accord_reopen(request, pk: int):
     return _confirm(
-        request, pk, action=Action.REOPEN,
-        service=lambda a, d: services.accord_reopen(actor=request.user, accord=a,
-                                                    reason=d["reason"]),
+        request,
+        pk,
+        action=Action.REOPEN,
+        service=lambda a, d: services.accord_reopen(
+            actor=request.user, accord=a, reason=d["reason"]
+        ),
         template_title=_("Reopen the co-design"),
         success=_("The co-design is open again; the agreed version is withdrawn."),
         button=_("Reopen the co-design"),
@@ -357,11 +381,13 @@ def accord_reopen(request, pk: int):
 @login_required
 def accord_cancel(request, pk: int):
     return _confirm(
-        request, pk, action=Action.CANCEL,
-        service=lambda a, d: services.accord_cancel(actor=request.user, accord=a,
-                                                    reason=d["reason"]),
+        request,
+        pk,
+        action=Action.CANCEL,
+        service=lambda a, d: services.accord_cancel(
+            actor=request.user, accord=a, reason=d["reason"]
+        ),
         template_title=_("Cancel this draft accord"),
         success=_("The draft accord was cancelled."),
         button=_("Cancel the accord"),
     )
-

@@ -88,8 +88,7 @@ class World:
         self.member = resident_create()
         if group:
             self.group = group_create(representative=self.rep, members=[self.member])
-            self.claim = claim_create(author=self.rep, group=self.group, months=months,
-                                      track=track)
+            self.claim = claim_create(author=self.rep, group=self.group, months=months, track=track)
         else:
             self.group = None
             self.claim = claim_create(author=self.rep, months=months, track=track)
@@ -115,15 +114,27 @@ class World:
         latest = self.accord.versions.order_by("-number").first()
         draft = VersionDraft.from_version(latest)
         draft.support_items = [
-            SupportItemDraft(kind="materials_on_loan", description="Rakes and shovels",
-                             quantity=Decimal("6"), unit="pieces", value=Decimal("120")),
-            SupportItemDraft(kind="protective_equipment", description="Work gloves",
-                             quantity=Decimal("20"), unit="pairs"),
-            SupportItemDraft(kind="reimbursement", description="Seeds and plants",
-                             value=Decimal("300")),
+            SupportItemDraft(
+                kind="materials_on_loan",
+                description="Rakes and shovels",
+                quantity=Decimal("6"),
+                unit="pieces",
+                value=Decimal("120"),
+            ),
+            SupportItemDraft(
+                kind="protective_equipment",
+                description="Work gloves",
+                quantity=Decimal("20"),
+                unit="pairs",
+            ),
+            SupportItemDraft(
+                kind="reimbursement", description="Seeds and plants", value=Decimal("300")
+            ),
         ]
         version = services.version_create(
-            actor=actor or self.officer, accord=self.accord, draft=draft,
+            actor=actor or self.officer,
+            accord=self.accord,
+            draft=draft,
             change_note="Support items",
         )
         self.refresh()

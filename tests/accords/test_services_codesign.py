@@ -41,9 +41,11 @@ def test_an_officer_starts_an_accord_prefilled_from_the_approved_claim():
     assert version.civic_commitments == world.claim.resources_offered
     assert version.start_date == today()
     # Requested 12 months, inside the ordinary track's maximum.
-    assert version.end_date == dt.date(today().year + 1, today().month, today().day) - (
-        dt.timedelta(days=1)
-    ) or version.end_date > today()
+    assert (
+        version.end_date
+        == dt.date(today().year + 1, today().month, today().day) - (dt.timedelta(days=1))
+        or version.end_date > today()
+    )
     parties = list(accord.parties.order_by("position"))
     assert [p.kind for p in parties] == ["department", "group"]
     assert version.parties[1]["name"] == world.group.name
@@ -100,9 +102,10 @@ def test_every_save_is_a_new_immutable_version():
         v1.save()
     with pytest.raises(ImmutableError):
         AccordVersion.objects.filter(pk=v1.pk).update(objectives="tampered")
-    assert AuditEntry.objects.for_object(world.accord).filter(
-        action="accord.version.create"
-    ).count() == 1
+    assert (
+        AuditEntry.objects.for_object(world.accord).filter(action="accord.version.create").count()
+        == 1
+    )
 
 
 def test_saving_without_changes_is_refused():
@@ -131,21 +134,29 @@ def test_end_before_start_is_refused():
 @pytest.mark.parametrize(
     "item, message",
     [
-        (SupportItemDraft(kind="cash_grant", description="Money", value=Decimal("500")),
-         "Cash grants are not possible"),
-        (SupportItemDraft(kind="materials_on_loan", description="Rakes",
-                          quantity=Decimal("-2")), "cannot be negative"),
-        (SupportItemDraft(kind="materials_on_loan", description="Rakes",
-                          quantity=Decimal("0")), "more than zero"),
+        (
+            SupportItemDraft(kind="cash_grant", description="Money", value=Decimal("500")),
+            "Cash grants are not possible",
+        ),
+        (
+            SupportItemDraft(kind="materials_on_loan", description="Rakes", quantity=Decimal("-2")),
+            "cannot be negative",
+        ),
+        (
+            SupportItemDraft(kind="materials_on_loan", description="Rakes", quantity=Decimal("0")),
+            "more than zero",
+        ),
         (SupportItemDraft(kind="training", description="Course"), "quantity or a value"),
-        (SupportItemDraft(kind="reimbursement", description="Costs", quantity=Decimal("1")),
-         "cap"),
-        (SupportItemDraft(kind="utilities", description="   ", quantity=Decimal("1")),
-         "cannot be empty"),
-        (SupportItemDraft(kind="utilities", description="Water", value="lots"),
-         "must be a number"),
-        (SupportItemDraft(kind="utilities", description="Water", value=Decimal("1e12")),
-         "too large"),
+        (SupportItemDraft(kind="reimbursement", description="Costs", quantity=Decimal("1")), "cap"),
+        (
+            SupportItemDraft(kind="utilities", description="   ", quantity=Decimal("1")),
+            "cannot be empty",
+        ),
+        (SupportItemDraft(kind="utilities", description="Water", value="lots"), "must be a number"),
+        (
+            SupportItemDraft(kind="utilities", description="Water", value=Decimal("1e12")),
+            "too large",
+        ),
     ],
 )
 def test_bad_support_items_are_refused(item, message):
@@ -177,9 +188,7 @@ def test_outsiders_cannot_edit_or_comment():
         with pytest.raises(PermissionDenied):
             world.edit(actor=user, objectives="Mine now.")
         with pytest.raises(PermissionDenied):
-            services.version_comment(
-                actor=user, version=world.accord.versions.get(), body="Hello"
-            )
+            services.version_comment(actor=user, version=world.accord.versions.get(), body="Hello")
 
 
 def test_both_sides_comment_and_the_other_side_is_told(django_capture_on_commit_callbacks):

@@ -48,7 +48,10 @@ def test_either_side_terminates_with_reasons_and_nothing_more_happens_after():
     assert AuditEntry.objects.for_object(accord).get(action="accord.terminate").reason
     with pytest.raises(ValidationError):
         services.report_submit(
-            actor=world.rep, accord=accord, period_start=today(), period_end=today(),
+            actor=world.rep,
+            accord=accord,
+            period_start=today(),
+            period_end=today(),
             activities="After the end",
         )
     with pytest.raises(ValidationError):
@@ -131,25 +134,24 @@ def test_support_items_go_granted_delivered_returned_where_it_applies():
     items = {i.kind: i for i in world.accord.current_version.support_items.all()}
     rakes, gloves = items["materials_on_loan"], items["protective_equipment"]
     with pytest.raises(PermissionDenied):
-        services.support_item_update(actor=world.rep, item=rakes, status="delivered",
-                                     on=today())
+        services.support_item_update(actor=world.rep, item=rakes, status="delivered", on=today())
     with pytest.raises(ValidationError, match="cannot become"):
-        services.support_item_update(actor=world.officer, item=rakes, status="returned",
-                                     on=today())
+        services.support_item_update(actor=world.officer, item=rakes, status="returned", on=today())
     with pytest.raises(ValidationError, match="future"):
-        services.support_item_update(actor=world.officer, item=rakes, status="delivered",
-                                     on=today() + dt.timedelta(days=1))
-    services.support_item_update(actor=world.officer, item=rakes, status="delivered",
-                                 on=today(), note="Six rakes")
-    services.support_item_update(actor=world.officer, item=rakes, status="returned",
-                                 on=today())
+        services.support_item_update(
+            actor=world.officer, item=rakes, status="delivered", on=today() + dt.timedelta(days=1)
+        )
+    services.support_item_update(
+        actor=world.officer, item=rakes, status="delivered", on=today(), note="Six rakes"
+    )
+    services.support_item_update(actor=world.officer, item=rakes, status="returned", on=today())
     rakes.refresh_from_db()
     assert rakes.status == "returned" and rakes.returned_on == today()
-    services.support_item_update(actor=world.officer, item=gloves, status="delivered",
-                                 on=today())
+    services.support_item_update(actor=world.officer, item=gloves, status="delivered", on=today())
     with pytest.raises(ValidationError, match="not something that is returned|cannot become"):
-        services.support_item_update(actor=world.officer, item=gloves, status="returned",
-                                     on=today())
+        services.support_item_update(
+            actor=world.officer, item=gloves, status="returned", on=today()
+        )
 
 
 def test_signing_after_termination_is_refused():

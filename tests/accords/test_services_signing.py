@@ -71,9 +71,7 @@ def test_a_non_signatory_cannot_sign_for_the_city():
     city = world.accord.parties.get(side="city")
     for user in (world.officer, world.other_officer, world.outsider):
         with pytest.raises(PermissionDenied):
-            services.accord_sign(
-                actor=user, accord=world.accord, credential=PASSWORD, party=city
-            )
+            services.accord_sign(actor=user, accord=world.accord, credential=PASSWORD, party=city)
 
 
 def test_only_representatives_sign_for_a_group():
@@ -101,9 +99,7 @@ def test_a_signatory_who_is_also_a_civic_party_cannot_sign_for_the_city():
     world.agree()
     city = world.accord.parties.get(side="city")
     with pytest.raises(PermissionDenied):
-        services.accord_sign(
-            actor=conflicted, accord=world.accord, credential=PASSWORD, party=city
-        )
+        services.accord_sign(actor=conflicted, accord=world.accord, credential=PASSWORD, party=city)
 
 
 def test_signatures_record_the_fingerprint_and_the_last_one_activates(
@@ -160,9 +156,7 @@ def test_an_amendment_is_agreed_and_signed_again_keeping_the_previous_version():
     v_signed.refresh_from_db()
     assert accord.current_version == amendment
     assert v_signed.status == VersionStatus.REPLACED and v_signed.signatures.count() == 2
-    assert AuditEntry.objects.for_object(accord).filter(
-        action="accord.amendment.in_force"
-    ).exists()
+    assert AuditEntry.objects.for_object(accord).filter(action="accord.amendment.in_force").exists()
 
 
 def test_an_amendment_keeps_the_start_date():

@@ -18,8 +18,9 @@ class Command(BaseCommand):
             .select_related("accord")
             .prefetch_related(
                 Prefetch("support_items", queryset=SupportItem.objects.order_by("position")),
-                Prefetch("signatures", queryset=Signature.objects.only("version_id",
-                                                                        "fingerprint")),
+                Prefetch(
+                    "signatures", queryset=Signature.objects.only("version_id", "fingerprint")
+                ),
             )
             .order_by("accord_id", "number")
         )
@@ -40,6 +41,6 @@ class Command(BaseCommand):
                 self.stderr.write(line)
             raise CommandError(
                 f"{len(problems)} of {checked} accord version(s) failed verification: "
-                + ", ".join(sorted({p.split(' ', 1)[0] for p in problems}))
+                + ", ".join(sorted({p.split(" ", 1)[0] for p in problems}))
             )
         self.stdout.write(self.style.SUCCESS(f"{checked} accord version(s) verified."))
