@@ -147,7 +147,8 @@ def accord_sign(
                 obj=accord,
                 after={
                     "version": agreed.number,
-                    "party": party.name if party.side == Side.CITY else c.public_name(actor),
+                    "party": party.name,
+                    "signer": c.public_name(actor),
                     "side": party.side,
                     "fingerprint": agreed.fingerprint,
                     "method": method,
