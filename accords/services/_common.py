@@ -83,7 +83,7 @@ def check_end_date(accord: Accord, start: dt.date, end: dt.date) -> None:
                     "%(limit)s."
                 )
                 % {
-                    "track": rules,
+                    "track": str(rules).lower(),
                     "months": rules.max_accord_months,
                     "start": start.isoformat(),
                     "limit": limit.isoformat(),

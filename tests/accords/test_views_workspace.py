@@ -276,4 +276,6 @@ def test_italian_pages_render(client):
     world.active()
     client.cookies["django_language"] = "it"
     body = client.get(reverse("accords:accord-list"), HTTP_ACCEPT_LANGUAGE="it").content.decode()
-    assert "Patti di collaborazione" in body or "patti" in body.lower()
+    assert "Patti di collaborazione" in body and "Registro pubblico" not in body
+    body = client.get(world.accord.get_absolute_url()).content.decode()
+    assert "Testo firmato" in body and "Impronta SHA-256" in body
