@@ -13,7 +13,11 @@ from proposals.workflow import transition_check
 
 def lock_claim(claim: Claim) -> Claim:
     """The claim's row, locked until the transaction ends (PostgreSQL; SQLite serialises)."""
-    return Claim.objects.select_for_update().select_related("resource", "group").get(pk=claim.pk)
+    return (
+        Claim.objects.select_for_update(of=("self",))
+        .select_related("resource", "group")
+        .get(pk=claim.pk)
+    )
 
 
 def track_rules(claim: Claim) -> TrackProcedure:

@@ -140,7 +140,11 @@ def comment_report(*, reporter: User, comment: Comment, reason: str) -> CommentR
 def comment_hide(*, actor: User, comment: Comment, reason: str) -> Comment:
     """Moderators hide a comment with a reason; open reports on it are resolved."""
     with transaction.atomic():
-        comment = Comment.objects.select_for_update().select_related("claim").get(pk=comment.pk)
+        comment = (
+            Comment.objects.select_for_update(of=("self",))
+            .select_related("claim")
+            .get(pk=comment.pk)
+        )
         rules.may_hide_comment(actor, comment).enforce()
         reason = _text(reason, empty_message=_("Give the reason for hiding the comment."))
         now = timezone.now()

@@ -350,7 +350,9 @@ def review_answer(
     with transaction.atomic():
         claim = lock_claim(review.claim)
         review = (
-            ReviewRequest.objects.select_for_update().select_related("department").get(pk=review.pk)
+            ReviewRequest.objects.select_for_update(of=("self",))
+            .select_related("department")
+            .get(pk=review.pk)
         )
         review.claim = claim
         rules.may_answer_review(actor, review).enforce()

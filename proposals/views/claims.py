@@ -186,7 +186,7 @@ def _form_page(request, form, claim):
     return render(
         request,
         "proposals/claim_form.html",
-        {"form": form, "claim": claim, "districts": selectors.district_choices()},
+        {"form": form, "claim": claim, "districts": selectors.district_choices(with_census=True)},
         status=400 if form.errors else 200,
     )
 

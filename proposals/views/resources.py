@@ -109,7 +109,7 @@ def _resource_form_view(request, *, resource=None, claim=None):
             "form": form,
             "resource": resource,
             "claim": claim,
-            "districts": selectors.district_choices(),
+            "districts": selectors.district_choices(with_census=True),
         },
         status=400 if form.errors else 200,
     )
