@@ -293,11 +293,3 @@ def test_reports_and_hiding_through_the_pages(client):
 def _moderation_page(client, moderator):
     client.force_login(moderator)
     return client.get("/office/moderation/").content.decode()
-
-
-def test_claim_pages_render_in_italian(client):
-    claim = claim_in_state(S.CONSULTATION)
-    client.cookies["django_language"] = "it"
-    html = client.get(claim.get_absolute_url()).content.decode()
-    assert "Consultazione pubblica" in html
-    assert "Rivendicazioni" in client.get("/claims/").content.decode() or "Proposte" in html
