@@ -48,8 +48,7 @@ def support_add(*, user: User, claim: Claim) -> Support:
 def support_remove(*, user: User, claim: Claim) -> None:
     with transaction.atomic():
         claim = lock_claim(claim)
-        verdict = rules._consultation_open(claim)
-        verdict.enforce()
+        rules.consultation_open(claim).enforce()
         deleted, _n = Support.objects.filter(claim=claim, user=user).delete()
         if not deleted:
             raise ValidationError(_("You do not support this claim."), code="not_supporting")
