@@ -128,7 +128,10 @@ def may_create_claim(user) -> Verdict:
 def may_view(user, claim: Claim) -> Verdict:
     if claim.state in PUBLIC_STATES or is_proposer(user, claim) or is_administrator(user):
         return ALLOW
-    if user.is_authenticated and claim.coauthors.filter(user=user).exists():
+    if (
+        user.is_authenticated
+        and claim.coauthors.filter(user=user, state=ClaimCoauthor.State.PENDING).exists()
+    ):
         return ALLOW  # invited co-authors read the draft before answering
     return deny_role(_("This draft is visible only to its proposers."))
 
@@ -376,7 +379,11 @@ def claims_visible_to(user) -> QuerySet:
     return Claim.objects.filter(
         public
         | Q(pk__in=claims_proposed_by(user).values("pk"))
-        | Q(pk__in=ClaimCoauthor.objects.filter(user=user).values("claim_id"))
+        | Q(
+            pk__in=ClaimCoauthor.objects.filter(
+                user=user, state=ClaimCoauthor.State.PENDING
+            ).values("claim_id")
+        )
     )
 
 

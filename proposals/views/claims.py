@@ -44,6 +44,7 @@ def claim_list(request):
             "page": page,
             "query": query,
             "can_create": rules.may_create_claim(request.user).allowed,
+            "can_use_office": rules.may_use_office(request.user).allowed,
         },
     )
 

@@ -127,7 +127,7 @@ def resource_edit(request, pk):
 
 @login_required
 def resource_from_claim(request, pk):
-    claim = get_object_or_404(Claim, pk=pk)
+    claim = get_object_or_404(Claim.objects.exclude(state=Claim.State.DRAFT), pk=pk)
     if claim.resource_id:
         messages.info(request, _("This claim already points to a resource."))
         return redirect("proposals:office-claim", pk=pk)

@@ -81,3 +81,39 @@ def test_list_pages_do_not_grow_with_their_rows(
     with django_assert_max_num_queries(BUDGET[url.split("?")[0]]):
         client.get(url)
     print(f"{url}: {many} queries")  # noqa: T201 - shown with -s, quoted in the report
+
+
+def test_the_claim_page_does_not_grow_with_comments_reviews_and_photos(client, world):
+    from proposals.models import ProcedureConfig
+
+    officer = world["officer"]
+    claim = claim_in_state(S.CONSULTATION, officer=officer, uploads=[png_upload()])
+    viewer = resident_create()
+    client.force_login(viewer)
+
+    def add(n):
+        for _ in range(n):
+            writer = resident_create()
+            services.comment_add(author=writer, claim=claim, body="Hello")
+            services.support_add(user=writer, claim=claim)
+            review = services.review_request(
+                actor=officer, claim=claim, department=department_create()
+            )
+            checklist = {i.key: "ok" for i in ProcedureConfig.get_solo().active_checklist()}
+            services.review_answer(
+                actor=user_in(review.department),
+                review=review,
+                opinion="favourable",
+                checklist=checklist,
+            )
+
+    add(2)
+    few = queries(client, claim.get_absolute_url())
+    add(8)
+    many = queries(client, claim.get_absolute_url())
+    assert few == many
+    print(f"/claims/<id>/: {many} queries")  # noqa: T201
+
+
+def user_in(department):
+    return officer_create(department=department)
