@@ -100,7 +100,7 @@ def flag_overdue_reviews(now: dt.datetime) -> int:
     for pk in list(candidates):
         with transaction.atomic():
             review = (
-                ReviewRequest.objects.select_for_update()
+                ReviewRequest.objects.select_for_update(of=("self",))
                 .filter(
                     pk=pk,
                     state=ReviewRequest.State.PENDING,

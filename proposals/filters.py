@@ -11,8 +11,12 @@ from proposals.selectors import district_choices
 from proposals.workflow import OPEN_STATES, PUBLIC_STATES
 
 
-def _districts():
-    return [(d, d) for d in district_choices()]
+class DistrictChoicesMixin:
+    """District choices read once per request (a callable would query on every use)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["district"].extra["choices"] = [(d, d) for d in district_choices()]
 
 
 class SearchFilter(django_filters.CharFilter):
@@ -32,13 +36,13 @@ class SearchFilter(django_filters.CharFilter):
         return qs.filter(match)
 
 
-class ResourceFilter(django_filters.FilterSet):
+class ResourceFilter(DistrictChoicesMixin, django_filters.FilterSet):
     q = SearchFilter(fields=("name", "address", "description"))
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=UrbanResource.Kind.choices, empty_label=_("All kinds")
     )
     district = django_filters.ChoiceFilter(
-        label=_("District"), choices=_districts, empty_label=_("All districts")
+        label=_("District"), choices=[], empty_label=_("All districts")
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=UrbanResource.Status.choices, empty_label=_("Any status")
@@ -53,13 +57,13 @@ PUBLIC_STATE_CHOICES = [(s.value, s.label) for s in Claim.State if s in PUBLIC_S
 OPEN_STATE_CHOICES = [(s.value, s.label) for s in Claim.State if s in OPEN_STATES]
 
 
-class ClaimFilter(django_filters.FilterSet):
+class ClaimFilter(DistrictChoicesMixin, django_filters.FilterSet):
     q = SearchFilter(fields=("title", "summary", "resource__name", "location_address"))
     state = django_filters.ChoiceFilter(
         label=_("State"), choices=PUBLIC_STATE_CHOICES, empty_label=_("Any state")
     )
     district = django_filters.ChoiceFilter(
-        label=_("District"), choices=_districts, empty_label=_("All districts")
+        label=_("District"), choices=[], empty_label=_("All districts")
     )
     track = django_filters.ChoiceFilter(
         label=_("Track"), choices=Claim.Track.choices, empty_label=_("Both tracks")
@@ -96,12 +100,12 @@ class ClaimFilter(django_filters.FilterSet):
         return qs.order_by(*(qs.query.order_by or ["-submitted_at"]), "-id")
 
 
-class QueueFilter(django_filters.FilterSet):
+class QueueFilter(DistrictChoicesMixin, django_filters.FilterSet):
     state = django_filters.ChoiceFilter(
         label=_("State"), choices=OPEN_STATE_CHOICES, empty_label=_("Any open state")
     )
     district = django_filters.ChoiceFilter(
-        label=_("District"), choices=_districts, empty_label=_("All districts")
+        label=_("District"), choices=[], empty_label=_("All districts")
     )
     department = django_filters.ModelChoiceFilter(
         label=_("Department asked"),

@@ -141,6 +141,36 @@ class ClaimForm(forms.ModelForm):
                 self.add_error("district", _("Tell us the district of the new location."))
         return data
 
+    FIELDSETS = [
+        (_("Your proposal"), ["group", "title", "summary", "motivation", "objectives"]),
+        (
+            _("Where"),
+            ["resource", "location_address", "district", "location_latitude", "location_longitude"],
+        ),
+        (
+            _("What you will do"),
+            [
+                "activities",
+                "schedule",
+                "intensity",
+                "field",
+                "resources_offered",
+                "support_requested",
+            ],
+        ),
+        (_("Duration and track"), ["requested_duration_months", "track"]),
+        (_("Attachments"), ["attachments"]),
+    ]
+
+    def fieldsets(self):
+        """(legend, key, bound fields) in reading order, skipping fields this form lacks."""
+        keys = ["proposal", "where", "what", "duration", "attachments"]
+        return [
+            (legend, key, [self[name] for name in names if name in self.fields])
+            for key, (legend, names) in zip(keys, self.FIELDSETS, strict=True)
+            if any(name in self.fields for name in names)
+        ]
+
     def claim_data(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k not in ("group", "attachments")}
 

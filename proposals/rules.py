@@ -21,6 +21,7 @@ from proposals.workflow import (
     OPEN_STATES,
     PUBLIC_STATES,
     REVIEWABLE_STATES,
+    approve_transition_name,
     transition_error,
 )
 
@@ -98,7 +99,7 @@ def _state_rule(claim: Claim, transition: str) -> Verdict:
     return deny_state(error) if error else ALLOW
 
 
-def _consultation_open(claim: Claim) -> Verdict:
+def consultation_open(claim: Claim) -> Verdict:
     if claim.state != Claim.State.CONSULTATION:
         return deny_state(_("This claim is not in public consultation."))
     if not claim.consultation_ends_at or timezone.now() >= claim.consultation_ends_at:
@@ -127,7 +128,10 @@ def may_create_claim(user) -> Verdict:
 def may_view(user, claim: Claim) -> Verdict:
     if claim.state in PUBLIC_STATES or is_proposer(user, claim) or is_administrator(user):
         return ALLOW
-    if user.is_authenticated and claim.coauthors.filter(user=user).exists():
+    if (
+        user.is_authenticated
+        and claim.coauthors.filter(user=user, state=ClaimCoauthor.State.PENDING).exists()
+    ):
         return ALLOW  # invited co-authors read the draft before answering
     return deny_role(_("This draft is visible only to its proposers."))
 
@@ -198,7 +202,7 @@ def may_support(user, claim: Claim) -> Verdict:
         return _resident_needed()
     if is_proposer(user, claim):
         return deny_role(_("Proposers cannot support their own claim."))
-    verdict = _consultation_open(claim)
+    verdict = consultation_open(claim)
     if not verdict:
         return verdict
     if claim.supports.filter(user=user).exists():
@@ -211,7 +215,7 @@ def may_comment(user, claim: Claim) -> Verdict:
         return _login_needed()
     if not is_verified_resident(user):
         return _resident_needed()
-    return _consultation_open(claim)
+    return consultation_open(claim)
 
 
 def may_object(user, claim: Claim) -> Verdict:
@@ -221,7 +225,7 @@ def may_object(user, claim: Claim) -> Verdict:
         return _resident_needed()
     if is_proposer(user, claim):
         return deny_role(_("Proposers cannot object to their own claim."))
-    verdict = _consultation_open(claim)
+    verdict = consultation_open(claim)
     if not verdict:
         return verdict
     if claim.comments.filter(author=user, kind=Comment.Kind.OBJECTION).exists():
@@ -289,14 +293,7 @@ def may_decide(user, claim: Claim, *, approve: bool = True) -> Verdict:
     """Approve (ordinary: after the review; complex: after the executive) or reject."""
     if not is_officer(user):
         return _officer_needed()
-    if approve:
-        name = (
-            "approve_after_deliberation"
-            if claim.state == Claim.State.EXECUTIVE_DELIBERATION
-            else "approve"
-        )
-    else:
-        name = "reject"
+    name = approve_transition_name(claim) if approve else "reject"
     return _state_rule(claim, name) and _no_pending_reviews(claim)
 
 
@@ -382,7 +379,11 @@ def claims_visible_to(user) -> QuerySet:
     return Claim.objects.filter(
         public
         | Q(pk__in=claims_proposed_by(user).values("pk"))
-        | Q(pk__in=ClaimCoauthor.objects.filter(user=user).values("claim_id"))
+        | Q(
+            pk__in=ClaimCoauthor.objects.filter(
+                user=user, state=ClaimCoauthor.State.PENDING
+            ).values("claim_id")
+        )
     )
 
 

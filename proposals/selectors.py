@@ -53,10 +53,16 @@ def resource_claims(resource: UrbanResource) -> QuerySet:
     )
 
 
-def district_choices() -> list[str]:
-    """Districts known to the registry and the census, for filters and forms."""
-    names = set(UrbanResource.objects.values_list("district", flat=True).distinct())
-    names |= set(CensusRecord.objects.values_list("district", flat=True).distinct())
+def district_choices(*, with_census: bool = False) -> list[str]:
+    """Districts of the registry and of claims (one query); forms add the census's too."""
+    districts = (
+        UrbanResource.objects.order_by()
+        .values_list("district")
+        .union(Claim.objects.order_by().values_list("district"))
+    )
+    names = {row[0] for row in districts}
+    if with_census:
+        names |= set(CensusRecord.objects.order_by().values_list("district", flat=True).distinct())
     return sorted(n for n in names if n)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from proposals.views import attachments, claims, moderation, office, resources
+from proposals.views import actions, attachments, claims, moderation, office, resources
 
 app_name = "proposals"
 
@@ -16,14 +16,14 @@ urlpatterns = [
     path("claims/new/", claims.claim_create, name="claim-create"),
     path("claims/<int:pk>/", claims.claim_detail, name="claim-detail"),
     path("claims/<int:pk>/edit/", claims.claim_edit, name="claim-edit"),
-    path("claims/<int:pk>/submit/", claims.claim_submit, name="claim-submit"),
-    path("claims/<int:pk>/withdraw/", claims.claim_withdraw, name="claim-withdraw"),
-    path("claims/<int:pk>/delete/", claims.claim_delete, name="claim-delete"),
-    path("claims/<int:pk>/documents/", claims.claim_documents, name="claim-documents"),
-    path("claims/<int:pk>/support/", claims.claim_support, name="claim-support"),
-    path("claims/<int:pk>/coauthors/", claims.coauthor_invite, name="coauthor-invite"),
-    path("claims/<int:pk>/coauthors/answer/", claims.coauthor_answer, name="coauthor-answer"),
-    path("claims/<int:pk>/attachments/", claims.attachment_upload, name="attachment-upload"),
+    path("claims/<int:pk>/submit/", actions.claim_submit, name="claim-submit"),
+    path("claims/<int:pk>/withdraw/", actions.claim_withdraw, name="claim-withdraw"),
+    path("claims/<int:pk>/delete/", actions.claim_delete, name="claim-delete"),
+    path("claims/<int:pk>/documents/", actions.claim_documents, name="claim-documents"),
+    path("claims/<int:pk>/support/", actions.claim_support, name="claim-support"),
+    path("claims/<int:pk>/coauthors/", actions.coauthor_invite, name="coauthor-invite"),
+    path("claims/<int:pk>/coauthors/answer/", actions.coauthor_answer, name="coauthor-answer"),
+    path("claims/<int:pk>/attachments/", actions.attachment_upload, name="attachment-upload"),
     path(
         "claims/<int:pk>/attachments/<int:attachment_pk>/",
         attachments.attachment_download,
@@ -31,7 +31,7 @@ urlpatterns = [
     ),
     path(
         "claims/<int:pk>/attachments/<int:attachment_pk>/delete/",
-        claims.attachment_delete,
+        actions.attachment_delete,
         name="attachment-delete",
     ),
     path("claims/comments/<int:pk>/report/", moderation.comment_report, name="comment-report"),

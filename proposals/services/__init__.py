@@ -27,22 +27,19 @@ from proposals.services.consultation import (
     support_remove,
     support_set_notify,
 )
-from proposals.services.evaluation import (
-    claim_consultation_close,
-    claim_decide,
-    claim_provide_documents,
-    claim_refer_to_executive,
-    claim_request_documents,
-    claim_screen,
-    claim_screening_start,
-    review_answer,
-    review_cancel,
-    review_request,
-)
+from proposals.services.decisions import claim_decide, claim_refer_to_executive
 from proposals.services.resources import (
     resource_create,
     resource_create_from_claim,
     resource_update,
+)
+from proposals.services.reviews import review_answer, review_cancel, review_request
+from proposals.services.screening import (
+    claim_consultation_close,
+    claim_provide_documents,
+    claim_request_documents,
+    claim_screen,
+    claim_screening_start,
 )
 
 __all__ = [

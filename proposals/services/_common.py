@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -13,7 +14,11 @@ from proposals.workflow import transition_check
 
 def lock_claim(claim: Claim) -> Claim:
     """The claim's row, locked until the transaction ends (PostgreSQL; SQLite serialises)."""
-    return Claim.objects.select_for_update().select_related("resource", "group").get(pk=claim.pk)
+    return (
+        Claim.objects.select_for_update(of=("self",))
+        .select_related("resource", "group")
+        .get(pk=claim.pk)
+    )
 
 
 def track_rules(claim: Claim) -> TrackProcedure:
@@ -106,3 +111,10 @@ def delete_files(names) -> None:
             private_storage.delete(name)
         except OSError:
             pass
+
+
+def required_text(text: str, message: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(message, code="required")
+    return text

@@ -59,7 +59,8 @@ EDITABLE_FIELDS = [
     "location_longitude",
     "district",
 ]
-MAX_TEXT = {"title": 200, "summary": 600}
+MAX_LENGTH = {"title": 200, "summary": 600, "location_address": 300, "district": 100}
+CHOICES = {"intensity": Claim.Intensity, "field": Claim.Field, "track": Claim.Track}
 MAX_LONG_TEXT = 10_000
 
 
@@ -67,17 +68,18 @@ def clean_claim_data(data: dict) -> dict:
     """Normalise and check a claim's content; the form does the same for a friendlier page."""
     data = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
     errors: dict[str, str] = {}
-    for name in TEXT_FIELDS + ["location_address", "district"]:
+    for name in [*TEXT_FIELDS, "location_address", "district"]:
         if isinstance(data.get(name), str):
             data[name] = data[name].strip()
-            limit = MAX_TEXT.get(name, 300 if name in ("location_address",) else MAX_LONG_TEXT)
-            if name == "district":
-                limit = 100
+            limit = MAX_LENGTH.get(name, MAX_LONG_TEXT)
             if len(data[name]) > limit:
                 errors[name] = _("At most %(limit)s characters.") % {"limit": limit}
     for name in REQUIRED_FIELDS:
         if data.get(name) in (None, ""):
             errors[name] = _("This field is required.")
+    for name, choices in CHOICES.items():
+        if data.get(name) not in (None, "") and data[name] not in choices.values:
+            errors[name] = _("Choose one of the options.")
     resource = data.get("resource")
     if resource is not None:
         data["district"] = resource.district

@@ -48,8 +48,7 @@ def support_add(*, user: User, claim: Claim) -> Support:
 def support_remove(*, user: User, claim: Claim) -> None:
     with transaction.atomic():
         claim = lock_claim(claim)
-        verdict = rules._consultation_open(claim)
-        verdict.enforce()
+        rules.consultation_open(claim).enforce()
         deleted, _n = Support.objects.filter(claim=claim, user=user).delete()
         if not deleted:
             raise ValidationError(_("You do not support this claim."), code="not_supporting")
@@ -140,7 +139,11 @@ def comment_report(*, reporter: User, comment: Comment, reason: str) -> CommentR
 def comment_hide(*, actor: User, comment: Comment, reason: str) -> Comment:
     """Moderators hide a comment with a reason; open reports on it are resolved."""
     with transaction.atomic():
-        comment = Comment.objects.select_for_update().select_related("claim").get(pk=comment.pk)
+        comment = (
+            Comment.objects.select_for_update(of=("self",))
+            .select_related("claim")
+            .get(pk=comment.pk)
+        )
         rules.may_hide_comment(actor, comment).enforce()
         reason = _text(reason, empty_message=_("Give the reason for hiding the comment."))
         now = timezone.now()

@@ -1,5 +1,6 @@
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponse
 from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from proposals.models import Claim
@@ -11,22 +12,22 @@ def attachment_download(request, pk, attachment_pk):
     """Serve an attachment after checking the claim is visible to the user.
 
     The content type is the one established by sniffing at upload; `nosniff` stops the browser
-    from guessing another; PDFs download rather than render in the site's origin.
+    from guessing another; PDFs download rather than render in the site's origin. Files are
+    small (the upload limit), so they are read whole: no sync iterator under ASGI.
     """
     claim = get_visible_claim(request, pk)
     attachment = next((a for a in claim.attachments.all() if a.pk == attachment_pk), None)
     if attachment is None:
         raise Http404
     try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, OSError):
+        with attachment.file.open("rb") as handle:
+            content = handle.read()
+    except OSError:
         raise Http404 from None
     inline = attachment.content_type.startswith("image/")
-    response = FileResponse(
-        handle,
-        content_type=attachment.content_type,
-        as_attachment=not inline,
-        filename=attachment.original_name,
+    response = HttpResponse(content, content_type=attachment.content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        not inline, attachment.original_name
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"

@@ -109,7 +109,7 @@ def _resource_form_view(request, *, resource=None, claim=None):
             "form": form,
             "resource": resource,
             "claim": claim,
-            "districts": selectors.district_choices(),
+            "districts": selectors.district_choices(with_census=True),
         },
         status=400 if form.errors else 200,
     )
@@ -127,7 +127,7 @@ def resource_edit(request, pk):
 
 @login_required
 def resource_from_claim(request, pk):
-    claim = get_object_or_404(Claim, pk=pk)
+    claim = get_object_or_404(Claim.objects.exclude(state=Claim.State.DRAFT), pk=pk)
     if claim.resource_id:
         messages.info(request, _("This claim already points to a resource."))
         return redirect("proposals:office-claim", pk=pk)

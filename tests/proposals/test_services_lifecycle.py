@@ -86,6 +86,13 @@ def test_empty_required_fields_are_refused_with_field_messages():
     assert set(exc.value.error_dict) == {"title", "motivation"}
 
 
+def test_unknown_choices_are_refused():
+    data = claim_data(intensity="forever", track="express")
+    with pytest.raises(ValidationError) as exc:
+        services.claim_create(author=resident_create(), data=data)
+    assert set(exc.value.error_dict) == {"intensity", "track"}
+
+
 def test_a_claim_needs_a_resource_or_a_new_location_with_its_district():
     data = claim_data(resource=None)
     with pytest.raises(ValidationError) as exc:
