@@ -22,7 +22,7 @@ from accords import services
 from accords.models import Accord, AccordVersion, Signature
 from accords.services import SupportItemDraft, VersionDraft
 from citizens.demo import DEMO_PASSWORD
-from citizens.models import CivicGroup, User
+from citizens.models import CivicGroup, Membership, User
 from proposals.models import Claim, ClaimCoauthor, UrbanResource
 
 K = UrbanResource.Kind
@@ -135,7 +135,20 @@ def _users() -> dict[str, User]:
 
 def _seed() -> None:
     users = _users()
-    group = CivicGroup.objects.filter(name="Friends of Giardino Margherita").first()
+    # A group of its own, so the claims demo's group keeps exactly one approved claim.
+    group, _created = CivicGroup.objects.get_or_create(
+        name="Friends of the Montagnola",
+        defaults={
+            "kind": CivicGroup.Kind.ASSOCIATION,
+            "description": "Neighbours of the Montagnola park and of the Bolognina gardens.",
+            "registration_number": "BO-APS-2031",
+            "created_by": users["resident"],
+        },
+    )
+    Membership.objects.get_or_create(
+        group=group, user=users["resident"], defaults={"is_representative": True}
+    )
+    Membership.objects.get_or_create(group=group, user=users["resident2"])
     for title, place, author, with_group, coauthor, months, days_ago, target in SCENARIOS:
         if Accord.objects.filter(claim__title=title).exists():
             continue

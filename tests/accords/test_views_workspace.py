@@ -6,9 +6,11 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from accords import services
 from accords.models import Accord, AccordState, AccordVersion, Dispute
-from tests.accords.factories import World, today
+from tests.accords.factories import World, claim_create, today
 from tests.accords.test_services_reports_disputes import image_file, media  # noqa: F401
+from tests.citizens.factories import officer_create
 
 pytestmark = pytest.mark.django_db
 
@@ -279,3 +281,22 @@ def test_italian_pages_render(client):
     assert "Patti di collaborazione" in body and "Registro pubblico" not in body
     body = client.get(world.accord.get_absolute_url()).content.decode()
     assert "Testo firmato" in body and "Impronta SHA-256" in body
+
+
+def test_my_accords_queries_do_not_grow_with_the_number_of_accords(
+    client, django_assert_max_num_queries
+):
+    world = World()
+    world.active()
+    signatory = officer_create(department=world.department, signatory=True)
+    client.force_login(signatory)
+    with django_assert_max_num_queries(20) as few:
+        assert client.get(reverse("accords:accord-mine")).status_code == 200
+    for _ in range(4):
+        accord = services.accord_start(actor=world.officer, claim=claim_create())
+        latest = accord.versions.get()
+        services.version_propose_final(actor=world.officer, version=latest)
+        services.version_agree(actor=accord.parties.get(side="civic").user, version=latest)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(reverse("accords:accord-mine")).content.decode()
+    assert page.count("/sign/") == 4
