@@ -54,7 +54,10 @@ def accord_list(request):
     facets = selectors.registry_facets()
     labels = kind_labels()
     form = RegistryFilterForm(request.GET or None, facets=facets, kind_labels=labels)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = {}
+    if form.is_bound:
+        form.is_valid()  # a wrong value drops that filter only; the others still apply
+        filters = form.cleaned_data
     qs = selectors.accord_list(filters=filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for accord in page:
