@@ -20,10 +20,7 @@ from tests.proposals.factories import png_bytes, resource_create
 
 
 @pytest.fixture
-def people(transactional_db, settings, tmp_path, monkeypatch):
-    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls
-    # are plain synchronous code, so tell Django they are safe here.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def people(transactional_db, settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private-media")
     commons = Department.objects.create(name="Urban Commons Office", slug="commons")
     parks = Department.objects.create(name="Parks and Green Areas", slug="parks")
@@ -83,7 +80,17 @@ def shot(page, artifacts, name):
 
 
 def test_claim_from_submission_to_approval(people, asgi_server, browser, artifacts):
-    server = asgi_server
+    # While Playwright runs, this body may hold its own database connection (asgiref's
+    # context-local storage), which the server's teardown terminates on PostgreSQL: start on
+    # a fresh one and close it at the end, whatever other browser tests ran before or after.
+    connection.close()
+    try:
+        _flow(people, asgi_server, browser, artifacts)
+    finally:
+        connection.close()
+
+
+def _flow(people, server, browser, artifacts):
     resource = people["resource"]
 
     # 1. The resident proposes to take care of the resource, with a photo.
