@@ -1,11 +1,8 @@
 """Use cases of the accords app, one function each (see the modules for details)."""
 
 from accords.services.codesign import (
-    SupportItemDraft,
-    VersionDraft,
     accord_cancel,
     accord_reopen,
-    accord_start,
     version_agree,
     version_comment,
     version_create,
@@ -20,6 +17,7 @@ from accords.services.disputes import (
     dispute_propose_third_member,
     dispute_record_settlement,
 )
+from accords.services.drafts import SupportItemDraft, VersionDraft
 from accords.services.lifecycle import (
     accord_archive,
     accord_expire,
@@ -33,6 +31,7 @@ from accords.services.lifecycle import (
 )
 from accords.services.reports import report_acknowledge, report_submit
 from accords.services.signing import accord_sign, reauthenticate, signable_parties
+from accords.services.start import accord_start
 
 __all__ = [
     "SupportItemDraft",

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from accords.models import Accord, AccordState, AccordVersion, SupportItem, VersionKind
 from accords.rules import Action
 from accords.services import _common as c
-from accords.services.codesign import VersionDraft, version_create, version_propose_final
+from accords.services.codesign import version_create, version_propose_final
+from accords.services.drafts import VersionDraft
 from accords.workflow import ACCORD_TRANSITIONS, VERSION_TRANSITIONS, advance
 from audit.services import audit_log
 
