@@ -3,6 +3,7 @@
 from ninja import NinjaAPI, Schema
 from ninja.security import django_auth
 
+from accords.api import router as accords_router
 from proposals.api import router as proposals_router
 
 api = NinjaAPI(
@@ -50,3 +51,6 @@ def me(request):
 
 # Resources and claims: /api/resources, /api/claims
 api.add_router("/", proposals_router)
+
+# The accord registry: /api/accords, /api/accords/{id}
+api.add_router("/accords", accords_router)
