@@ -223,6 +223,11 @@ def _add1(
         stats["steps"] = k
 
 
+def _money(x: float | Fraction) -> Fraction:
+    """Exact values stay exact; fast-path floats become exact cents (display values)."""
+    return x if isinstance(x, Fraction) else Fraction(round(x * 100), 100)
+
+
 def _mes_explanations(prep: Prepared, final: Run, first: Run | None) -> dict[int, Explanation]:
     election = prep.election
     b = final.per_voter_budget
@@ -233,12 +238,13 @@ def _mes_explanations(prep: Prepared, final: Run, first: Run | None) -> dict[int
     for number, rnd in enumerate(final.rounds, start=1):
         j = rnd.project
         code = MES_SELECTED if plain is None or j in plain else MES_SELECTED_ADD1
+        effective = election.costs[j] / rnd.rho if rnd.rho else None
         out[j] = Explanation(
             code,
             {
                 "round": number,
-                "rho": rnd.rho,
-                "effective_votes": Fraction(election.costs[j]) / rnd.rho if rnd.rho else None,
+                "rho": _money(rnd.rho),
+                "effective_votes": None if effective is None else _money(effective),
                 "votes": prep.votes[j],
                 "full_payers": rnd.full_payers,
                 "partial_payers": rnd.partial_payers,
@@ -246,8 +252,9 @@ def _mes_explanations(prep: Prepared, final: Run, first: Run | None) -> dict[int
                 "tied_with": ids_of(election, rnd.tied_with),
             },
         )
-    for j, money in final.money_left.items():
+    for j, left in final.money_left.items():
         cost = election.costs[j]
+        money = _money(left)
         out[j] = Explanation(
             MES_NOT_AFFORDABLE,
             {
