@@ -139,10 +139,12 @@ def _checked_index_ballots(ballots: Iterable, m: int) -> tuple | None:
     if not all(type(b) is tuple for b in ballots):
         return None
     lengths = np.fromiter(map(len, ballots), dtype=np.int64, count=len(ballots))
-    try:
-        flat = np.fromiter(chain.from_iterable(ballots), dtype=np.int64, count=int(lengths.sum()))
-    except (TypeError, ValueError):
-        return None  # ids given as strings, or something else: take the slow path
+    # np.asarray keeps strings as strings (np.fromiter with an int dtype would turn the id "0"
+    # into index 0); anything but integers takes the slow path, which maps ids to indices.
+    flat = np.asarray(list(chain.from_iterable(ballots)))
+    if flat.size and flat.dtype.kind not in "iu":
+        return None
+    flat = flat.astype(np.int64, copy=False)
     if flat.size and (flat.min() < 0 or flat.max() >= m):
         return None
     if flat.size > 1:

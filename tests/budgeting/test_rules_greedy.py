@@ -103,3 +103,17 @@ def test_greedy_reproduces_the_outcome_recorded_in_files_decided_by_greedy(name,
     assert set(greedy(our_election(str(pabulib_folder / name)), min_votes=threshold).selected) == (
         recorded
     )
+
+
+def test_string_ids_that_look_like_indices_are_mapped_as_ids():
+    from budgeting.rules import compute_election
+    from budgeting.rules.types import Election
+
+    election = Election(
+        project_ids=("2", "0", "1"),
+        costs=(10, 10, 10),
+        budget=20,
+        ballots=(("0",), ("0", "1"), ("0",)),
+    )
+    assert election.approval_counts == (0, 3, 1)
+    assert list(compute_election(election, rule="greedy").selected) == ["0", "1"]
