@@ -32,7 +32,8 @@ class AuditEntry(models.Model):
         verbose_name=_("actor"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # Accounts are anonymised, never deleted, once they have acted (see account_delete).
+        on_delete=models.PROTECT,
         related_name="+",
     )
     actor_label = models.CharField(_("actor label"), max_length=200, blank=True)

@@ -3,7 +3,6 @@
 import datetime as dt
 
 from django.db import transaction
-from wagtail.models import Page, Site
 
 from cms.models import HomePage, NewsIndexPage, NewsPage, StandardPage
 
@@ -14,67 +13,42 @@ INTRO = (
 )
 
 
+FEATURED = [
+    (
+        "process",
+        {
+            "title": "Green Budget 2026",
+            "text": "Vote online or at a polling session near you.",
+            "link": "/budgeting/",
+        },
+    ),
+    (
+        "process",
+        {
+            "title": "Commons claims",
+            "text": "Propose to care for a park, a square, a building.",
+            "link": "/claims/",
+        },
+    ),
+    (
+        "process",
+        {
+            "title": "Accord registry",
+            "text": "Every collaboration accord, signed and public.",
+            "link": "/accords/",
+        },
+    ),
+]
+
+
 def seed(stdout) -> None:
     with transaction.atomic():
-        home = HomePage.objects.first()
-        if home is None:
-            root = Page.get_first_root_node()
-            # Wagtail's installer leaves a placeholder page on the default site; replace it.
-            for placeholder in (
-                root.get_children().exclude(content_type__model="homepage").filter(depth=2)
-            ):
-                if placeholder.slug == "home":
-                    placeholder.slug = "placeholder-home"
-                    placeholder.save()
-            home = HomePage(
-                title="Welcome to PartnerCity",
-                slug="home",
-                intro=INTRO,
-                featured=[
-                    (
-                        "process",
-                        {
-                            "title": "Green Budget 2026",
-                            "text": "Vote online or at a polling session near you.",
-                            "link": "/budgeting/",
-                        },
-                    ),
-                    (
-                        "process",
-                        {
-                            "title": "Commons claims",
-                            "text": "Propose to care for a park, a square, a building.",
-                            "link": "/claims/",
-                        },
-                    ),
-                    (
-                        "process",
-                        {
-                            "title": "Accord registry",
-                            "text": "Every collaboration accord, signed and public.",
-                            "link": "/accords/",
-                        },
-                    ),
-                ],
-            )
-            root.add_child(instance=home)
+        home = HomePage.objects.get()  # created by migration cms.0002
+        if not home.intro:
+            home.title = "Welcome to PartnerCity"
+            home.intro = INTRO
+            home.featured = FEATURED
             home.save_revision().publish()
-        site = Site.objects.filter(is_default_site=True).first()
-        if site is None:
-            Site.objects.create(
-                hostname="localhost",
-                port=80,
-                root_page=home,
-                is_default_site=True,
-                site_name="PartnerCity",
-            )
-        elif site.root_page_id != home.pk:
-            old = site.root_page
-            site.root_page = home
-            site.site_name = "PartnerCity"
-            site.save()
-            if old.slug == "placeholder-home" and old.pk != home.pk:
-                old.delete()
         if not StandardPage.objects.filter(slug="about").exists():
             about = StandardPage(
                 title="About",

@@ -41,3 +41,17 @@ def test_unknown_page_is_a_friendly_404(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_content_editors_can_edit_pages_and_officers_cannot(client):
+    from citizens.rules import Role
+    from cms.permissions import sync_editor_permissions
+    from tests.citizens.factories import officer_create, user_create
+
+    sync_editor_permissions()
+    home = HomePage.objects.get()
+    url = f"/cms-admin/pages/{home.pk}/edit/"
+    client.force_login(user_create(roles=[Role.CONTENT_EDITOR]))
+    assert client.get(url).status_code == 200
+    client.force_login(officer_create())
+    assert client.get(url).status_code == 302
