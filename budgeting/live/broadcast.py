@@ -1,0 +1,416 @@
+"""Live push: coalesced snapshots for every live group, bounded in rate across processes.
+
+Services never touch the channel layer. They register
+``transaction.on_commit(lambda: broadcast.mark_dirty(PROCESS, pk))`` and this module does the
+rest:
+
+1. ``mark_dirty`` sets the group's *dirty* flag and tries to take the group's *window lock*
+   (``SET NX PX <window>`` in Redis, so the lock is shared by every server process; a dict in
+   this process when there is no Redis). Both are one round trip; nothing else happens in the
+   request.
+2. The process that takes the lock is the group's leader for that window. It clears the
+   flag, builds the snapshot in a worker thread (a few aggregate queries, never work per
+   ballot, never on the server's event loop), and publishes it once (leading edge).
+3. When the window ends the leader looks at the flag again: if anything happened meanwhile
+   (in any process), it takes the lock again and publishes the new state (trailing edge).
+   Otherwise it stops, and the next ``mark_dirty`` starts a new leading edge.
+
+So a group gets at most one message per window (200 ms: 5 per second) whatever the number of
+ballots, and the last state is always sent. Each message carries a per-group sequence number
+(``INCR`` in Redis, so it grows across processes) and is a ``delta`` against the previous
+message (only the changed top-level keys) or a ``snapshot``. The last snapshot is kept in the
+store, so a socket that connects or asks to resync gets the current state without a query.
+
+Kiosks (one socket per tablet) are not coalesced: they are told to refresh and read their own
+state, which holds the tablet's ballot token and so never travels through Redis or the store.
+"""
+
+import asyncio
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from channels.layers import InMemoryChannelLayer, get_channel_layer
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import close_old_connections
+
+from budgeting.live.conf import live_setting
+
+logger = logging.getLogger(__name__)
+
+PROCESS = "process"
+SESSION = "session"
+KEY_PREFIX = "pb_live"
+LAST_TTL = 24 * 3600
+
+
+def group_name(kind: str, pk: int) -> str:
+    return f"live.{kind}.{pk}"
+
+
+def tablet_group(pk: int) -> str:
+    return f"live.tablet.{pk}"
+
+
+def kiosks_group(session_pk: int) -> str:
+    """Every kiosk of a session: told when the session opens, pauses or closes."""
+    return f"live.kiosks.{session_pk}"
+
+
+def dumps(message: dict) -> str:
+    return json.dumps(message, separators=(",", ":"), cls=DjangoJSONEncoder)
+
+
+def _initial_seq() -> int:
+    # Sequences start from the clock, so a store that lost its counters (a Redis restart)
+    # still hands out numbers above the ones clients have seen.
+    return int(time.time() * 1000)
+
+
+# Stores -----------------------------------------------------------------------------------
+
+
+class LocalStore:
+    """Flags, locks, sequences and last snapshots for one process (no Redis configured)."""
+
+    def __init__(self):
+        self._mutex = threading.Lock()
+        self._locks: dict[str, float] = {}
+        self._dirty: set[str] = set()
+        self._seq: dict[str, int] = {}
+        self._last: dict[str, tuple[int, dict]] = {}
+
+    def mark(self, group: str, window_ms: int) -> bool:
+        with self._mutex:
+            self._dirty.add(group)
+            return self._lock(group, window_ms)
+
+    def _lock(self, group: str, window_ms: int) -> bool:
+        now = time.monotonic()
+        if self._locks.get(group, 0) > now:
+            return False
+        self._locks[group] = now + window_ms / 1000
+        return True
+
+    def try_lock(self, group: str, window_ms: int) -> bool:
+        with self._mutex:
+            return self._lock(group, window_ms)
+
+    def set_dirty(self, group: str) -> None:
+        with self._mutex:
+            self._dirty.add(group)
+
+    def take_dirty(self, group: str) -> bool:
+        with self._mutex:
+            was = group in self._dirty
+            self._dirty.discard(group)
+            return was
+
+    def is_dirty(self, group: str) -> bool:
+        with self._mutex:
+            return group in self._dirty
+
+    def next_seq(self, group: str) -> int:
+        with self._mutex:
+            self._seq[group] = max(self._seq.get(group, 0) + 1, _initial_seq())
+            return self._seq[group]
+
+    def current_seq(self, group: str) -> int:
+        with self._mutex:
+            return self._seq.get(group, 0)
+
+    def last(self, group: str) -> tuple[int, dict] | None:
+        with self._mutex:
+            return self._last.get(group)
+
+    def save_last(self, group: str, seq: int, data: dict) -> None:
+        with self._mutex:
+            self._last[group] = (seq, data)
+
+    def forget(self, group: str) -> None:
+        with self._mutex:
+            self._last.pop(group, None)
+
+    def reset(self) -> None:
+        with self._mutex:
+            self._locks.clear()
+            self._dirty.clear()
+            self._seq.clear()
+            self._last.clear()
+
+
+class RedisStore:
+    """The same, shared by every server process through Redis (sub-second TTLs need PX)."""
+
+    def __init__(self, url: str):
+        import redis
+
+        self.redis = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+
+    @staticmethod
+    def _key(kind: str, group: str) -> str:
+        return f"{KEY_PREFIX}:{kind}:{group}"
+
+    def mark(self, group: str, window_ms: int) -> bool:
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.set(self._key("dirty", group), 1, ex=60)
+        pipe.set(self._key("lock", group), 1, nx=True, px=window_ms)
+        return bool(pipe.execute()[1])
+
+    def try_lock(self, group: str, window_ms: int) -> bool:
+        return bool(self.redis.set(self._key("lock", group), 1, nx=True, px=window_ms))
+
+    def set_dirty(self, group: str) -> None:
+        self.redis.set(self._key("dirty", group), 1, ex=60)
+
+    def take_dirty(self, group: str) -> bool:
+        return bool(self.redis.delete(self._key("dirty", group)))
+
+    def is_dirty(self, group: str) -> bool:
+        return bool(self.redis.exists(self._key("dirty", group)))
+
+    def next_seq(self, group: str) -> int:
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.set(self._key("seq", group), _initial_seq(), nx=True, ex=LAST_TTL)
+        pipe.incr(self._key("seq", group))
+        pipe.expire(self._key("seq", group), LAST_TTL)
+        return int(pipe.execute()[1])
+
+    def current_seq(self, group: str) -> int:
+        return int(self.redis.get(self._key("seq", group)) or 0)
+
+    def last(self, group: str) -> tuple[int, dict] | None:
+        raw = self.redis.get(self._key("last", group))
+        if raw is None:
+            return None
+        stored = json.loads(raw)
+        return stored["seq"], stored["data"]
+
+    def save_last(self, group: str, seq: int, data: dict) -> None:
+        self.redis.set(self._key("last", group), dumps({"seq": seq, "data": data}), ex=LAST_TTL)
+
+    def forget(self, group: str) -> None:
+        self.redis.delete(self._key("last", group))
+
+    def reset(self) -> None:
+        keys = list(self.redis.scan_iter(match=f"{KEY_PREFIX}:*", count=500))
+        if keys:
+            self.redis.delete(*keys)
+
+
+# The broadcaster ----------------------------------------------------------------------------
+
+
+def _snapshot_builders() -> dict[str, Callable[[int], tuple[dict, bool]]]:
+    from budgeting.live import selectors
+
+    return {PROCESS: selectors.process_snapshot, SESSION: selectors.session_snapshot}
+
+
+def build_snapshot(kind: str, pk: int) -> tuple[dict, bool]:
+    """Runs in a worker thread: (JSON-ready data, whether to try again after the window)."""
+    close_old_connections()
+    try:
+        data, stale = _snapshot_builders()[kind](pk)
+        return json.loads(dumps(data)), stale
+    finally:
+        close_old_connections()
+
+
+class Broadcaster:
+    """One per server process: a daemon thread with its own event loop sends the messages;
+    snapshots are built by a small thread pool so they never block a server's event loop."""
+
+    def __init__(self, store, *, window_ms: int, layer_alias: str):
+        self.store = store
+        self.window_ms = int(window_ms)
+        self.layer_alias = layer_alias
+        self.consumer_loop: asyncio.AbstractEventLoop | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._start = threading.Lock()
+        self._pending: set = set()
+        self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pb-live-snapshot")
+
+    # Public -------------------------------------------------------------------------------
+
+    def mark_dirty(self, kind: str, pk: int) -> None:
+        group = group_name(kind, pk)
+        if not self._has_audience():
+            self.store.forget(group)  # nobody listens: the next socket builds a fresh snapshot
+            return
+        try:
+            leader = self.store.mark(group, self.window_ms)
+        except Exception:
+            logger.exception("live: could not mark %s dirty", group)
+            return
+        if leader:
+            self._submit(self._lead(kind, pk, group))
+
+    def notify(self, groups: list[str], event_type: str) -> None:
+        """Send a small event (no data) to kiosk groups: refresh, revoked."""
+        if groups and self._has_audience():
+            self._submit(self._send_all(groups, {"type": event_type}))
+
+    def register_consumer_loop(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Consumers call this: an in-memory channel layer must be used from their loop."""
+        self.consumer_loop = loop
+
+    def drain(self, timeout: float = 5.0) -> bool:
+        """Wait until every message submitted so far is sent (tests, benchmarks)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not any(not f.done() for f in list(self._pending)):
+                return True
+            time.sleep(0.01)
+        return False
+
+    # Internals ----------------------------------------------------------------------------
+
+    def _layer(self):
+        return get_channel_layer(self.layer_alias)
+
+    def _in_memory(self) -> bool:
+        return isinstance(self._layer(), InMemoryChannelLayer)
+
+    def _has_audience(self) -> bool:
+        if self._layer() is None:
+            return False
+        if self._in_memory():  # only sockets of this process can listen
+            loop = self.consumer_loop
+            return loop is not None and not loop.is_closed()
+        return True
+
+    def _ensure_loop(self) -> asyncio.AbstractEventLoop:
+        with self._start:
+            if self._loop is None or self._loop.is_closed():
+                loop = asyncio.new_event_loop()
+                thread = threading.Thread(
+                    target=loop.run_forever, name="pb-live-broadcast", daemon=True
+                )
+                thread.start()
+                self._loop = loop
+            return self._loop
+
+    def _submit(self, coro) -> None:
+        future = asyncio.run_coroutine_threadsafe(coro, self._ensure_loop())
+        self._pending.add(future)
+        future.add_done_callback(self._pending.discard)
+
+    async def _lead(self, kind: str, pk: int, group: str) -> None:
+        loop = asyncio.get_running_loop()
+        window = self.window_ms / 1000
+        started = loop.time()
+        while True:
+            stale = False
+            try:
+                self.store.take_dirty(group)
+                data, stale = await loop.run_in_executor(self._executor, build_snapshot, kind, pk)
+                await self._publish(group, data)
+            except Exception:
+                logger.exception("live: could not publish %s", group)
+            try:
+                if stale:  # live results were not due yet: come back after the window
+                    self.store.set_dirty(group)
+                await asyncio.sleep(max(0.0, started + window - loop.time()))
+                if not self.store.is_dirty(group) or not self.store.try_lock(group, self.window_ms):
+                    return
+            except Exception:
+                logger.exception("live: coalescer store failed for %s", group)
+                return
+            started = loop.time()
+
+    async def _publish(self, group: str, data: dict) -> None:
+        previous = self.store.last(group)
+        if previous is not None and previous[1] == data:
+            return  # nothing visible changed
+        seq = self.store.next_seq(group)
+        if previous is None:
+            message = {"type": "snapshot", "seq": seq, "data": data}
+        else:
+            changed = {k: v for k, v in data.items() if previous[1].get(k) != v}
+            message = {"type": "delta", "seq": seq, "base": previous[0], "data": changed}
+        self.store.save_last(group, seq, data)
+        await self._group_send(group, {"type": "live.message", "seq": seq, "text": dumps(message)})
+
+    async def _send_all(self, groups: list[str], event: dict) -> None:
+        for group in groups:
+            try:
+                await self._group_send(group, event)
+            except Exception:
+                logger.exception("live: could not notify %s", group)
+
+    async def _group_send(self, group: str, event: dict) -> None:
+        layer = self._layer()
+        if isinstance(layer, InMemoryChannelLayer):
+            loop = self.consumer_loop
+            if loop is None or loop.is_closed():
+                return
+            future = asyncio.run_coroutine_threadsafe(layer.group_send(group, event), loop)
+            await asyncio.wrap_future(future)
+        else:
+            await layer.group_send(group, event)
+
+
+_broadcaster: Broadcaster | None = None
+_broadcaster_lock = threading.Lock()
+
+
+def get_broadcaster() -> Broadcaster:
+    global _broadcaster
+    with _broadcaster_lock:
+        if _broadcaster is None:
+            url = live_setting("PB_LIVE_REDIS_URL")
+            _broadcaster = Broadcaster(
+                RedisStore(url) if url else LocalStore(),
+                window_ms=live_setting("PB_LIVE_COALESCE_MS"),
+                layer_alias=live_setting("PB_LIVE_CHANNEL_LAYER"),
+            )
+        return _broadcaster
+
+
+def reset() -> None:
+    """Forget every flag, lock, sequence and last snapshot (tests; settings changes)."""
+    global _broadcaster
+    with _broadcaster_lock:
+        old, _broadcaster = _broadcaster, None
+    if old is not None:
+        old.drain(2)
+        try:
+            old.store.reset()
+        except Exception:
+            logger.exception("live: could not reset the store")
+        if old._loop is not None:
+            old._loop.call_soon_threadsafe(old._loop.stop)
+        old._executor.shutdown(wait=False)
+
+
+# What services call (after commit) ----------------------------------------------------------
+
+
+def mark_dirty(kind: str, pk: int) -> None:
+    get_broadcaster().mark_dirty(kind, pk)
+
+
+def kiosks_refresh(*, tablet_ids=(), session_ids=()) -> None:
+    groups = [tablet_group(t) for t in tablet_ids] + [kiosks_group(s) for s in session_ids]
+    get_broadcaster().notify(groups, "kiosk.refresh")
+
+
+def kiosk_revoked(tablet_id: int) -> None:
+    get_broadcaster().notify([tablet_group(tablet_id)], "kiosk.revoked")
+
+
+def last_snapshot(kind: str, pk: int) -> tuple[int, dict] | None:
+    return get_broadcaster().store.last(group_name(kind, pk))
+
+
+def store_snapshot(kind: str, pk: int, data: dict) -> int:
+    """Record a snapshot built outside the broadcaster (a socket found no last state)."""
+    store = get_broadcaster().store
+    group = group_name(kind, pk)
+    seq = store.next_seq(group)
+    store.save_last(group, seq, data)
+    return seq
