@@ -55,3 +55,9 @@ def checkin(session, facilitator, *, tablet=None, district="Centro", birth_date=
 
 def raw_token(token) -> str:
     return credentials.token_from_nonce(token.nonce)
+
+
+def resident_with_document(district="Centro", birth_date="1980-01-01"):
+    """A verified resident and the document and birth date a facilitator would type."""
+    doc, birth, record = census_person(district=district, birth_date=birth_date)
+    return user_create(census=record, roles=[Role.RESIDENT]), doc, birth
