@@ -204,18 +204,18 @@ class RedisStore:
 # The broadcaster ----------------------------------------------------------------------------
 
 
-def _snapshot_builders() -> dict[str, Callable[[int], tuple[dict, bool]]]:
+def _snapshot_builders() -> dict[str, Callable[[int], tuple[dict, float]]]:
     from budgeting.live import selectors
 
     return {PROCESS: selectors.process_snapshot, SESSION: selectors.session_snapshot}
 
 
-def build_snapshot(kind: str, pk: int) -> tuple[dict, bool]:
-    """Runs in a worker thread: (JSON-ready data, whether to try again after the window)."""
+def build_snapshot(kind: str, pk: int) -> tuple[dict, float]:
+    """Runs in a worker thread: (JSON-ready data, seconds until a part held back is due)."""
     close_old_connections()
     try:
-        data, stale = _snapshot_builders()[kind](pk)
-        return json.loads(dumps(data)), stale
+        data, due_in = _snapshot_builders()[kind](pk)
+        return json.loads(dumps(data)), due_in
     finally:
         close_old_connections()
 
@@ -287,12 +287,34 @@ class Broadcaster:
         with self._start:
             if self._loop is None or self._loop.is_closed():
                 loop = asyncio.new_event_loop()
-                thread = threading.Thread(
-                    target=loop.run_forever, name="pb-live-broadcast", daemon=True
-                )
-                thread.start()
+
+                def run():
+                    try:
+                        loop.run_forever()
+                    finally:
+                        loop.close()
+
+                threading.Thread(target=run, name="pb-live-broadcast", daemon=True).start()
                 self._loop = loop
             return self._loop
+
+    def close(self) -> None:
+        """Stop the thread: cancel what is in flight (tests, settings changes)."""
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+
+            async def shutdown():
+                tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+
+            try:
+                asyncio.run_coroutine_threadsafe(shutdown(), loop).result(timeout=2)
+            except Exception:
+                logger.debug("live: broadcaster shutdown timed out", exc_info=True)
+            loop.call_soon_threadsafe(loop.stop)
+        self._executor.shutdown(wait=False)
 
     def _submit(self, coro) -> None:
         future = asyncio.run_coroutine_threadsafe(coro, self._ensure_loop())
@@ -304,15 +326,15 @@ class Broadcaster:
         window = self.window_ms / 1000
         started = loop.time()
         while True:
-            stale = False
+            due_in = 0.0
             try:
                 self.store.take_dirty(group)
-                data, stale = await loop.run_in_executor(self._executor, build_snapshot, kind, pk)
+                data, due_in = await loop.run_in_executor(self._executor, build_snapshot, kind, pk)
                 await self._publish(group, data)
             except Exception:
                 logger.exception("live: could not publish %s", group)
             try:
-                if stale:  # live results were not due yet: come back after the window
+                if due_in:  # live results were held back: look again next window
                     self.store.set_dirty(group)
                 await asyncio.sleep(max(0.0, started + window - loop.time()))
                 if not self.store.is_dirty(group) or not self.store.try_lock(group, self.window_ms):
@@ -377,14 +399,11 @@ def reset() -> None:
     with _broadcaster_lock:
         old, _broadcaster = _broadcaster, None
     if old is not None:
-        old.drain(2)
+        old.close()
         try:
             old.store.reset()
         except Exception:
             logger.exception("live: could not reset the store")
-        if old._loop is not None:
-            old._loop.call_soon_threadsafe(old._loop.stop)
-        old._executor.shutdown(wait=False)
 
 
 # What services call (after commit) ----------------------------------------------------------

@@ -187,12 +187,12 @@ def reconciliation(session: VotingSession, *, now=None) -> dict:
     }
 
 
-def session_snapshot(session_id: int) -> tuple[dict, bool]:
+def session_snapshot(session_id: int) -> tuple[dict, float]:
     """The facilitator dashboard: the session's state, counts, tablets and recent tokens."""
     now = timezone.now()
     session = VotingSession.objects.filter(pk=session_id).select_related("process").first()
     if session is None:
-        return {"missing": True}, False
+        return {"missing": True}, 0.0
     data = {
         "session": session.pk,
         "state": session.state,
@@ -210,7 +210,7 @@ def session_snapshot(session_id: int) -> tuple[dict, bool]:
             "expires_at": session.pairing_code_expires_at if session.pairing_active(now) else None,
         },
     }
-    return data, False
+    return data, 0.0
 
 
 # Kiosk ------------------------------------------------------------------------------------
@@ -305,20 +305,21 @@ def greedy_standings(projects: list[dict], budget: int) -> list[dict]:
     return result
 
 
-def _live_results(process: Process, fingerprint: tuple) -> tuple[dict | None, bool]:
+def _live_results(process: Process, fingerprint: tuple) -> tuple[dict | None, float]:
     """Votes per project and the greedy standings, at most once per results interval.
 
     ``fingerprint`` (counts and highest ids of counted ballots) tells whether anything
     changed; if it did but the interval has not passed, the cached standings are returned
-    with ``True``: the broadcaster then comes back after the window.
+    with the seconds until they are due: the broadcaster comes back then.
     """
     interval = float(live_setting("PB_LIVE_RESULTS_INTERVAL"))
     with _cache_lock:
         cached = _results_cache.get(process.pk)
     if cached is not None and cached[1] == fingerprint:
-        return cached[2], False
-    if cached is not None and time.monotonic() - cached[0] < interval:
-        return cached[2], True
+        return cached[2], 0.0
+    age = time.monotonic() - cached[0] if cached is not None else interval
+    if age < interval:
+        return cached[2], interval - age
     projects = list(
         process.projects.filter(state=Project.State.FEASIBLE)
         .order_by("pk")
@@ -344,17 +345,18 @@ def _live_results(process: Process, fingerprint: tuple) -> tuple[dict | None, bo
     results = {"rule": "greedy", "envelopes": groups, "computed_at": timezone.now()}
     with _cache_lock:
         _results_cache[process.pk] = (time.monotonic(), fingerprint, results)
-    return results, False
+    return results, 0.0
 
 
-def process_snapshot(process_id: int) -> tuple[dict, bool]:
+def process_snapshot(process_id: int) -> tuple[dict, float]:
     """Public live data: turnout by channel and district; results if the process shows them.
 
-    The second value says the results were not recomputed yet (come back after the window).
+    The second value is the number of seconds after which the live results, older than the
+    data, will be due (0: everything is current).
     """
     process = Process.objects.filter(pk=process_id).prefetch_related("envelopes").first()
     if process is None:
-        return {"missing": True}, False
+        return {"missing": True}, 0.0
     visibility = process.live_results
     rows = list(
         process.ballots.filter(state=Ballot.State.COUNTED)
@@ -400,10 +402,10 @@ def process_snapshot(process_id: int) -> tuple[dict, bool]:
         ).count(),
         "results": None,
     }
-    stale = False
+    due_in = 0.0
     if visibility == Process.LiveResults.FULL:
-        data["results"], stale = _live_results(process, tuple(rows))
-    return data, stale
+        data["results"], due_in = _live_results(process, tuple(rows))
+    return data, due_in
 
 
 def forget_caches() -> None:
