@@ -210,12 +210,17 @@ def _snapshot_builders() -> dict[str, Callable[[int], tuple[dict, float]]]:
     return {PROCESS: selectors.process_snapshot, SESSION: selectors.session_snapshot}
 
 
+def snapshot_data(kind: str, pk: int) -> tuple[dict, float]:
+    """(JSON-ready data, seconds until a part held back is due), in the caller's thread."""
+    data, due_in = _snapshot_builders()[kind](pk)
+    return json.loads(dumps(data)), due_in
+
+
 def build_snapshot(kind: str, pk: int) -> tuple[dict, float]:
-    """Runs in a worker thread: (JSON-ready data, seconds until a part held back is due)."""
+    """The same in a broadcaster worker thread, which owns its database connection."""
     close_old_connections()
     try:
-        data, due_in = _snapshot_builders()[kind](pk)
-        return json.loads(dumps(data)), due_in
+        return snapshot_data(kind, pk)
     finally:
         close_old_connections()
 

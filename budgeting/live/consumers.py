@@ -103,7 +103,7 @@ class GroupConsumer(LiveConsumer):
         last = broadcast.last_snapshot(self.kind, self.pk)
         if last is not None:
             return last
-        data, _stale = broadcast.build_snapshot(self.kind, self.pk)
+        data, _stale = broadcast.snapshot_data(self.kind, self.pk)
         return broadcast.store_snapshot(self.kind, self.pk, data), data
 
     async def send_snapshot(self) -> None:

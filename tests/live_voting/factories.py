@@ -25,6 +25,9 @@ def session_make(process=None, *, facilitators=(), state=VotingSession.State.OPE
         "starts_at": now - dt.timedelta(hours=1),
         "ends_at": now + dt.timedelta(hours=5),
     }
+    if state == VotingSession.State.RECONCILED:
+        signer = facilitators[0] if facilitators else facilitator_create()
+        defaults |= {"reconciled_at": now, "reconciled_by": signer}
     session = VotingSession.objects.create(process=process, state=state, **(defaults | fields))
     session.facilitators.set(facilitators)
     return session

@@ -21,7 +21,7 @@ def live_snapshot(process: Process) -> tuple[int, dict]:
     last = broadcast.last_snapshot(broadcast.PROCESS, process.pk)
     if last is not None:
         return last
-    data, _stale = broadcast.build_snapshot(broadcast.PROCESS, process.pk)
+    data, _stale = broadcast.snapshot_data(broadcast.PROCESS, process.pk)
     return 0, data
 
 
