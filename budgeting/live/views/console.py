@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from audit.models import AuditEntry
@@ -24,6 +25,18 @@ TRANSITIONS = {
     "pause": (services.session_pause, S.PAUSED, Action.PAUSE),
     "resume": (services.session_resume, S.OPEN, Action.RESUME),
     "close": (services.session_close, S.CLOSED, Action.CLOSE),
+}
+ACTION_LABELS = {
+    "pb_live.session_create": gettext_lazy("planned the session"),
+    "pb_live.session_update": gettext_lazy("changed the session"),
+    "pb_live.session_open": gettext_lazy("opened the session"),
+    "pb_live.session_pause": gettext_lazy("paused the session"),
+    "pb_live.session_resume": gettext_lazy("resumed the session"),
+    "pb_live.session_close": gettext_lazy("closed the session"),
+    "pb_live.session_reconcile": gettext_lazy("signed off the reconciliation"),
+    "pb_live.pairing_code": gettext_lazy("showed a pairing code"),
+    "pb_live.checkin": gettext_lazy("checked a voter in"),
+    "pb_live.paper_ballot": gettext_lazy("entered a paper ballot"),
 }
 PAIRING_KEY = "pb_live_pairing"
 CHECKIN_KEY = "pb_live_checkin"

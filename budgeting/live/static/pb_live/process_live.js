@@ -3,6 +3,7 @@
   "use strict";
   const lang = document.documentElement.lang || "en";
   const numbers = new Intl.NumberFormat(lang);
+  const plural = new Intl.PluralRules(lang);
 
   function text(node, value) {
     if (node && node.textContent !== value) node.textContent = value;
@@ -48,7 +49,8 @@
           const name = document.createElement("span");
           name.textContent = project.title;
           const votes = document.createElement("span");
-          votes.textContent = numbers.format(project.votes) + " " + messages.msgVotes;
+          const word = plural.select(project.votes) === "one" ? messages.msgVote : messages.msgVotes;
+          votes.textContent = numbers.format(project.votes) + " " + word;
           item.append(name, votes);
           if (project.selected) {
             const badge = document.createElement("span");
