@@ -168,6 +168,12 @@ def browser(monkeypatch):
         instance = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+        # While Playwright runs, the test body sees its own database connection (another
+        # context than the fixtures set up before it). Close it here, in that context, before
+        # `asgi_server` ends the other connections; otherwise the next test reuses it dead.
+        from django.db import connections
+
+        connections.close_all()
 
 
 @pytest.fixture

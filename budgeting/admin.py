@@ -4,11 +4,18 @@ Officers configure processes in the officers' workspace (/budgeting/<id>/manage/
 adds the Pabulib upload and read-only lists for administrators.
 """
 
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
 
-from budgeting import services
+from budgeting import imports, services
+from budgeting.forms import PabulibUploadForm
 from budgeting.models import Ballot, DistrictBudget, Participation, Process, Project, Result
+from budgeting.pabulib_io import PabulibImportError, process_import
+from budgeting.permissions import can_manage_process
 
 
 class DistrictBudgetInline(admin.TabularInline):
@@ -39,6 +46,57 @@ class ProcessAdmin(admin.ModelAdmin):
     search_fields = ["title"]
     readonly_fields = ["state", "lots_drawn_at", "created_at", "created_by"]
     inlines = [DistrictBudgetInline]
+    change_list_template = "admin/budgeting/process/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("import/", view(self.import_view), name="budgeting_process_import"),
+            path(
+                "import/<str:job>/",
+                view(self.import_status_view),
+                name="budgeting_process_import_status",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _context(self, request, **extra):
+        return {**self.admin_site.each_context(request), "opts": self.model._meta, **extra}
+
+    def import_view(self, request):
+        if not can_manage_process(request.user):
+            raise PermissionDenied(_("Only city officers can import processes."))
+        form = PabulibUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            data, title = upload.read(), form.cleaned_data["title"]
+            if len(data) > imports.INLINE_LIMIT:
+                job = imports.import_start(data=data, title=title, actor=request.user)
+                return redirect("admin:budgeting_process_import_status", job=job)
+            try:
+                report = process_import(data=data, title=title, actor=request.user)
+            except PabulibImportError as exc:
+                form.add_error("file", str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("Imported %(projects)s projects and %(ballots)s ballots.")
+                    % {"projects": report.projects, "ballots": report.ballots},
+                )
+                for note in report.notes:
+                    messages.info(request, note)
+                return redirect("budgeting:process-manage", pk=report.process.pk)
+        context = self._context(request, form=form, title=_("Import a Pabulib file"))
+        return render(request, "admin/budgeting/process/import.html", context)
+
+    def import_status_view(self, request, job):
+        if not can_manage_process(request.user):
+            raise PermissionDenied(_("Only city officers can import processes."))
+        status = imports.status_get(job)
+        if status is None:
+            raise Http404
+        context = self._context(request, status=status, title=_("Importing a Pabulib file"))
+        return render(request, "admin/budgeting/process/import_status.html", context)
 
     def save_model(self, request, obj, form, change):
         try:

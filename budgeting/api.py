@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import Count, F, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
@@ -11,6 +10,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from budgeting.models import Process, Project, Result, ResultLine
 from budgeting.permissions import FINISHED_STATES
 from budgeting.results import reason_text
+from budgeting.templatetags.budgeting_tags import money
 
 router = Router(tags=["budgeting"])
 
@@ -45,6 +45,7 @@ class ProjectOut(Schema):
     cost: int | None
     state: str
     lot_position: int | None
+    resource_id: int | None
 
 
 class ProcessOut(Schema):
@@ -68,6 +69,7 @@ class ProcessOut(Schema):
     min_projects: int
     max_projects: int | None
     result_rule: str
+    mes_add1_variant: str
     mes_completion: str
     mes_comparison: bool
     tie_breaking: str
@@ -140,7 +142,7 @@ def process_detail(request, process_id: int):
         {"district": e.district, "budget": e.budget} for e in process.envelopes.all()
     ]
     data["projects"] = [
-        {**{f: getattr(p, f) for f in ProjectOut.model_fields}} for p in process.projects.all()
+        {f: getattr(p, f) for f in ProjectOut.model_fields} for p in process.projects.all()
     ]
     data["url"] = process.get_absolute_url()
     return data
@@ -161,8 +163,8 @@ def process_results(request, process_id: int):
             .order_by("district")
         )
 
-    def money(amount):
-        return f"{intcomma(amount)} {process.currency}"
+    def money_text(amount):
+        return money(amount, process.currency)
 
     return {
         "process_id": process.pk,
@@ -186,7 +188,7 @@ def process_results(request, process_id: int):
                         "selected": ln.selected,
                         "position": ln.position,
                         "reason": ln.reason,
-                        "explanation": reason_text(ln, money),
+                        "explanation": reason_text(ln, money_text),
                     }
                     for ln in r.lines.all()
                 ],

@@ -21,6 +21,7 @@ from budgeting.models import (
 )
 from citizens.census import census_import, identity_hash
 from citizens.models import CensusRecord, User
+from proposals.models import UrbanResource
 
 VOTING_TITLE = "Green Budget 2026"
 FINISHED_TITLE = "Neighbourhood Budget 2025"
@@ -134,8 +135,10 @@ def _seed_voting(now) -> None:
         live_results=Process.LiveResults.TURNOUT,
         created_by=_officer(),
     )
+    resources = {r.name: r for r in UrbanResource.objects.all()}
     for title, district, cost, description in VOTING_PROJECTS:
         Project.objects.create(
+            resource=next((r for name, r in resources.items() if name in title), None),
             process=process,
             title=title,
             district=district,

@@ -37,6 +37,7 @@ class ProcessForm(forms.ModelForm):
             "shuffle_projects",
             "allow_ballot_change",
             "result_rule",
+            "mes_add1_variant",
             "mes_completion",
             "mes_comparison",
             "tie_breaking",
@@ -88,18 +89,35 @@ def envelopes_from(formset) -> list[tuple[str, int]]:
     ]
 
 
+def public_claims():
+    from proposals.models import Claim
+    from proposals.workflow import PUBLIC_STATES
+
+    return Claim.objects.filter(state__in=sorted(PUBLIC_STATES)).order_by("-pk")
+
+
 class IdeaForm(forms.ModelForm):
     class Meta:
         model = Project
-        fields = ["title", "description", "district", "estimated_cost", "image", "image_alt"]
+        fields = [
+            "title",
+            "description",
+            "district",
+            "resource",
+            "estimated_cost",
+            "image",
+            "image_alt",
+        ]
         help_texts = {
             "description": _("What should be done, where, and for whom."),
             "image_alt": _("Describe the image for people who cannot see it."),
+            "resource": _("Optional: the place or building of the resource registry."),
         }
 
     def __init__(self, *args, districts=(), city_wide=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["description"].required = True
+        self.fields["resource"].queryset = self.fields["resource"].queryset.order_by("name")
         self.fields["district"] = forms.ChoiceField(
             label=_("District"),
             choices=district_choices(
@@ -119,10 +137,24 @@ class ProjectForm(IdeaForm):
     """Officers add or edit projects directly (e.g. from the city's own plans)."""
 
     class Meta(IdeaForm.Meta):
-        fields = ["code", "title", "description", "district", "cost", "image", "image_alt"]
+        fields = [
+            "code",
+            "title",
+            "description",
+            "district",
+            "cost",
+            "resource",
+            "claim",
+            "image",
+            "image_alt",
+        ]
+        help_texts = IdeaForm.Meta.help_texts | {
+            "claim": _("Optional: the commons claim this project grew from (public claims only)."),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["claim"].queryset = public_claims()
         self.fields["cost"].required = True
         self.fields["cost"].min_value = 1
 
@@ -155,8 +187,15 @@ class ReviewForm(forms.Form):
         return data
 
 
+class ProjectIdsField(forms.TypedMultipleChoiceField):
+    """Checkboxes of project ids; which ids are acceptable is the ballot validator's call."""
+
+    def valid_value(self, value):
+        return True
+
+
 class BallotForm(forms.Form):
-    projects = forms.TypedMultipleChoiceField(
+    projects = ProjectIdsField(
         label=_("Projects"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
     key = forms.CharField(max_length=100, widget=forms.HiddenInput)

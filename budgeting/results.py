@@ -15,6 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from budgeting.models import Ballot, BallotSelection, Process, Project, Result, ResultLine
+from budgeting.rules.greedy import greedy
+from budgeting.rules.mes import method_of_equal_shares
+from budgeting.rules.types import Election, TieBreaking
 
 
 @dataclass
@@ -43,19 +46,23 @@ class Outcome:
 
 
 def tallies(process: Process) -> list[Tally]:
-    """One Tally per envelope (or a single city-wide one), from counted ballots only."""
+    """One Tally per envelope (or a single city-wide one), from counted ballots only.
+
+    Empty ballots are kept: under equal shares every voter holds a share of the budget.
+    """
     envelopes = list(process.envelopes.all())
     projects = list(process.projects.filter(state=Project.State.FEASIBLE).order_by("pk"))
     by_pk = {p.pk: p for p in projects}
-    rows = BallotSelection.objects.filter(
-        ballot__process=process, ballot__state=Ballot.State.COUNTED
-    ).values_list("ballot_id", "ballot__district", "project_id")
-    ballots: dict[int, tuple[str, set[str]]] = {}
-    for ballot_id, district, project_id in rows.iterator(chunk_size=20000):
+    counted = process.ballots.filter(state=Ballot.State.COUNTED)
+    ballots: dict[int, tuple[str, set[str]]] = {
+        pk: (district, set())
+        for pk, district in counted.values_list("pk", "district").iterator(chunk_size=20000)
+    }
+    rows = BallotSelection.objects.filter(ballot__in=counted).values_list("ballot_id", "project_id")
+    for ballot_id, project_id in rows.iterator(chunk_size=20000):
         project = by_pk.get(project_id)
-        if project is None:
-            continue
-        ballots.setdefault(ballot_id, (district, set()))[1].add(project.public_id)
+        if project is not None and ballot_id in ballots:
+            ballots[ballot_id][1].add(project.public_id)
     groups = [(e.district, e.budget) for e in envelopes] or [("", process.budget)]
     result = []
     for district, budget in groups:
@@ -68,7 +75,7 @@ def tallies(process: Process) -> list[Tally]:
                 ballots=[
                     frozenset(chosen)
                     for d, chosen in ballots.values()
-                    if (not envelopes or d == district) and chosen
+                    if not envelopes or d == district
                 ],
                 projects={p.public_id: p for p in in_group},
             )
@@ -79,30 +86,65 @@ def tallies(process: Process) -> list[Tally]:
 def options_of(process: Process) -> dict:
     options = {"rule": process.result_rule, "tie_breaking": process.tie_breaking}
     if process.result_rule == Process.ResultRule.MES:
-        options |= {"completion": process.mes_completion, "comparison": process.mes_comparison}
+        options |= {
+            "add1": True,
+            "add1_variant": process.mes_add1_variant,
+            "completion": process.mes_completion,
+            "comparison": process.mes_comparison,
+        }
     return options
 
 
+def election_of(tally: Tally) -> Election:
+    ids = tuple(tally.costs)
+    index = {pid: i for i, pid in enumerate(ids)}
+    # Ballots as sorted project indices: ids such as "12" must never be read as positions.
+    return Election(
+        project_ids=ids,
+        costs=tuple(tally.costs[pid] for pid in ids),
+        budget=tally.budget,
+        ballots=tuple(tuple(sorted(index[pid] for pid in b)) for b in tally.ballots),
+    )
+
+
+def lot_order(tally: Tally) -> tuple[str, ...]:
+    """The published lot order (equal-shares tie-breaking): projects by lot position."""
+    drawn = [p for p in tally.projects.values() if p.lot_position is not None]
+    return tuple(p.public_id for p in sorted(drawn, key=lambda p: p.lot_position))
+
+
 def run_rule(process: Process, tally: Tally) -> Outcome:
-    """Run the process's rule on one election. (Wired to budgeting.rules.)"""
-    return _greedy_interim(tally)
+    """Run the process's rule (budgeting.rules) on one election."""
+    election = election_of(tally)
+    tie_breaking = TieBreaking(mode=process.tie_breaking, lot_order=lot_order(tally))
+    if process.result_rule == Process.ResultRule.MES:
+        outcome = method_of_equal_shares(
+            election,
+            add1=True,
+            add1_variant=process.mes_add1_variant,
+            completion=process.mes_completion,
+            comparison=process.mes_comparison,
+            tie_breaking=tie_breaking,
+        )
+    else:
+        outcome = greedy(election, tie_breaking=tie_breaking)
+    reasons = {}
+    for pid, explanation in outcome.explanations.items():
+        stored = explanation.as_dict()
+        reasons[pid] = (stored["code"], {"data": stored["data"], "steps": stored["steps"]})
+    return Outcome(
+        selected=list(outcome.selected), reasons=reasons, details=_jsonable(outcome.details)
+    )
 
 
-def _greedy_interim(tally: Tally) -> Outcome:
-    votes = tally.votes
-    order = sorted(tally.costs, key=lambda pid: (-votes[pid], pid))
-    remaining = tally.budget
-    selected, reasons = [], {}
-    for pid in order:
-        cost = tally.costs[pid]
-        if cost <= remaining:
-            selected.append(pid)
-            data = {"votes": votes[pid], "remaining_before": remaining}
-            remaining -= cost
-            reasons[pid] = ("greedy_selected", data | {"remaining_after": remaining})
-        else:
-            reasons[pid] = ("greedy_did_not_fit", {"votes": votes[pid], "remaining": remaining})
-    return Outcome(selected=selected, reasons=reasons, details={})
+def _jsonable(value):
+    if isinstance(value, Fraction):
+        return str(value) if value.denominator != 1 else value.numerator
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, tuple | list | set | frozenset):
+        return [_jsonable(v) for v in value]
+    return value
 
 
 @transaction.atomic
@@ -160,6 +202,18 @@ def reason_text(line: ResultLine, money) -> str:
 
 
 def _sentence(code: str, data: dict, steps: list, line: ResultLine, money) -> str:
+    text = _explain(code, data, line, money)
+    if any(step.get("code") == "comparison_greedy_won" for step in steps):
+        # The comparison step replaced the equal-shares outcome by the greedy one.
+        return f"{_comparison()} {text}"
+    return text
+
+
+def _comparison() -> str:
+    return _("The comparison step chose the greedy outcome, which more voters preferred.")
+
+
+def _explain(code: str, data: dict, line: ResultLine, money) -> str:
     def m(key):
         return money(_amount(data.get(key, 0)))
 
@@ -207,12 +261,7 @@ def _sentence(code: str, data: dict, steps: list, line: ResultLine, money) -> st
             "the remaining %(remaining)s."
         ) % {"remaining": m("remaining")}
     if code == "comparison_greedy_won":
-        first = _("The comparison step chose the greedy outcome, which more voters preferred.")
-        if steps:
-            step = steps[-1]
-            detail = _sentence(step.get("code", ""), step.get("data", {}), [], line, money)
-            return f"{first} {detail}"
-        return first
+        return _comparison()
     return _("Selected.") if line.selected else _("Not selected.")
 
 

@@ -47,7 +47,12 @@ def project_list(
 
 
 def project_get(user, process: Process, pk) -> Project:
-    project = projects_visible_to(user, process).filter(pk=pk).select_related("proposer").first()
+    project = (
+        projects_visible_to(user, process)
+        .filter(pk=pk)
+        .select_related("proposer", "resource", "claim")
+        .first()
+    )
     if project is None:
         raise Http404
     return project

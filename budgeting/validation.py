@@ -83,11 +83,13 @@ def ballot_validate(
     project_ids: Iterable,
     district: str = "",
     projects: dict[int, Project] | None = None,
+    limits: BallotLimits | None = None,
 ) -> ValidBallot:
     """Check a ballot against the process's rules; raise BallotInvalid listing every problem.
 
     ``district`` is the voter's envelope (empty when the budget is not split). ``projects``
-    may pass the process's projects by id to save a query when validating many ballots.
+    (the process's projects by id) and ``limits`` (``ballot_limits(process, district)``) save
+    queries when validating many ballots.
     """
     try:
         wanted = {int(i) for i in project_ids}
@@ -95,7 +97,7 @@ def ballot_validate(
         raise BallotInvalid(
             _("The ballot names a project that does not exist."), code="unknown"
         ) from None
-    limits = ballot_limits(process, district)
+    limits = limits or ballot_limits(process, district)
     if projects is None:
         projects = {p.pk: p for p in process.projects.filter(pk__in=wanted)}
     errors: list[ValidationError] = []
@@ -196,6 +198,6 @@ def ballot_validate(
 
 
 def _money(amount: int, process: Process) -> str:
-    from django.contrib.humanize.templatetags.humanize import intcomma
+    from budgeting.templatetags.budgeting_tags import money
 
-    return f"{intcomma(amount)} {process.currency}"
+    return money(amount, process.currency)

@@ -4,6 +4,7 @@ from ninja import NinjaAPI, Schema
 from ninja.security import django_auth
 
 from budgeting.api import router as budgeting_router
+from proposals.api import router as proposals_router
 
 api = NinjaAPI(
     title="PartnerCity API",
@@ -48,4 +49,7 @@ def me(request):
     }
 
 
+# Resources and claims: /api/resources, /api/claims
+api.add_router("/", proposals_router)
+# Participatory budgeting: /api/processes
 api.add_router("/", budgeting_router)

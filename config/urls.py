@@ -15,6 +15,8 @@ urlpatterns = [
     path("budgeting/live/", include("budgeting.live.urls")),
     path("budgeting/", include("budgeting.urls")),
     path("api/", api.urls),
+    # Claims (/claims/), the resource registry (/resources/) and the officer workspace (/office/)
+    path("", include("proposals.urls")),
     path("django-admin/", admin.site.urls),
     path("cms-admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -50,6 +50,18 @@ class Process(models.Model):
         NONE = "none", _("None: leave the rest unspent")
         GREEDY = "greedy", _("Greedy completion of the leftover money")
 
+    class Add1Variant(models.TextChoices):
+        # Names of budgeting.rules.mes.ADD1_VARIANTS; docs/decisions/002-mes-add1.md.
+        OVERSPEND = (
+            "overspend",
+            _(
+                "Raise the share until the next step would overspend (equalshares.net's published "
+                "outcomes, e.g. Wieliczka 2023)"
+            ),
+        )
+        EQUALSHARES = "equalshares", _("Stop at the first exhaustive outcome (equalshares.net)")
+        PABUTOOLS = "pabutools", _("Stop at the first exhaustive outcome (pabutools)")
+
     class TieBreaking(models.TextChoices):
         LEXICOGRAPHIC = "lexicographic", _("Lexicographic on the project id")
         EQUALSHARES = "equalshares", _("Lower cost, then more votes, then the published lot order")
@@ -129,6 +141,12 @@ class Process(models.Model):
         max_length=10,
         choices=Completion.choices,
         default=Completion.GREEDY,
+    )
+    mes_add1_variant = models.CharField(
+        _("Add1 variant (equal shares)"),
+        max_length=12,
+        choices=Add1Variant.choices,
+        default=Add1Variant.OVERSPEND,
     )
     mes_comparison = models.BooleanField(
         _("comparison step against the greedy outcome (equal shares)"), default=False

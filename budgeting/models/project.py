@@ -61,6 +61,24 @@ class Project(models.Model):
         on_delete=models.SET_NULL,
         related_name="pb_projects",
     )
+    # Optional link to the commons side of the platform: the resource the project concerns,
+    # or the claim it grew from. Only public (non-draft) claims may be linked.
+    resource = models.ForeignKey(
+        "proposals.UrbanResource",
+        verbose_name=_("urban resource"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="pb_projects",
+    )
+    claim = models.ForeignKey(
+        "proposals.Claim",
+        verbose_name=_("claim"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="pb_projects",
+    )
     lot_position = models.PositiveIntegerField(
         _("position in the lot order"),
         null=True,

@@ -31,7 +31,13 @@ VOTING_FIELDS = (
     "cross_channel",
 )
 # Fields that decide how votes are counted: frozen once results are published.
-COUNTING_FIELDS = ("result_rule", "mes_completion", "mes_comparison", "tie_breaking")
+COUNTING_FIELDS = (
+    "result_rule",
+    "mes_add1_variant",
+    "mes_completion",
+    "mes_comparison",
+    "tie_breaking",
+)
 AFTER_VOTING = (S.VOTING, S.COUNTING, S.RESULTS, S.IMPLEMENTATION)
 
 

@@ -26,6 +26,13 @@ def _clean_district(process: Process, district: str) -> str:
     return district
 
 
+def _check_links(project: Project) -> None:
+    from proposals.workflow import PUBLIC_STATES
+
+    if project.claim_id and project.claim.state not in PUBLIC_STATES:
+        raise ValidationError(_("Only a public claim can be linked to a project."), code="claim")
+
+
 def project_submit(
     *,
     user: User,
@@ -34,6 +41,7 @@ def project_submit(
     description: str,
     district: str = "",
     estimated_cost: int | None = None,
+    resource=None,
     image=None,
     image_alt: str = "",
 ) -> Project:
@@ -48,6 +56,7 @@ def project_submit(
         description=description,
         district=_clean_district(process, district),
         estimated_cost=estimated_cost,
+        resource=resource,
         image_alt=image_alt,
         proposer=user,
     )
@@ -77,6 +86,7 @@ def project_save(*, actor: User, project: Project) -> Project:
         raise PermissionDenied(_("Projects can be edited by officers until voting opens."))
     creating = project.pk is None
     project.district = _clean_district(process, project.district)
+    _check_links(project)
     if creating and project.cost and project.state == Project.State.SUBMITTED:
         project.state = Project.State.FEASIBLE
         project.reviewed_by, project.reviewed_at = actor, timezone.now()

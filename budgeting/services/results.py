@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_log
 from budgeting import results
-from budgeting.models import Ballot, Process, Project, Result
+from budgeting.models import Process, Project, Result
 from budgeting.permissions import can_compute_results, can_publish_results
 from budgeting.signals import process_state_changed
 from citizens.models import User
@@ -116,7 +116,3 @@ def _notify_proposers(process: Process) -> None:
             ),
             url=url,
         )
-
-
-def ballots_counted(process: Process) -> int:
-    return process.ballots.filter(state=Ballot.State.COUNTED).count()

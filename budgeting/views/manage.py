@@ -251,7 +251,12 @@ def project_review_view(request, pk, project_pk):
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, exc if isinstance(exc, ValidationError) else str(exc))
         else:
-            messages.success(request, _("The review was saved and the proposer notified."))
+            messages.success(
+                request,
+                _("The review was saved and the proposer notified.")
+                if project.proposer_id
+                else _("The review was saved."),
+            )
             return redirect(_manage_url(process))
     return render(
         request,

@@ -127,13 +127,17 @@ def project_list(request, pk):
 def project_detail(request, pk, project_pk):
     process = selectors.process_get(request.user, pk)
     project = selectors.project_get(request.user, process, project_pk)
+    from proposals.workflow import PUBLIC_STATES
+
     is_proposer = request.user.is_authenticated and project.proposer_id == request.user.pk
+    claim = project.claim if project.claim and project.claim.state in PUBLIC_STATES else None
     return render(
         request,
         "budgeting/project_detail.html",
         {
             "process": process,
             "project": project,
+            "claim": claim,
             "can_review": permissions.can_review_projects(request.user, process),
             "can_withdraw": is_proposer
             and process.state in (S.IDEAS, S.REVIEW)
@@ -167,6 +171,7 @@ def idea_submit(request, pk):
                 description=data["description"],
                 district=data["district"],
                 estimated_cost=data["estimated_cost"],
+                resource=data.get("resource"),
                 image=data.get("image"),
                 image_alt=data.get("image_alt", ""),
             )

@@ -2,7 +2,6 @@
 
 import csv
 
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -11,10 +10,11 @@ from django.utils.translation import gettext as _
 from budgeting import permissions, selectors
 from budgeting.models import Process
 from budgeting.results import reason_text
+from budgeting.templatetags.budgeting_tags import money
 
 
 def _money(process):
-    return lambda amount: f"{intcomma(amount)} {process.currency}"
+    return lambda amount: money(amount, process.currency)
 
 
 def _decorate(process, results) -> list[dict]:

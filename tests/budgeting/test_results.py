@@ -208,3 +208,45 @@ def test_api_process_detail_and_results(client, counted, django_assert_max_num_q
     assert client.get(f"/api/processes/{process_create(state=S.DRAFT).pk}").status_code == 404
     spec = client.get("/api/openapi.json").json()
     assert "/api/processes/{process_id}/results" in spec["paths"]
+
+
+def test_equal_shares_explains_why_a_project_lost(client):
+    process = process_create(
+        budget=100,
+        result_rule=Process.ResultRule.MES,
+        mes_completion=Process.Completion.NONE,
+    )
+    a = project_create(process, cost=60, title="Alpha")
+    b = project_create(process, cost=50, title="Beta")
+    for _ in range(3):
+        vote(process, a)
+    vote(process, b)
+    process.state = S.COUNTING
+    process.save()
+    officer = officer_create()
+    (result,) = services.result_compute(actor=officer, process=process)
+    lines = {ln.project: ln for ln in result.lines.all()}
+    assert lines[a].selected and lines[a].reason == "mes_selected"
+    assert not lines[b].selected and lines[b].reason == "mes_not_affordable"
+    assert result.details["add1"] is True
+    services.result_publish(actor=officer, process=process)
+    html = client.get(f"/budgeting/{process.pk}/results/").content.decode()
+    assert "Not selected: its supporters&#x27; remaining shares (" in html
+    assert "could not cover its cost of 50 EUR." in html
+    assert "Selected by equal shares: its supporters could cover its cost together" in html
+
+
+def test_every_add1_variant_is_known_to_the_rules():
+    from budgeting.rules.mes import ADD1_VARIANTS
+
+    assert set(Process.Add1Variant.values) <= set(ADD1_VARIANTS)
+
+
+def test_numeric_project_ids_are_never_read_as_positions():
+    process = process_create(budget=10, result_rule=Process.ResultRule.GREEDY)
+    projects = [project_create(process, cost=10, code=code) for code in ("2", "0", "1")]
+    vote(process, projects[1])  # the project whose id is "0", second in order
+    process.state = S.COUNTING
+    process.save()
+    (result,) = services.result_compute(actor=officer_create(), process=process)
+    assert [ln.project.code for ln in result.lines.filter(selected=True)] == ["0"]

@@ -146,6 +146,7 @@ def test_an_officer_creates_a_process_from_the_form(client):
         "min_projects": "1",
         "allow_ballot_change": "on",
         "result_rule": "mes",
+        "mes_add1_variant": "overspend",
         "mes_completion": "greedy",
         "tie_breaking": "lexicographic",
         "live_results": "turnout",
@@ -219,3 +220,58 @@ def test_results_page_uses_a_fixed_number_of_queries(client, django_assert_max_n
     big = published_process(12, 5)
     url = f"/budgeting/{big.pk}/results/"
     assert _queries(client, url, django_assert_max_num_queries, 10) == few
+
+
+def test_shuffled_ballots_differ_between_voters_but_not_between_visits(client):
+    process = process_create(shuffle_projects=True)
+    for i in range(8):
+        project_create(process, title=f"P{i}", cost=1000)
+
+    def order(user):
+        client.force_login(user)
+        html = client.get(f"/budgeting/{process.pk}/vote/").content.decode()
+        return re.findall(r'class="pb-option-title">(P\d)<', html)
+
+    voters = [resident_create() for _ in range(4)]
+    orders = [order(v) for v in voters]
+    assert order(voters[0]) == orders[0]
+    assert all(sorted(o) == [f"P{i}" for i in range(8)] for o in orders)
+    assert len({tuple(o) for o in orders}) > 1
+
+
+def test_a_forged_choice_gets_the_validator_message(client):
+    process = process_create(envelopes={"Centro": 50_000, "Navile": 50_000})
+    project_create(process, district="Centro")
+    theirs = project_create(process, district="Navile", title="Navile park")
+    client.force_login(resident_create(district="Centro"))
+    url = f"/budgeting/{process.pk}/vote/"
+    html = client.get(url).content.decode()
+    assert "Navile park" not in html  # only the voter's district is on their ballot
+    response = client.post(url, {"key": key_of(html), "projects": [theirs.pk]})
+    assert response.status_code == 400
+    assert "“Navile park” belongs to Navile" in response.content.decode()
+
+
+def test_a_project_links_to_a_resource_and_a_public_claim(client, settings, tmp_path):
+    from proposals.models import Claim
+    from tests.proposals.factories import claim_in_state, resource_create
+
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path)
+    process = process_create(state=S.REVIEW)
+    officer = officer_create()
+    client.force_login(officer)
+    resource = resource_create(name="Giardino del Guasto")
+    claim = claim_in_state(Claim.State.SUBMITTED, resource=resource)
+    draft = claim_in_state(Claim.State.DRAFT)
+    url = f"/budgeting/{process.pk}/projects/add/"
+    data = {"title": "Shade", "description": "Trees", "district": "", "cost": "5000"}
+    select = re.search(r'<select name="claim".*?</select>', client.get(url).content.decode(), re.S)
+    assert f'value="{claim.pk}"' in select.group(0)
+    assert f'value="{draft.pk}"' not in select.group(0)
+    response = client.post(url, data | {"resource": resource.pk, "claim": draft.pk})
+    assert response.status_code == 400  # drafts are private: not offered, not accepted
+    response = client.post(url, data | {"resource": resource.pk, "claim": claim.pk}, follow=True)
+    html = response.content.decode()
+    assert "Giardino del Guasto" in html and claim.title in html
+    project = Project.objects.get()
+    assert (project.resource, project.claim, project.state) == (resource, claim, "feasible")

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.db import connections
 from playwright.sync_api import expect
 
 from budgeting import services
@@ -23,11 +24,8 @@ def log_in(context, server, email):
 
 @pytest.mark.django_db(transaction=True)
 def test_resident_votes_changes_ballot_and_officer_publishes(
-    asgi_server, browser, artifacts, monkeypatch
+    asgi_server, browser, artifacts, own_connections
 ):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls below are plain
-    # synchronous test code, not request handling.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     process = process_create(
         title="Green Budget", budget=100_000, result_rule=Process.ResultRule.GREEDY
     )
@@ -123,3 +121,11 @@ def test_resident_votes_changes_ballot_and_officer_publishes(
     expect(trees_row).to_contain_text("Not selected: it did not fit the remaining")
     page.screenshot(path=artifacts / "08-results.png", full_page=True)
     context.close()
+
+
+@pytest.fixture
+def own_connections(asgi_server, browser):
+    """Inside Playwright's event loop the test's ORM calls open their own connection; close it
+    before the server's teardown terminates it, or the next browser test would reuse it."""
+    yield
+    connections.close_all()

@@ -1,0 +1,362 @@
+"""Two engines computing one run of the Method of Equal Shares at a fixed per-voter budget.
+
+Both compute exactly what pabutools' ``method_of_equal_shares(..., sat_class=Cost_Sat)`` computes
+(approval ballots, cost utilities): at each round, among the projects whose supporters still hold
+at least the project's cost, select the one with the smallest ``rho / cost`` (``rho`` being the
+largest payment asked of a supporter, the others paying all they have left), ties broken by a
+fixed key. See ``budgeting.rules.mes`` for the whole picture and ``docs/decisions/002-mes-add1.md``.
+
+* :func:`run_float` works on numpy float64 arrays of *groups* of voters with identical ballots. It
+  carries, next to every budget, a running bound on its rounding error; whenever a decision
+  (affordable or not, which project is the cheapest, a tie) is closer than that bound allows to
+  decide, it gives up and returns ``None``. It can also compute how far the per-voter budget can
+  grow before any decision of the run could change (used by Add1 to skip steps).
+* :func:`run_exact` decides everything with ``gmpy2.mpq`` rationals. Voters with the same budget
+  share a *class*, so exact work per round is proportional to the number of distinct budgets among
+  the supporters, not to the number of voters.
+
+:func:`run` tries the float engine and falls back to the exact one.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from fractions import Fraction
+from itertools import chain
+from math import inf
+
+import gmpy2
+import numpy as np
+
+from budgeting.rules.types import Election, TieBreaking
+
+EPS = 2.0**-52
+SAFETY = 64.0
+"""Decisions closer than SAFETY times the first-order rounding-error bound are decided exactly."""
+
+
+class Prepared:
+    """An election compiled for repeated MES runs: groups of identical ballots, supporters."""
+
+    def __init__(self, election: Election, tie_breaking: TieBreaking) -> None:
+        m = election.num_projects
+        counter = Counter(election.ballots)
+        groups = list(counter)
+        lengths = np.fromiter(map(len, groups), dtype=np.int64, count=len(groups))
+        flat = np.fromiter(chain.from_iterable(groups), dtype=np.int64, count=int(lengths.sum()))
+        group_of_entry = np.repeat(np.arange(len(groups), dtype=np.int64), lengths)
+        order = np.argsort(flat, kind="stable")
+        bounds = np.searchsorted(flat[order], np.arange(m + 1))
+        entries = group_of_entry[order]
+        self.election = election
+        self.groups = groups
+        self.flat = flat
+        self.group_of_entry = group_of_entry
+        self.counts = np.fromiter(counter.values(), dtype=np.int64, count=len(groups))
+        self.counts_f = self.counts.astype(np.float64)
+        self.supporters = [entries[bounds[j] : bounds[j + 1]] for j in range(m)]
+        self.supporter_counts = [self.counts_f[s] for s in self.supporters]
+        self.votes = [int(self.counts[s].sum()) for s in self.supporters]
+        self.costs = election.costs
+        self.costs_f = np.array([float(c) for c in election.costs], dtype=np.float64)
+        self.costs_q = [gmpy2.mpq(c.numerator, c.denominator) for c in map(Fraction, self.costs)]
+        self.n_voters = election.num_voters
+        self.tie_keys = tie_breaking.mes_keys(election)
+        # pabutools selects free projects that someone approves before the first round, and only
+        # runs MES on projects with a positive cost and at least one supporter ("active").
+        self.free = [j for j in range(m) if self.votes[j] > 0 and self.costs[j] == 0]
+        self.active = [j for j in range(m) if self.votes[j] > 0 and self.costs[j] > 0]
+        self.initial_ratio = np.full(m, inf)
+        for j in self.active:
+            self.initial_ratio[j] = 1.0 / self.votes[j]
+
+    def satisfaction(self, selected: set[int]) -> np.ndarray:
+        """Number of selected projects each group approves."""
+        hit = np.zeros(len(self.costs) + 1, dtype=np.int64)
+        hit[list(selected)] = 1
+        return np.bincount(self.group_of_entry, weights=hit[self.flat], minlength=len(self.groups))
+
+
+@dataclass
+class Round:
+    project: int
+    rho: Fraction | float  # payment asked of every supporter who could afford it
+    full_payers: int  # voters paying rho
+    partial_payers: int  # voters paying everything they had left (less than rho)
+    tied_with: tuple[int, ...] = ()  # projects with exactly the same rho/cost, lost the tie
+
+
+@dataclass
+class Run:
+    per_voter_budget: Fraction
+    winners: list[int]  # free projects first, then one per round
+    rounds: list[Round]
+    money_left: dict[int, Fraction | float]  # active projects not selected, at the end
+    exact: bool
+    stable_for: float = 0.0  # the outcome is certainly the same for budgets below b + stable_for
+    events: dict[str, float] = field(default_factory=dict)
+
+
+def run(prep: Prepared, b: Fraction, *, want_events: bool = False, exact: bool = False) -> Run:
+    """One MES run at per-voter budget ``b``: fast path if it can decide everything, else exact."""
+    if not exact:
+        result = run_float(prep, b, want_events=want_events)
+        if result is not None:
+            return result
+    return run_exact(prep, b)
+
+
+def _rho_float(vs: np.ndarray, ns: np.ndarray, c: float, votes: int):
+    """Solve sum(n * min(v, rho)) = c; returns (rho, poor mask, paying voters)."""
+    rho = c / votes
+    poor = vs < rho
+    n_poor = int(np.count_nonzero(poor))
+    for _ in range(8):
+        if n_poor == 0:
+            return rho, poor, float(votes)
+        pn = ns[poor]
+        n_rich = votes - float(pn.sum())
+        if n_rich <= 0:
+            return None
+        rho = (c - float(vs[poor] @ pn)) / n_rich
+        poor = vs < rho
+        count = int(np.count_nonzero(poor))
+        if count == n_poor:
+            return rho, poor, n_rich
+        n_poor = count
+    # Unusually many rounds of refinement: sort once instead.
+    o = np.argsort(vs)
+    vso, nso = vs[o], ns[o]
+    pay = np.concatenate(([0.0], np.cumsum((vso * nso)[:-1])))
+    den = votes - np.concatenate(([0.0], np.cumsum(nso[:-1])))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rho_all = (c - pay) / den
+    k = int(np.argmax(rho_all <= vso))
+    if not rho_all[k] <= vso[k]:
+        return None
+    rho = float(rho_all[k])
+    return rho, vs < rho, float(den[k])
+
+
+def run_float(prep: Prepared, b: Fraction, *, want_events: bool = False) -> Run | None:
+    bf = float(b)
+    n_groups = len(prep.groups)
+    v = np.full(n_groups, bf)
+    err = np.full(n_groups, EPS * bf)
+    deriv = np.ones(n_groups) if want_events else None
+    m = len(prep.costs)
+    stale = prep.initial_ratio.copy()
+    stale_err = EPS * np.where(np.isfinite(stale), stale, 0.0)
+    slope = np.zeros(m)
+    alive = np.zeros(m, dtype=bool)
+    alive[prep.active] = True
+    events = {"kink": inf, "cross": inf, "afford": inf}
+    winners = list(prep.free)
+    rounds: list[Round] = []
+
+    while True:
+        idx = np.flatnonzero(alive)
+        if idx.size == 0:
+            break
+        best = inf
+        best_err = 0.0
+        cands: list[tuple] = []
+        for j in idx[np.argsort(stale[idx])].tolist():
+            if stale[j] - SAFETY * stale_err[j] > best + SAFETY * best_err:
+                break
+            s, ns = prep.supporters[j], prep.supporter_counts[j]
+            vs, es = v[s], err[s]
+            c = prep.costs_f[j]
+            money = float(vs @ ns)
+            en = es * ns
+            in_err = float(en.sum())
+            arith = (s.size + 4) * EPS * (money + c)
+            if money + SAFETY * (in_err + arith) < c:
+                alive[j] = False
+                if want_events:
+                    dm = float(deriv[s] @ ns)
+                    if dm > 0:
+                        events["afford"] = min(events["afford"], (c - money) / dm)
+                continue
+            solved = (
+                None
+                if money - SAFETY * (in_err + arith) < c
+                else _rho_float(vs, ns, c, prep.votes[j])
+            )
+            if solved is None:
+                return None  # affordability too close to call
+            rho, poor, n_rich = solved
+            # Bound on rho's error. sum(n * min(v, rho)) moves by at most the errors of the
+            # budgets that may lie below rho ("low": the poor, and the rich too close to rho to
+            # be sure); the root moves by that over the number of voters surely above rho.
+            low = vs - SAFETY * es < rho
+            n_sure = prep.votes[j] - float(ns @ low)
+            if n_sure <= 0:
+                return None
+            rho_err = (float(en @ low) + arith) / n_sure + 2 * EPS * rho
+            ratio = rho / c
+            ratio_err = rho_err / c + 2 * EPS * ratio
+            drho = 0.0
+            if want_events:
+                drho = -float(deriv[s][poor] @ ns[poor]) / n_rich
+                slope[j] = drho / c
+            stale[j], stale_err[j] = ratio, ratio_err
+            cands.append((ratio, ratio_err, j, rho, rho_err, drho, n_rich, poor))
+            if ratio < best:
+                best, best_err = ratio, ratio_err
+        if not cands:
+            break
+        win = min(cands, key=lambda t: t[0])
+        close = [t for t in cands if t[0] - SAFETY * t[1] <= win[0] + SAFETY * win[1]]
+        tied: list[tuple] = []
+        exact_ratio = None
+        if len(close) > 1:
+            # A tie or a near tie: decide exactly when every ratio involved is known exactly,
+            # otherwise let the exact engine redo the run.
+            known = [(_exact_ratio(prep, v, err, t), t) for t in close]
+            if any(q is None for q, _ in known):
+                return None
+            exact_ratio = min(q for q, _ in known)
+            tied = sorted(
+                (t for q, t in known if q == exact_ratio), key=lambda t: prep.tie_keys[t[2]]
+            )
+            win = tied[0]
+        ratio_w, _, w, rho, rho_err, drho, n_rich, _ = win
+        if exact_ratio is not None:
+            ratio_w = 1.0 / n_rich
+        s = prep.supporters[w]
+        alive[w] = False
+        vs, es = v[s], err[s]
+        gap = vs - rho
+        rich = gap >= 0
+        if want_events:
+            sl = deriv[s] - drho
+            hit = (rich & (sl < 0)) | (~rich & (sl > 0))
+            if hit.any():
+                events["kink"] = min(events["kink"], float((-gap[hit] / sl[hit]).min()))
+            rest = np.flatnonzero(alive)
+            if rest.size:
+                gap_r = stale[rest] - ratio_w
+                sl_r = slope[rest] - drho / prep.costs_f[w]
+                down = sl_r < 0
+                if down.any():
+                    events["cross"] = min(events["cross"], float((gap_r[down] / -sl_r[down]).min()))
+            deriv[s] = np.where(rich, sl, 0.0)
+        v[s] = np.where(rich, gap, 0.0)
+        maybe_rich = -gap <= SAFETY * (es + rho_err)
+        err[s] = np.where(rich | maybe_rich, es + rho_err + EPS * np.abs(gap), 0.0)
+        partial = float(prep.supporter_counts[w][(~rich) & (vs > 0)].sum())
+        winners.append(w)
+        exact_rho = exact_ratio * prep.costs[w] if exact_ratio is not None else rho
+        lost = tuple(t[2] for t in tied[1:])
+        rounds.append(Round(w, exact_rho, int(round(n_rich)), int(round(partial)), lost))
+
+    money_left = {}
+    chosen = set(winners)
+    for j in prep.active:
+        if j not in chosen:
+            money_left[j] = float(v[prep.supporters[j]] @ prep.supporter_counts[j])
+    stable = min(events.values()) if want_events else 0.0
+    stable = max(0.0, stable * (1 - 1e-6) - 1e-6) if np.isfinite(stable) else inf
+    return Run(b, winners, rounds, money_left, exact=False, stable_for=stable, events=events)
+
+
+def _exact_ratio(prep: Prepared, v: np.ndarray, err: np.ndarray, cand: tuple) -> Fraction | None:
+    """rho / cost exactly, when the float evaluation pins it down; else ``None``.
+
+    If the supporters who cannot pay rho have exactly nothing left and all the others certainly
+    can, rho = cost / payers, so rho / cost is exactly 1 / payers. Such exact ties (same number of
+    paying supporters) are common in real data and are decided here without an exact rerun.
+    """
+    _, _, j, rho, rho_err, _, n_rich, poor = cand
+    s = prep.supporters[j]
+    vs, es = v[s], err[s]
+    if vs[poor].any() or es[poor].any():
+        return None
+    rich_v = vs[~poor]
+    if rich_v.min() - SAFETY * (float(es.max()) + rho_err) <= rho:
+        return None
+    return Fraction(1, int(n_rich))
+
+
+def run_exact(prep: Prepared, b: Fraction) -> Run:
+    bq = gmpy2.mpq(b.numerator, b.denominator)
+    zero = gmpy2.mpq(0)
+    # Class 0 is "no money left"; class 1 starts with everybody.
+    vals = [zero, bq]
+    cls = np.ones(len(prep.groups), dtype=np.int64)
+    ns_all = prep.counts_f
+    stale: dict[int, object] = {j: gmpy2.mpq(1, prep.votes[j]) for j in prep.active}
+    remaining = set(prep.active)
+    winners = list(prep.free)
+    rounds: list[Round] = []
+
+    def classes_of(j: int) -> tuple[list[tuple[object, int, int]], int]:
+        s = prep.supporters[j]
+        weights = np.bincount(cls[s], weights=ns_all[s], minlength=len(vals))
+        present = np.flatnonzero(weights)
+        pairs = [(vals[c], int(weights[c]), int(c)) for c in present if c != 0]
+        return pairs, int(weights[0])
+
+    while True:
+        best = None
+        cands: list[tuple] = []
+        for j in sorted(remaining, key=lambda p: stale[p]):
+            if best is not None and stale[j] > best:
+                break
+            pairs, broke = classes_of(j)
+            cost = prep.costs_q[j]
+            if sum(val * cnt for val, cnt, _ in pairs) < cost:
+                remaining.discard(j)
+                continue
+            pairs.sort(key=lambda t: t[0])
+            paid, den = zero, prep.votes[j] - broke
+            for val, cnt, _ in pairs:
+                rho = (cost - paid) / den
+                if rho <= val:
+                    break
+                paid += val * cnt
+                den -= cnt
+            ratio = rho / cost
+            stale[j] = ratio
+            cands.append((ratio, j, rho, pairs, den))
+            if best is None or ratio < best:
+                best = ratio
+        if not cands:
+            break
+        tied = [t for t in cands if t[0] == best]
+        tied.sort(key=lambda t: prep.tie_keys[t[1]])
+        _, w, rho, pairs, n_rich = tied[0]
+        remap = np.arange(len(vals), dtype=np.int64)
+        partial = 0
+        for val, cnt, c in pairs:
+            if val > rho:
+                remap[c] = len(vals)
+                vals.append(val - rho)
+            else:
+                remap[c] = 0
+                if val < rho:
+                    partial += cnt
+        s = prep.supporters[w]
+        cls[s] = remap[cls[s]]
+        remaining.discard(w)
+        winners.append(w)
+        rounds.append(
+            Round(
+                w,
+                Fraction(int(rho.numerator), int(rho.denominator)),
+                int(n_rich),
+                partial,
+                tuple(t[1] for t in tied[1:]),
+            )
+        )
+
+    money_left = {}
+    chosen = set(winners)
+    for j in prep.active:
+        if j not in chosen:
+            pairs, _ = classes_of(j)
+            total = sum((val * cnt for val, cnt, _ in pairs), zero)
+            money_left[j] = Fraction(int(total.numerator), int(total.denominator))
+    return Run(b, winners, rounds, money_left, exact=True)

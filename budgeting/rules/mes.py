@@ -1,0 +1,290 @@
+"""The Method of Equal Shares (MES) for approval ballots with cost utilities, plus completions.
+
+What is computed
+----------------
+* **MES** exactly as pabutools 1.2.3 ``method_of_equal_shares(..., sat_class=Cost_Sat)`` and
+  equalshares.net: every voter gets ``budget / voters``; at each round the project minimising
+  ``rho / cost`` among those its supporters can still pay for is selected (``rho`` is the largest
+  payment asked of a supporter; supporters with less pay all they have); ties are broken by
+  :class:`~budgeting.rules.types.TieBreaking`. Free projects somebody approves are selected first,
+  as in pabutools.
+* **Add1** raises the per-voter budget one currency unit at a time and reruns MES. Three variants
+  (see :data:`ADD1_VARIANTS` and ``docs/decisions/002-mes-add1.md``):
+  ``pabutools`` (``voter_budget_increment=1``: budgets ``B/n, B/n+1, ...``; stop at the first
+  exhaustive outcome, or keep the previous outcome when the next one overspends),
+  ``equalshares`` (equalshares.net's code: budgets ``B/n, floor(B/n)+1, floor(B/n)+2, ...``,
+  exhaustiveness judged on all projects) and ``overspend`` (the same budgets, but no stop on
+  exhaustiveness: raise until the next step would overspend; this is what reproduces the
+  published Wieliczka 2023 outcome, and what Pabulib's checker does for ``equalshares/add1``).
+* optional **greedy completion** of the money left, and the optional **comparison step**
+  (equalshares.net / Pabulib ``-comparison`` rules): the final MES outcome is replaced by the
+  plain greedy outcome when more voters approve more greedy winners than MES winners.
+
+How it is fast
+--------------
+Voters with identical ballots are grouped (Łódź 2022: 90,494 voters, 23,571 distinct ballots).
+Each MES run uses numpy float64 with a running rounding-error bound per budget and lazy
+re-evaluation (a project is re-evaluated only if its last ``rho / cost``, a lower bound, could
+still beat the best of the round). Any decision closer than the error bound allows is re-decided
+by rerunning exactly with ``gmpy2.mpq`` (``_mes_engine.run_exact``), so outcomes are exact.
+
+For Add1, each float run also computes, from the derivatives of all budgets with respect to the
+per-voter budget ``b``, the distance to the nearest *breakpoint*: the smallest increase of ``b`` at
+which a decision of that run could change (a competitor's lower bound crossing the winner's
+``rho / cost``, an unaffordable project becoming affordable, a supporter of a winner switching
+between paying ``rho`` and paying all it has). All Add1 steps before the breakpoint have the same
+outcome and are skipped without running MES. This never changes the result (exhaustiveness and
+overspending depend only on the outcome); binary search would, since exhaustiveness is not
+monotone in ``b``. On Łódź breakpoints are closer than one unit, so the speed there comes from
+the cheap runs; on elections where the outcome stays put for many units, whole stretches are
+skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from math import ceil, floor, isfinite
+from typing import Literal
+
+from budgeting.rules._mes_engine import Prepared, Run, run
+from budgeting.rules.greedy import greedy, greedy_fill
+from budgeting.rules.types import (
+    COMPARISON_GREEDY_WON,
+    COMPLETION_DID_NOT_FIT,
+    COMPLETION_SELECTED,
+    MES_NO_SUPPORTERS,
+    MES_NOT_AFFORDABLE,
+    MES_SELECTED,
+    MES_SELECTED_ADD1,
+    MES_ZERO_COST,
+    Election,
+    Explanation,
+    RuleResult,
+    TieBreaking,
+    ids_of,
+)
+
+
+@dataclass(frozen=True)
+class Add1Variant:
+    start: Literal["exact", "integral"]
+    """``exact``: budgets B/n + k. ``integral``: B/n, then floor(B/n) + k for k >= 1."""
+    stop_when_exhaustive: bool
+    exhaustive_over: Literal["supported", "all"]
+    """Which unselected projects must not fit for an outcome to count as exhaustive."""
+
+
+ADD1_VARIANTS: dict[str, Add1Variant] = {
+    "pabutools": Add1Variant("exact", True, "supported"),
+    "equalshares": Add1Variant("integral", True, "all"),
+    "overspend": Add1Variant("integral", False, "all"),
+}
+
+Completion = Literal["none", "greedy"]
+
+
+def method_of_equal_shares(
+    election: Election,
+    *,
+    add1: bool = False,
+    add1_variant: str = "pabutools",
+    add1_increment: int | Fraction = 1,
+    completion: Completion = "none",
+    comparison: bool = False,
+    tie_breaking: TieBreaking | str | None = None,
+    exact: bool = False,
+) -> RuleResult:
+    """Compute MES, optionally with Add1, greedy completion and the comparison step.
+
+    ``add1_increment`` is the per-voter raise of one Add1 step (one currency unit by default, as
+    equalshares.net and pabutools' ``voter_budget_increment=1``; a city counting in forints may
+    prefer 100). ``exact=True`` skips the float fast path (slower; used to cross-check it).
+    """
+    if completion not in ("none", "greedy"):
+        raise ValueError(f"unknown completion {completion!r}")
+    if add1_variant not in ADD1_VARIANTS:
+        raise ValueError(f"unknown Add1 variant {add1_variant!r}")
+    increment = Fraction(add1_increment)
+    if increment <= 0:
+        raise ValueError("the Add1 increment must be positive")
+    tb = TieBreaking.coerce(tie_breaking)
+    details: dict = {
+        "tie_breaking": tb.mode,
+        "add1": add1,
+        "add1_variant": add1_variant if add1 else None,
+        "add1_increment": increment if add1 else None,
+        "completion": completion,
+        "comparison": None,
+    }
+    if election.num_voters == 0:  # pabutools returns an empty outcome
+        expl = {p: Explanation(MES_NO_SUPPORTERS) for p in election.project_ids}
+        return RuleResult("mes", (), 0, expl, details)
+
+    prep = Prepared(election, tb)
+    b0 = Fraction(election.budget) / election.num_voters
+    first = run(prep, b0, want_events=add1, exact=exact)
+    final, stats = first, {"steps": 0, "runs": 1, "exact_runs": int(first.exact)}
+    if add1:
+        final, stats = _add1(prep, first, ADD1_VARIANTS[add1_variant], increment, exact=exact)
+    details.update(
+        initial_per_voter_budget=b0,
+        per_voter_budget=final.per_voter_budget,
+        add1_steps=stats["steps"],
+        mes_runs=stats["runs"],
+        exact_runs=stats["exact_runs"],
+    )
+    explanations = _mes_explanations(prep, final, first if add1 else None)
+    winners = list(final.winners)
+
+    if completion == "greedy":
+        added, extra = greedy_fill(
+            election,
+            winners,
+            tie_breaking=tb,
+            selected_code=COMPLETION_SELECTED,
+            not_fit_code=COMPLETION_DID_NOT_FIT,
+        )
+        for j, e in extra.items():
+            explanations[j] = Explanation(e.code, e.data, (explanations[j],))
+        winners += added
+
+    if comparison:
+        winners, explanations, details["comparison"] = _comparison_step(
+            prep, winners, explanations, tb
+        )
+
+    return RuleResult(
+        rule="mes",
+        selected=ids_of(election, winners),
+        total_cost=sum((election.costs[j] for j in winners), 0),
+        explanations={election.project_ids[j]: e for j, e in explanations.items()},
+        details=details,
+    )
+
+
+def _add1(
+    prep: Prepared, first: Run, variant: Add1Variant, inc: Fraction, *, exact: bool
+) -> tuple[Run, dict]:
+    """Raise the per-voter budget by ``inc`` per step (see the module docstring).
+
+    Step 0 is plain MES at ``B/n``; step k >= 1 runs at ``base + k * inc``.
+    """
+    election = prep.election
+    budget = election.budget
+    base = first.per_voter_budget
+    if variant.start == "integral":
+        base = Fraction(floor(base))
+    scope = prep.active if variant.exhaustive_over == "supported" else range(len(prep.costs))
+    stats = {"steps": 0, "runs": 1, "exact_runs": int(first.exact)}
+
+    def spent(r: Run) -> Fraction:
+        return sum((election.costs[j] for j in r.winners), 0)
+
+    def exhaustive(r: Run) -> bool:
+        chosen = set(r.winners)
+        left = budget - spent(r)
+        return all(j in chosen or election.costs[j] > left for j in scope)
+
+    current, k = first, 0  # invariant: `current` is the (feasible) outcome of step k
+    # Finding breakpoints roughly doubles the cost of a run. When they keep falling within the
+    # next step (as on Łódź), look for them less and less often; look every time again as soon
+    # as they allow a skip.
+    pause, wait = 0, 0
+    while True:
+        if variant.stop_when_exhaustive and exhaustive(current):
+            return current, stats
+        if not isfinite(current.stable_for):
+            return current, stats  # no further step can change the outcome
+        reach = current.per_voter_budget + Fraction(current.stable_for)
+        k_next = max(k + 1, ceil((reach - base) / inc))
+        if k_next > k + 1:
+            pause = wait = 0
+        elif wait == 0:
+            pause = min(2 * pause + 1, 8)
+            wait = pause
+        else:
+            wait -= 1
+        nxt = run(prep, base + k_next * inc, want_events=wait == 0, exact=exact)
+        stats["runs"] += 1
+        stats["exact_runs"] += int(nxt.exact)
+        if spent(nxt) > budget:
+            if k_next - 1 > k:  # the last good step was skipped: recompute it for explanations
+                current = run(prep, base + (k_next - 1) * inc, exact=exact)
+                stats["runs"] += 1
+            stats["steps"] = k_next - 1
+            return current, stats
+        current, k = nxt, k_next
+        stats["steps"] = k
+
+
+def _mes_explanations(prep: Prepared, final: Run, first: Run | None) -> dict[int, Explanation]:
+    election = prep.election
+    b = final.per_voter_budget
+    out: dict[int, Explanation] = {}
+    for j in prep.free:
+        out[j] = Explanation(MES_ZERO_COST, {"votes": prep.votes[j]})
+    plain = set(first.winners) if first is not None else None
+    for number, rnd in enumerate(final.rounds, start=1):
+        j = rnd.project
+        code = MES_SELECTED if plain is None or j in plain else MES_SELECTED_ADD1
+        out[j] = Explanation(
+            code,
+            {
+                "round": number,
+                "rho": rnd.rho,
+                "effective_votes": Fraction(election.costs[j]) / rnd.rho if rnd.rho else None,
+                "votes": prep.votes[j],
+                "full_payers": rnd.full_payers,
+                "partial_payers": rnd.partial_payers,
+                "per_voter_budget": b,
+                "tied_with": ids_of(election, rnd.tied_with),
+            },
+        )
+    for j, money in final.money_left.items():
+        cost = election.costs[j]
+        out[j] = Explanation(
+            MES_NOT_AFFORDABLE,
+            {
+                "cost": cost,
+                "votes": prep.votes[j],
+                "money_left": money,
+                "short_by": cost - money,
+                "per_voter_budget": b,
+            },
+        )
+    for j in range(election.num_projects):
+        out.setdefault(j, Explanation(MES_NO_SUPPORTERS, {"cost": election.costs[j]}))
+    return out
+
+
+def _comparison_step(
+    prep: Prepared, winners: list[int], explanations: dict[int, Explanation], tb: TieBreaking
+) -> tuple[list[int], dict[int, Explanation], dict]:
+    """Keep MES unless more voters approve more projects of the greedy outcome.
+
+    A voter prefers the outcome containing more of the projects they approved (equalshares.net's
+    "satisfaction" comparison, the one Pabulib's checker applies to ``-comparison`` rules).
+    """
+    election = prep.election
+    greedy_result = greedy(election, tie_breaking=tb)
+    greedy_winners = [election.index[p] for p in greedy_result.selected]
+    sat_mes = prep.satisfaction(set(winners))
+    sat_greedy = prep.satisfaction(set(greedy_winners))
+    prefers_mes = int(prep.counts[sat_mes > sat_greedy].sum())
+    prefers_greedy = int(prep.counts[sat_greedy > sat_mes].sum())
+    outcome = {
+        "prefers_mes": prefers_mes,
+        "prefers_greedy": prefers_greedy,
+        "chosen": "greedy" if prefers_greedy > prefers_mes else "mes",
+        "greedy_selected": greedy_result.selected,
+    }
+    if prefers_greedy <= prefers_mes:
+        return winners, explanations, outcome
+    counts = {"prefers_mes": prefers_mes, "prefers_greedy": prefers_greedy}
+    replaced = {}
+    for j in range(election.num_projects):
+        g = greedy_result.explanations[election.project_ids[j]]
+        note = Explanation(COMPARISON_GREEDY_WON, counts)
+        replaced[j] = Explanation(g.code, g.data, (note, explanations[j]))
+    return greedy_winners, replaced, outcome

@@ -1,0 +1,120 @@
+"""Helpers shared by the claim services: locking, moving along the workflow, deadlines."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from audit.services import audit_log
+from proposals.models import Attachment, Claim, ProcedureConfig, TrackProcedure, private_storage
+from proposals.workflow import transition_check
+
+
+def lock_claim(claim: Claim) -> Claim:
+    """The claim's row, locked until the transaction ends (PostgreSQL; SQLite serialises)."""
+    return (
+        Claim.objects.select_for_update(of=("self",))
+        .select_related("resource", "group")
+        .get(pk=claim.pk)
+    )
+
+
+def track_rules(claim: Claim) -> TrackProcedure:
+    return ProcedureConfig.get_solo().track(claim.track)
+
+
+def days_from(now: dt.datetime, days: int) -> dt.datetime:
+    return now + dt.timedelta(days=days)
+
+
+def move(
+    claim: Claim,
+    transition: str,
+    *,
+    actor,
+    reason: str = "",
+    action: str = "",
+    after: dict | None = None,
+    update_fields: tuple[str, ...] = (),
+) -> None:
+    """Fire a transition from the table: check it, set the state, save, write the audit entry.
+
+    The caller has locked the claim, checked the actor's permission and set the due date.
+    """
+    t = transition_check(claim, transition)
+    before = claim.state
+    claim.state = t.target
+    claim.overdue_flagged_at = None
+    claim.save(
+        update_fields=["state", "due_at", "overdue_flagged_at", "updated_at", *update_fields]
+    )
+    audit_log(
+        actor=actor,
+        action=action or f"claim.{transition}",
+        obj=claim,
+        before={"state": before},
+        after={"state": claim.state, "due_at": claim.due_at, **(after or {})},
+        reason=reason,
+    )
+
+
+def format_date(value) -> str:
+    return date_format(timezone.localtime(value), "DATE_FORMAT") if value else ""
+
+
+def office_url(claim: Claim) -> str:
+    return reverse("proposals:office-claim", args=[claim.pk])
+
+
+def store_attachment(claim: Claim, upload, info, actor, stored: list[str]) -> Attachment:
+    attachment = Attachment(
+        claim=claim,
+        original_name=info.original_name,
+        content_type=info.content_type,
+        size=info.size,
+        kind=info.kind,
+        uploaded_by=actor,
+    )
+    upload.seek(0)
+    attachment.file.save(f"upload{info.extension}", upload, save=False)
+    stored.append(attachment.file.name)
+    attachment.save()
+    audit_log(
+        actor=actor,
+        action="claim.attachment_add",
+        obj=claim,
+        after={"attachment": attachment.pk, "name": info.original_name, "type": info.content_type},
+    )
+    return attachment
+
+
+class StoredFiles:
+    """Collects files written during a transaction and removes them if it fails."""
+
+    def __init__(self):
+        self.names: list[str] = []
+
+    def __enter__(self):
+        return self.names
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            delete_files(self.names)
+        return False
+
+
+def delete_files(names) -> None:
+    for name in names:
+        try:
+            private_storage.delete(name)
+        except OSError:
+            pass
+
+
+def required_text(text: str, message: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(message, code="required")
+    return text

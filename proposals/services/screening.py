@@ -1,0 +1,214 @@
+"""The admissibility check, requests for documents, and the close of the consultation."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from citizens.models import User
+from proposals import notifications, rules
+from proposals.attachments import check_upload, max_attachments_per_claim
+from proposals.models import Claim
+from proposals.services._common import (
+    StoredFiles,
+    days_from,
+    format_date,
+    lock_claim,
+    move,
+    office_url,
+    required_text,
+    store_attachment,
+    track_rules,
+)
+
+SCREENING_OUTCOMES = ("admissible", "needs_documents", "inadmissible")
+
+
+def claim_screening_start(*, actor: User, claim: Claim) -> Claim:
+    """Submitted → admissibility check; the officer becomes the claim's handler."""
+    with transaction.atomic():
+        claim = lock_claim(claim)
+        rules.may_start_screening(actor, claim).enforce()
+        claim.handler = actor
+        move(claim, "screening_start", actor=actor, update_fields=("handler",))
+        notifications.send(
+            notifications.proposers_of(claim),
+            verb="claim.screening",
+            url=claim.get_absolute_url(),
+            message=lambda: (
+                _("The city started checking your claim “%(title)s”.") % {"title": claim.title}
+            ),
+        )
+    return claim
+
+
+def claim_screen(
+    *, actor: User, claim: Claim, outcome: str, reason: str = "", track: str | None = None
+) -> Claim:
+    """The admissibility decision: open the consultation, ask for documents, or reject."""
+    if outcome not in SCREENING_OUTCOMES:
+        raise ValidationError(_("Choose an outcome of the admissibility check."), code="outcome")
+    if outcome == "needs_documents":
+        return claim_request_documents(actor=actor, claim=claim, reason=reason)
+    with transaction.atomic():
+        claim = lock_claim(claim)
+        rules.may_screen(actor, claim).enforce()
+        if outcome == "inadmissible":
+            reason = required_text(
+                reason, _("Explain why the claim is inadmissible: the reasons are published.")
+            )
+        now = timezone.now()
+        after = {}
+        if track and track != claim.track:
+            if track not in Claim.Track.values:
+                raise ValidationError(_("Unknown track."), code="track")
+            after["track"] = track
+            claim.track = track
+        claim.handler = claim.handler or actor
+        rules_for_track = track_rules(claim)
+        url = claim.get_absolute_url()
+        if outcome == "admissible":
+            if claim.requested_duration_months > rules_for_track.max_accord_months:
+                raise ValidationError(
+                    _(
+                        "The requested duration exceeds the %(months)s months allowed on this "
+                        "track. Ask the proposers to amend it, or choose the complex track."
+                    )
+                    % {"months": rules_for_track.max_accord_months},
+                    code="duration",
+                )
+            claim.consultation_starts_at = now
+            claim.consultation_ends_at = days_from(now, rules_for_track.consultation_days)
+            claim.due_at = claim.consultation_ends_at
+            move(
+                claim,
+                "admit",
+                actor=actor,
+                reason=reason.strip(),
+                after=after,
+                update_fields=(
+                    "track",
+                    "handler",
+                    "consultation_starts_at",
+                    "consultation_ends_at",
+                ),
+            )
+
+            def message():
+                return _(
+                    "“%(title)s” is admissible: the public consultation is open until %(date)s."
+                ) % {"title": claim.title, "date": format_date(claim.consultation_ends_at)}
+
+        else:
+            claim.decision_reasons = reason
+            claim.decided_at, claim.decided_by, claim.due_at = now, actor, None
+            move(
+                claim,
+                "declare_inadmissible",
+                actor=actor,
+                reason=reason,
+                after=after,
+                update_fields=("track", "handler", "decision_reasons", "decided_at", "decided_by"),
+            )
+
+            def message():
+                return _(
+                    "“%(title)s” was declared inadmissible. The reasons are on the claim's page."
+                ) % {"title": claim.title}
+
+        notifications.send(
+            notifications.proposers_of(claim), verb=f"claim.{outcome}", url=url, message=message
+        )
+    return claim
+
+
+def claim_request_documents(*, actor: User, claim: Claim, reason: str) -> Claim:
+    """Admissibility check → awaiting documents, with the proposers' deadline."""
+    with transaction.atomic():
+        claim = lock_claim(claim)
+        rules.may_screen(actor, claim).enforce()
+        reason = required_text(reason, _("Say which documents or changes you need."))
+        claim.handler = claim.handler or actor
+        claim.due_at = days_from(timezone.now(), track_rules(claim).documents_days)
+        move(claim, "request_documents", actor=actor, reason=reason, update_fields=("handler",))
+        notifications.send(
+            notifications.proposers_of(claim),
+            verb="claim.documents_requested",
+            url=reverse("proposals:claim-documents", args=[claim.pk]),
+            message=lambda: (
+                _("The city needs more from you on “%(title)s” by %(date)s: %(reason)s")
+                % {"title": claim.title, "date": format_date(claim.due_at), "reason": reason[:200]}
+            ),
+        )
+    return claim
+
+
+def claim_provide_documents(*, actor: User, claim: Claim, note: str, uploads=()) -> Claim:
+    """Awaiting documents → admissibility check again, with a fresh screening deadline."""
+    note = (note or "").strip()
+    checked = [(upload, check_upload(upload)) for upload in uploads]
+    if not note and not checked:
+        raise ValidationError(_("Add a note or at least one file."), code="required")
+    with StoredFiles() as stored, transaction.atomic():
+        claim = lock_claim(claim)
+        rules.may_provide_documents(actor, claim).enforce()
+        if claim.attachments.count() + len(checked) > max_attachments_per_claim():
+            raise ValidationError(
+                _("At most %(n)s attachments per claim.") % {"n": max_attachments_per_claim()}
+            )
+        for upload, info in checked:
+            store_attachment(claim, upload, info, actor, stored)
+        claim.due_at = days_from(timezone.now(), track_rules(claim).screening_days)
+        move(claim, "provide_documents", actor=actor, reason=note, after={"files": len(checked)})
+        notifications.send(
+            notifications.city_of(claim),
+            verb="claim.documents_provided",
+            url=office_url(claim),
+            message=lambda: (
+                _("The proposers of “%(title)s” sent what you asked for.") % {"title": claim.title}
+            ),
+        )
+    return claim
+
+
+def claim_consultation_close(
+    *, claim: Claim, actor: User | None = None, now: dt.datetime | None = None
+) -> Claim:
+    """Consultation → technical review, once its time is up (run by run_deadlines)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        claim = lock_claim(claim)
+        rules.may_close_consultation(claim, now).enforce()
+        claim.due_at = days_from(now, track_rules(claim).decision_days)
+        move(claim, "close_consultation", actor=actor, after={"supports": claim.supports_count})
+        url = claim.get_absolute_url()
+
+        def message():
+            return _(
+                "The public consultation on “%(title)s” is closed with %(n)s supports. "
+                "The city is now evaluating it."
+            ) % {"title": claim.title, "n": claim.supports_count}
+
+        notifications.send(
+            notifications.proposers_of(claim),
+            verb="claim.consultation_closed",
+            url=url,
+            message=message,
+        )
+        notifications.send(
+            notifications.supporters_of(claim),
+            verb="claim.consultation_closed",
+            url=url,
+            message=message,
+        )
+        notifications.send(
+            notifications.city_of(claim),
+            verb="claim.consultation_closed",
+            url=office_url(claim),
+            message=message,
+            email=False,
+        )
+    return claim

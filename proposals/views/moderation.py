@@ -1,0 +1,122 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from proposals import rules, services
+from proposals.forms import ReasonForm
+from proposals.models import Comment, CommentReport
+from proposals.views._helpers import add_errors, flash_error, paginate
+
+
+def _visible_comment(request, pk) -> Comment:
+    comment = get_object_or_404(
+        rules.comments_visible_to(request.user).select_related("claim", "author"), pk=pk
+    )
+    return comment
+
+
+@login_required
+def comment_report(request, pk):
+    comment = _visible_comment(request, pk)
+    verdict = rules.may_report_comment(request.user, comment)
+    back = f"{comment.claim.get_absolute_url()}#comment-{comment.pk}"
+    if not verdict:
+        if verdict.kind == rules.ROLE:
+            raise PermissionDenied(verdict.message)
+        messages.error(request, verdict.message)
+        return redirect(back)
+    form = ReasonForm(
+        request.POST or None,
+        label=_("What is wrong with this comment?"),
+        help_text=_("Moderators will read your report."),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_report(
+                reporter=request.user, comment=comment, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Thank you. The moderators will look at it."))
+            return redirect(back)
+    return render(
+        request,
+        "proposals/comment_action.html",
+        {
+            "comment": comment,
+            "form": form,
+            "heading": _("Report a comment"),
+            "button": _("Send the report"),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def comment_hide(request, pk):
+    comment = _visible_comment(request, pk)
+    verdict = rules.may_hide_comment(request.user, comment)
+    back = f"{comment.claim.get_absolute_url()}#comment-{comment.pk}"
+    if not verdict:
+        if verdict.kind == rules.ROLE:
+            raise PermissionDenied(verdict.message)
+        messages.error(request, verdict.message)
+        return redirect(back)
+    form = ReasonForm(
+        request.POST or None,
+        label=_("Why hide this comment?"),
+        help_text=_("Shown in place of the comment, and sent to its author."),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_hide(
+                actor=request.user, comment=comment, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("The comment is hidden."))
+            return redirect(back)
+    return render(
+        request,
+        "proposals/comment_action.html",
+        {
+            "comment": comment,
+            "form": form,
+            "heading": _("Hide a comment"),
+            "button": _("Hide the comment"),
+            "danger": True,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def moderation_queue(request):
+    verdict = rules.may_moderate(request.user)
+    if not verdict:
+        raise PermissionDenied(verdict.message)
+    reports = (
+        CommentReport.objects.filter(resolved_at__isnull=True)
+        .select_related("comment", "comment__claim", "comment__author", "reporter")
+        .order_by("created_at", "id")
+    )
+    page, query = paginate(request, reports, per_page=25)
+    return render(request, "proposals/moderation_queue.html", {"page": page, "query": query})
+
+
+@login_required
+@require_POST
+def report_dismiss(request, pk):
+    report = get_object_or_404(CommentReport, pk=pk)
+    try:
+        services.report_dismiss(actor=request.user, report=report)
+    except ValidationError as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(request, _("The report was dismissed."))
+    return redirect("proposals:moderation-queue")

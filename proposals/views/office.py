@@ -1,0 +1,216 @@
+"""The officer workspace: the claims queue, a claim's file, department review inboxes."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from proposals import rules, selectors, services
+from proposals.filters import QueueFilter
+from proposals.forms import (
+    DecisionForm,
+    ReasonForm,
+    ReviewAnswerForm,
+    ReviewRequestForm,
+    ScreenForm,
+)
+from proposals.models import Claim, ProcedureConfig, ReviewRequest
+from proposals.views._helpers import add_errors, flash_error, paginate
+
+
+def _require_office(user):
+    verdict = rules.may_use_office(user)
+    if not verdict:
+        raise PermissionDenied(verdict.message)
+
+
+@login_required
+def office_queue(request):
+    _require_office(request.user)
+    queue_filter = QueueFilter(request.GET or None, queryset=selectors.office_queue(request.user))
+    page, query = paginate(request, queue_filter.qs, per_page=25)
+    return render(
+        request,
+        "proposals/office_queue.html",
+        {
+            "filter": queue_filter,
+            "page": page,
+            "query": query,
+            "inbox_count": selectors.review_inbox(request.user).count(),
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+def review_inbox(request):
+    _require_office(request.user)
+    page, query = paginate(request, selectors.review_inbox(request.user), per_page=25)
+    return render(
+        request,
+        "proposals/review_inbox.html",
+        {"page": page, "query": query, "department": request.user.department},
+    )
+
+
+def _end_of_day(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59)))
+
+
+OFFICE_ACTIONS = ("screening_start", "screen", "review_request", "review_cancel", "refer", "decide")
+
+
+@login_required
+def office_claim(request, pk):
+    """A claim's file for officers, with the forms of every step that is possible now."""
+    _require_office(request.user)
+    claim = get_object_or_404(Claim, pk=pk)
+    if claim.state == Claim.State.DRAFT:
+        raise PermissionDenied(_("Drafts are private to their proposers."))
+    user = request.user
+    forms = {
+        "screen": ScreenForm(prefix="screen", initial={"track": claim.track}),
+        "review_request": ReviewRequestForm(prefix="review"),
+        "refer": ReasonForm(
+            prefix="refer", required=False, label=_("Note for the executive (optional)")
+        ),
+        "decide": DecisionForm(prefix="decide"),
+        "review_cancel": ReasonForm(prefix="cancel", label=_("Why cancel the request?")),
+    }
+    status = 200
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action in OFFICE_ACTIONS:
+        try:
+            done = _office_action(request, claim, action, forms)
+        except ValidationError as exc:
+            if action in forms and forms[action].is_bound:
+                add_errors(forms[action], exc)
+            else:
+                flash_error(request, exc)
+            done = False
+        if done:
+            return redirect("proposals:office-claim", pk=claim.pk)
+        status = 400
+    claim = selectors.claim_get(claim.pk)
+    return render(
+        request,
+        "proposals/office_claim.html",
+        {
+            "claim": claim,
+            "forms": forms,
+            "can": {
+                "screening_start": rules.may_start_screening(user, claim),
+                "screen": rules.may_screen(user, claim),
+                "review_request": rules.may_request_review(user, claim),
+                "refer": rules.may_refer_to_executive(user, claim),
+                "approve": rules.may_decide(user, claim, approve=True),
+                "reject": rules.may_decide(user, claim, approve=False),
+            },
+            "reviews": selectors.claim_reviews(claim),
+            "audit": selectors.claim_audit(claim),
+            "track_rules": ProcedureConfig.get_solo().track(claim.track),
+            "objections": claim.comments.filter(kind="objection", hidden_at__isnull=True).count(),
+        },
+        status=status,
+    )
+
+
+def _office_action(request, claim, action, forms) -> bool:
+    user, post = request.user, request.POST
+    if action == "screening_start":
+        services.claim_screening_start(actor=user, claim=claim)
+        messages.success(request, _("You are now handling this claim."))
+        return True
+    if action == "screen":
+        form = forms["screen"] = ScreenForm(post, prefix="screen")
+        if not form.is_valid():
+            return False
+        services.claim_screen(actor=user, claim=claim, **form.cleaned_data)
+        messages.success(request, _("The outcome of the admissibility check is recorded."))
+        return True
+    if action == "review_request":
+        form = forms["review_request"] = ReviewRequestForm(post, prefix="review")
+        if not form.is_valid():
+            return False
+        due = form.cleaned_data["due_date"]
+        services.review_request(
+            actor=user,
+            claim=claim,
+            department=form.cleaned_data["department"],
+            message=form.cleaned_data["message"],
+            due_at=_end_of_day(due) if due else None,
+        )
+        messages.success(request, _("The department was asked for its opinion."))
+        return True
+    if action == "review_cancel":
+        form = forms["review_cancel"] = ReasonForm(post, prefix="cancel")
+        review = get_object_or_404(ReviewRequest, pk=post.get("review"), claim=claim)
+        if not form.is_valid():
+            return False
+        services.review_cancel(actor=user, review=review, reason=form.cleaned_data["reason"])
+        messages.success(request, _("The request was cancelled."))
+        return True
+    if action == "refer":
+        form = forms["refer"] = ReasonForm(post, prefix="refer", required=False)
+        if not form.is_valid():
+            return False
+        services.claim_refer_to_executive(
+            actor=user, claim=claim, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("The claim was referred to the executive."))
+        return True
+    form = forms["decide"] = DecisionForm(post, prefix="decide")
+    if not form.is_valid():
+        return False
+    approve = form.cleaned_data["decision"] == "approve"
+    services.claim_decide(
+        actor=user, claim=claim, approve=approve, reasons=form.cleaned_data["reasons"]
+    )
+    messages.success(
+        request, _("The claim was approved.") if approve else _("The claim was rejected.")
+    )
+    return True
+
+
+@login_required
+def review_answer(request, pk):
+    _require_office(request.user)
+    review = get_object_or_404(
+        ReviewRequest.objects.select_related("claim", "claim__resource", "department"), pk=pk
+    )
+    verdict = rules.may_answer_review(request.user, review)
+    if not verdict and verdict.kind == rules.ROLE:
+        raise PermissionDenied(verdict.message)
+    checklist = ProcedureConfig.get_solo().active_checklist()
+    form = ReviewAnswerForm(request.POST or None, checklist=checklist)
+    if request.method == "POST":
+        if not verdict:
+            messages.error(request, verdict.message)
+            return redirect("proposals:review-answer", pk=pk)
+        if form.is_valid():
+            values, notes = form.checklist_values()
+            try:
+                services.review_answer(
+                    actor=request.user,
+                    review=review,
+                    opinion=form.cleaned_data["opinion"],
+                    conditions=form.cleaned_data["conditions"],
+                    notes=form.cleaned_data["notes"],
+                    checklist=values,
+                    checklist_notes=notes,
+                )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, _("Your department's opinion is recorded."))
+                return redirect("proposals:review-inbox")
+    return render(
+        request,
+        "proposals/review_answer.html",
+        {"review": review, "claim": review.claim, "form": form, "can_answer": verdict},
+        status=400 if form.errors else 200,
+    )
