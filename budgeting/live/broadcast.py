@@ -4,13 +4,14 @@ Services never touch the channel layer. They register
 ``transaction.on_commit(lambda: broadcast.mark_dirty(PROCESS, pk))`` and this module does the
 rest:
 
-1. ``mark_dirty`` sets the group's *dirty* flag and tries to take the group's *window lock*
+1. ``mark_dirty`` hands the group to this process's broadcaster thread (nothing blocks the
+   request), which sets the group's *dirty* flag and tries to take the group's *window lock*
    (``SET NX PX <window>`` in Redis, so the lock is shared by every server process; a dict in
-   this process when there is no Redis). Both are one round trip; nothing else happens in the
-   request.
+   this process when there is no Redis): one round trip for all the marks of a burst.
 2. The process that takes the lock is the group's leader for that window. It clears the
-   flag, builds the snapshot in a worker thread (a few aggregate queries, never work per
-   ballot, never on the server's event loop), and publishes it once (leading edge).
+   flag and, if any socket in any process listens to the group, builds the snapshot in a
+   worker thread (a few aggregate queries, never work per ballot, never on the server's
+   event loop) and publishes it once (leading edge).
 3. When the window ends the leader looks at the flag again: if anything happened meanwhile
    (in any process), it takes the lock again and publishes the new state (trailing edge).
    Otherwise it stops, and the next ``mark_dirty`` starts a new leading edge.
@@ -26,6 +27,7 @@ state, which holds the tablet's ballot token and so never travels through Redis 
 """
 
 import asyncio
+import hashlib
 import json
 import logging
 import threading
@@ -83,10 +85,11 @@ class LocalStore:
         self._seq: dict[str, int] = {}
         self._last: dict[str, tuple[int, dict]] = {}
 
-    def mark(self, group: str, window_ms: int) -> bool:
+    def mark_many(self, groups: list[str], window_ms: int) -> list[str]:
+        """Flag the groups dirty; return those whose window lock this call took."""
         with self._mutex:
-            self._dirty.add(group)
-            return self._lock(group, window_ms)
+            self._dirty.update(groups)
+            return [g for g in groups if self._lock(g, window_ms)]
 
     def _lock(self, group: str, window_ms: int) -> bool:
         now = time.monotonic()
@@ -143,22 +146,30 @@ class LocalStore:
 
 
 class RedisStore:
-    """The same, shared by every server process through Redis (sub-second TTLs need PX)."""
+    """The same, shared by every server process through Redis (sub-second TTLs need PX).
+
+    Keys carry the database's name: two sites (or a test run and a benchmark) sharing a Redis
+    never read each other's sequences or snapshots.
+    """
 
     def __init__(self, url: str):
         import redis
+        from django.db import connection
 
         self.redis = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        database = str(connection.settings_dict.get("NAME") or "")
+        self.prefix = f"{KEY_PREFIX}:{hashlib.sha256(database.encode()).hexdigest()[:8]}"
 
-    @staticmethod
-    def _key(kind: str, group: str) -> str:
-        return f"{KEY_PREFIX}:{kind}:{group}"
+    def _key(self, kind: str, group: str) -> str:
+        return f"{self.prefix}:{kind}:{group}"
 
-    def mark(self, group: str, window_ms: int) -> bool:
+    def mark_many(self, groups: list[str], window_ms: int) -> list[str]:
         pipe = self.redis.pipeline(transaction=False)
-        pipe.set(self._key("dirty", group), 1, ex=60)
-        pipe.set(self._key("lock", group), 1, nx=True, px=window_ms)
-        return bool(pipe.execute()[1])
+        for group in groups:
+            pipe.set(self._key("dirty", group), 1, ex=60)
+            pipe.set(self._key("lock", group), 1, nx=True, px=window_ms)
+        replies = pipe.execute()
+        return [g for g, locked in zip(groups, replies[1::2], strict=True) if locked]
 
     def try_lock(self, group: str, window_ms: int) -> bool:
         return bool(self.redis.set(self._key("lock", group), 1, nx=True, px=window_ms))
@@ -196,7 +207,7 @@ class RedisStore:
         self.redis.delete(self._key("last", group))
 
     def reset(self) -> None:
-        keys = list(self.redis.scan_iter(match=f"{KEY_PREFIX}:*", count=500))
+        keys = list(self.redis.scan_iter(match=f"{self.prefix}:*", count=500))
         if keys:
             self.redis.delete(*keys)
 
@@ -236,23 +247,50 @@ class Broadcaster:
         self.consumer_loop: asyncio.AbstractEventLoop | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._start = threading.Lock()
-        self._pending: set = set()
+        self._pending: set = set()  # futures submitted from other threads
+        self._tasks: set = set()  # leaders running in the broadcaster loop
+        self._marks: dict[str, tuple[str, int]] = {}
+        self._marks_scheduled = False
+        self._batch_calls = 0
+        self._queued = 0
+        self._queued_lock = threading.Lock()
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pb-live-snapshot")
 
     # Public -------------------------------------------------------------------------------
 
     def mark_dirty(self, kind: str, pk: int) -> None:
+        """Non-blocking: the flag and the lock are set by the broadcaster's thread, which
+        batches the marks of a burst into one Redis round trip."""
         group = group_name(kind, pk)
         if not self._has_audience():
             self.store.forget(group)  # nobody listens: the next socket builds a fresh snapshot
             return
+        with self._queued_lock:
+            self._queued += 1
+        self._ensure_loop().call_soon_threadsafe(self._queue_mark, kind, pk, group)
+
+    def _queue_mark(self, kind: str, pk: int, group: str) -> None:
+        self._marks[group] = (kind, pk)
+        self._batch_calls += 1
+        if not self._marks_scheduled:
+            self._marks_scheduled = True
+            asyncio.get_running_loop().call_soon(self._apply_marks)
+
+    def _apply_marks(self) -> None:
+        marks, self._marks, self._marks_scheduled = self._marks, {}, False
+        calls, self._batch_calls = self._batch_calls, 0
         try:
-            leader = self.store.mark(group, self.window_ms)
+            leaders = self.store.mark_many(list(marks), self.window_ms)
         except Exception:
-            logger.exception("live: could not mark %s dirty", group)
-            return
-        if leader:
-            self._submit(self._lead(kind, pk, group))
+            logger.exception("live: could not mark %s dirty", list(marks))
+            leaders = []
+        for group in leaders:
+            kind, pk = marks[group]
+            task = asyncio.ensure_future(self._lead(kind, pk, group))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        with self._queued_lock:
+            self._queued -= calls
 
     def notify(self, groups: list[str], event_type: str) -> None:
         """Send a small event (no data) to kiosk groups: refresh, revoked."""
@@ -267,7 +305,12 @@ class Broadcaster:
         """Wait until every message submitted so far is sent (tests, benchmarks)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if not any(not f.done() for f in list(self._pending)):
+            busy = (
+                self._queued
+                or any(not f.done() for f in list(self._pending))
+                or any(not t.done() for t in list(self._tasks))
+            )
+            if not busy:
                 return True
             time.sleep(0.01)
         return False
@@ -326,6 +369,21 @@ class Broadcaster:
         self._pending.add(future)
         future.add_done_callback(self._pending.discard)
 
+    def _watched(self, group: str) -> bool:
+        """Does any socket, in any process, listen to this group? No one: no snapshot to build.
+
+        Known for the in-memory layer (its groups) and the Redis pub/sub layer (PUBSUB NUMSUB
+        of the group's channel); any other layer is assumed to have listeners.
+        """
+        layer = self._layer()
+        if isinstance(layer, InMemoryChannelLayer):
+            return bool(layer.groups.get(group))
+        if type(layer).__name__ == "RedisPubSubChannelLayer" and isinstance(self.store, RedisStore):
+            prefix = layer._kwargs.get("prefix", "asgi")
+            channel = f"{prefix}__group__{group}"
+            return any(n for _name, n in self.store.redis.pubsub_numsub(channel))
+        return True
+
     async def _lead(self, kind: str, pk: int, group: str) -> None:
         loop = asyncio.get_running_loop()
         window = self.window_ms / 1000
@@ -334,6 +392,10 @@ class Broadcaster:
             due_in = 0.0
             try:
                 self.store.take_dirty(group)
+                if not self._watched(group):
+                    # Nobody to tell; the next socket to connect builds a fresh snapshot.
+                    self.store.forget(group)
+                    return
                 data, due_in = await loop.run_in_executor(self._executor, build_snapshot, kind, pk)
                 await self._publish(group, data)
             except Exception:
@@ -405,10 +467,10 @@ def reset() -> None:
         old, _broadcaster = _broadcaster, None
     if old is not None:
         old.close()
-        try:
-            old.store.reset()
-        except Exception:
-            logger.exception("live: could not reset the store")
+    try:
+        get_broadcaster().store.reset()
+    except Exception:
+        logger.exception("live: could not reset the store")
 
 
 # What services call (after commit) ----------------------------------------------------------

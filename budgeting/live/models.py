@@ -142,7 +142,8 @@ class Tablet(models.Model):
     )
 
     class Meta:
-        ordering = ["session", "id"]
+        # Never order by a relation: select_for_update() would join and lock the session too.
+        ordering = ["id"]
         verbose_name = _("tablet")
         verbose_name_plural = _("tablets")
         constraints = [
@@ -223,7 +224,7 @@ class BallotToken(models.Model):
     finished_at = models.DateTimeField(_("used, voided or expired at"), null=True, blank=True)
 
     class Meta:
-        ordering = ["session", "id"]
+        ordering = ["id"]
         verbose_name = _("ballot token")
         verbose_name_plural = _("ballot tokens")
         constraints = [

@@ -151,8 +151,13 @@ def test_guessing_tokens_is_throttled(session, tablet, projects, settings):
 def test_a_revoked_tablet_cannot_cast(session, facilitator, tablet, projects):
     _result, token = checkin(session, facilitator, tablet=tablet)
     services.tablet_revoke(actor=facilitator, session=session, tablet=tablet)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(LiveError) as info:  # a copy read before the revocation
         cast(tablet, token, [projects["centro"].pk])
+    assert info.value.code == "token_voided"
+    fresh = Tablet.objects.select_related("session__process").get(pk=tablet.pk)
+    with pytest.raises(PermissionDenied):
+        cast(fresh, token, [projects["centro"].pk])
+    assert not Ballot.objects.exists()
 
 
 def test_casting_continues_while_paused_and_stops_after_close(

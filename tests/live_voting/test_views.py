@@ -23,6 +23,11 @@ pytestmark = pytest.mark.django_db
 S = VotingSession.State
 
 
+@pytest.fixture(autouse=True)
+def _casts_in_the_test_transaction(settings):
+    settings.PB_LIVE_CAST_THREADS = 0  # a pooled thread would not see this test's data
+
+
 @pytest.fixture
 def facilitator():
     return facilitator_create()

@@ -58,6 +58,12 @@ def _device(tablet: Tablet) -> Tablet:
     return device
 
 
+def _loaded(tablet: Tablet) -> bool:
+    """Was the tablet read with its session and process (select_related)?"""
+    state = tablet._state.fields_cache
+    return "session" in state and "process" in state["session"]._state.fields_cache
+
+
 def _check_key(key: str) -> str:
     if not KEY_PATTERN.match(key or ""):
         raise LiveError(_("The submission key is missing or malformed."), code="bad_key")
@@ -85,16 +91,16 @@ def kiosk_cast(*, tablet: Tablet, token: str, project_ids, idempotency_key: str)
     """
     key = _check_key(idempotency_key)
     project_ids = list(project_ids)
-    throttle = token_throttle()
-    idents = (f"tablet:{tablet.pk}",)
-    if throttle.blocked(*idents):
-        raise LiveError(_("Too many invalid tokens from this tablet."), code="throttled")
     refusal = None
     with transaction.atomic():
-        device = _device(tablet)
+        # The device was read with its session and process by the caller; a revocation that
+        # commits meanwhile voids the token, which the row lock below sees.
+        device = tablet if _loaded(tablet) else _device(tablet)
+        if device.is_revoked:
+            raise PermissionDenied(_("This tablet is no longer paired. Ask the facilitator."))
         session = device.session
         row = (
-            BallotToken.objects.select_for_update()
+            BallotToken.objects.select_for_update(of=("self",))
             .filter(token_hash=credentials.token_hash(token))
             .first()
         )
@@ -114,11 +120,6 @@ def kiosk_cast(*, tablet: Tablet, token: str, project_ids, idempotency_key: str)
         elif session.state not in VotingSession.CASTING_STATES:
             refusal = "session_closed"
         else:
-            if Ballot.objects.filter(idempotency_key=key).exists():
-                raise LiveError(
-                    _("This submission key was already used for another ballot."),
-                    code="key_reused",
-                )
             result = ballot_store(
                 process=session.process,
                 channel=Channel.IN_PERSON,
@@ -127,7 +128,7 @@ def kiosk_cast(*, tablet: Tablet, token: str, project_ids, idempotency_key: str)
                 district=row.district,
                 session_id=session.pk,
             )
-            if not result.created:  # the key won a race with another token: refuse
+            if not result.created:  # the key belongs to another ballot: not a resend
                 raise LiveError(
                     _("This submission key was already used for another ballot."),
                     code="key_reused",
@@ -136,7 +137,14 @@ def kiosk_cast(*, tablet: Tablet, token: str, project_ids, idempotency_key: str)
             push(session_id=session.pk, tablet_ids=[device.pk])
             return KioskCast(created=True)
     if refusal == "unknown":
+        # Tokens carry 128 random bits, so guessing is hopeless; failures are still counted
+        # (a tablet sending many unknown tokens is told it is throttled). Checking the
+        # counter only here keeps the cache off the path of every valid cast.
+        throttle = token_throttle()
+        idents = (f"tablet:{tablet.pk}",)
         throttle.hit(*idents)
+        if throttle.blocked(*idents):
+            raise LiveError(_("Too many invalid tokens from this tablet."), code="throttled")
     raise LiveError(str(REFUSALS[refusal]), code=refusal)
 
 
@@ -158,7 +166,7 @@ def token_claim(*, tablet: Tablet, short_code: str) -> str:
         session = device.session
         if session.state not in VotingSession.CASTING_STATES:
             raise LiveError(str(REFUSALS["session_closed"]), code="session_closed")
-        device = Tablet.objects.select_for_update().get(pk=device.pk)
+        device = Tablet.objects.select_for_update(of=("self",)).get(pk=device.pk)
         if BallotToken.objects.filter(
             tablet=device, state=T.ISSUED, expires_at__gt=timezone.now()
         ).exists():
@@ -167,7 +175,7 @@ def token_claim(*, tablet: Tablet, short_code: str) -> str:
                 code="tablet_busy",
             )
         row = (
-            BallotToken.objects.select_for_update()
+            BallotToken.objects.select_for_update(of=("self",))
             .filter(
                 session=session,
                 state=T.ISSUED,
@@ -198,7 +206,7 @@ def kiosk_token_void(*, tablet: Tablet, token: str) -> bool:
     with transaction.atomic():
         device = _device(tablet)
         row = (
-            BallotToken.objects.select_for_update()
+            BallotToken.objects.select_for_update(of=("self",))
             .filter(token_hash=credentials.token_hash(token), tablet=device)
             .first()
         )

@@ -115,7 +115,11 @@ def checkin_create(
 
 
 def _locked_token(session: VotingSession, token: BallotToken) -> BallotToken:
-    locked = BallotToken.objects.select_for_update().filter(pk=token.pk, session=session).first()
+    locked = (
+        BallotToken.objects.select_for_update(of=("self",))
+        .filter(pk=token.pk, session=session)
+        .first()
+    )
     if locked is None:
         raise LiveError(_("This token does not belong to this session."), code="bad_token")
     return locked

@@ -30,7 +30,7 @@ def require(actor, action: Action, session: VotingSession | None) -> None:
 
 def lock_session(session: VotingSession) -> VotingSession:
     """Lock the session row (inside transaction.atomic) and keep the caller's cached data."""
-    locked = VotingSession.objects.select_for_update().get(pk=session.pk)
+    locked = VotingSession.objects.select_for_update(of=("self",)).get(pk=session.pk)
     if hasattr(session, "_facilitator_ids"):
         locked._facilitator_ids = session._facilitator_ids
     return locked

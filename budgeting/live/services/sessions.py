@@ -159,7 +159,7 @@ def _close(session: VotingSession, now) -> dict:
     """Closing ends every open token (expired if due, otherwise voided) and pairing."""
     expired = expire_lapsed(BallotToken.objects.filter(session=session), now=now)
     open_tokens = list(
-        BallotToken.objects.select_for_update().filter(
+        BallotToken.objects.select_for_update(of=("self",)).filter(
             session=session, state=BallotToken.State.ISSUED
         )
     )

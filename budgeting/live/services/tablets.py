@@ -43,7 +43,7 @@ def tablet_pair(*, code: str, label: str = "", ip: str = "") -> tuple[Tablet, st
     if len(normalised) == credentials.PAIRING_LENGTH:
         with transaction.atomic():
             session = (
-                VotingSession.objects.select_for_update()
+                VotingSession.objects.select_for_update(of=("self",))
                 .filter(pairing_code_hash=credentials.pairing_code_hash(normalised))
                 .first()
             )
@@ -96,13 +96,17 @@ def tablet_revoke(*, actor: User, session: VotingSession, tablet: Tablet) -> Tab
     with transaction.atomic():
         locked_session = lock_session(session)
         require(actor, Action.REVOKE, locked_session)
-        locked = Tablet.objects.select_for_update().filter(pk=tablet.pk, session=session).first()
+        locked = (
+            Tablet.objects.select_for_update(of=("self",))
+            .filter(pk=tablet.pk, session=session)
+            .first()
+        )
         if locked is None:
             raise LiveError(_("This tablet is not paired with this session."), code="bad_tablet")
         if locked.is_revoked:
             return locked
         voided = list(
-            BallotToken.objects.select_for_update().filter(
+            BallotToken.objects.select_for_update(of=("self",)).filter(
                 tablet=locked, state=BallotToken.State.ISSUED
             )
         )
@@ -134,7 +138,7 @@ def _has_token(tablet: Tablet) -> bool:
 
 def tablet_connected(*, tablet_id: int) -> None:
     with transaction.atomic():
-        tablet = Tablet.objects.select_for_update().filter(pk=tablet_id).first()
+        tablet = Tablet.objects.select_for_update(of=("self",)).filter(pk=tablet_id).first()
         if tablet is None:
             return
         tablet.connections += 1
@@ -146,7 +150,7 @@ def tablet_connected(*, tablet_id: int) -> None:
 
 def tablet_disconnected(*, tablet_id: int) -> None:
     with transaction.atomic():
-        tablet = Tablet.objects.select_for_update().filter(pk=tablet_id).first()
+        tablet = Tablet.objects.select_for_update(of=("self",)).filter(pk=tablet_id).first()
         if tablet is None:
             return
         tablet.connections = max(0, tablet.connections - 1)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,14 +27,13 @@ class Issued:
 
 def tablet_after_token(tablet_id: int | None) -> None:
     """A tablet whose token is spent is idle again (or offline if no socket is open)."""
-    if not tablet_id:
-        return
-    tablet = Tablet.objects.filter(pk=tablet_id).only("connections", "state").first()
-    if tablet is None:
-        return
-    state = Tablet.State.IDLE if tablet.connections else Tablet.State.OFFLINE
-    if tablet.state != state:
-        Tablet.objects.filter(pk=tablet_id).update(state=state)
+    if tablet_id:
+        Tablet.objects.filter(pk=tablet_id).update(
+            state=Case(
+                When(connections__gt=0, then=Value(Tablet.State.IDLE)),
+                default=Value(Tablet.State.OFFLINE),
+            )
+        )
 
 
 def finish_token(token: BallotToken, state: str, *, reason: str = "", now=None) -> None:
@@ -51,7 +50,9 @@ def finish_token(token: BallotToken, state: str, *, reason: str = "", now=None) 
 def expire_lapsed(tokens: QuerySet, *, now=None) -> int:
     """Mark issued tokens past their expiry as expired; returns how many."""
     now = now or timezone.now()
-    lapsed = list(tokens.select_for_update().filter(state=T.ISSUED, expires_at__lte=now))
+    lapsed = list(
+        tokens.select_for_update(of=("self",)).filter(state=T.ISSUED, expires_at__lte=now)
+    )
     for token in lapsed:
         finish_token(token, T.EXPIRED, now=now)
     return len(lapsed)
@@ -59,7 +60,9 @@ def expire_lapsed(tokens: QuerySet, *, now=None) -> int:
 
 def idle_tablet(session: VotingSession, tablet: Tablet) -> Tablet:
     """Lock a tablet of this session that holds no live token (inside transaction.atomic)."""
-    locked = Tablet.objects.select_for_update().filter(pk=tablet.pk, session=session).first()
+    locked = (
+        Tablet.objects.select_for_update(of=("self",)).filter(pk=tablet.pk, session=session).first()
+    )
     if locked is None or locked.is_revoked:
         raise LiveError(_("This tablet is not paired with this session."), code="bad_tablet")
     now = timezone.now()

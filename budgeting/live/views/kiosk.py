@@ -5,7 +5,11 @@ cookie (Secure whenever session cookies are). Every POST carries Django's CSRF t
 """
 
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
+from asgiref.sync import sync_to_async
+from channels.db import DatabaseSyncToAsync
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
@@ -141,15 +145,18 @@ def _body(request) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-@never_cache
-@require_POST
-def kiosk_cast(request):
-    """POST {"token", "key", "projects": [ids]} → {"ok": true, "created": bool}."""
-    tablet, error = _device_or_401(request)
-    if error:
-        return error
-    data = _body(request)
-    projects = data.get("projects")
+def _cast(credential: str, body: bytes) -> JsonResponse:
+    tablet = selectors.tablet_for_credential(credential)
+    if tablet is None:
+        return JsonResponse(
+            {"ok": False, "code": "unpaired", "errors": [_("This tablet is not paired.")]},
+            status=401,
+        )
+    try:
+        data = json.loads(body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        data = None
+    projects = data.get("projects") if isinstance(data, dict) else None
     if not isinstance(projects, list):
         return JsonResponse(
             {"ok": False, "code": "bad_request", "errors": [_("Malformed ballot.")]}, status=400
@@ -164,6 +171,35 @@ def kiosk_cast(request):
     except (ValidationError, PermissionDenied) as exc:
         return _json_error(exc)
     return JsonResponse({"ok": True, "created": result.created})
+
+
+_cast_pool: ThreadPoolExecutor | None = None
+_cast_pool_lock = threading.Lock()
+
+
+def _cast_runner():
+    """Where the cast's database work runs.
+
+    Under ASGI every request of a sync view runs in a thread of its own, so it cannot keep a
+    database connection: each cast would connect (and PostgreSQL fork a backend) again. This
+    hot path runs in a small pool of long-lived threads instead, whose connections follow
+    CONN_MAX_AGE like any other. PB_LIVE_CAST_THREADS = 0 runs it in the request's thread.
+    """
+    global _cast_pool
+    threads = live_setting("PB_LIVE_CAST_THREADS")
+    if not threads:
+        return sync_to_async(_cast)
+    with _cast_pool_lock:
+        if _cast_pool is None:
+            _cast_pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="pb-cast")
+    return DatabaseSyncToAsync(_cast, thread_sensitive=False, executor=_cast_pool)
+
+
+@never_cache
+@require_POST
+async def kiosk_cast(request):
+    """POST {"token", "key", "projects": [ids]} → {"ok": true, "created": bool}."""
+    return await _cast_runner()(_credential(request), request.body)
 
 
 @never_cache
