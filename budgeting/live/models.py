@@ -122,6 +122,8 @@ class VotingSession(models.Model):
 
 
 class Tablet(models.Model):
+    # ``state`` stores the connection (idle: a socket is open; offline: none); dashboards show
+    # "voting" while a live token waits on the tablet (selectors.tablets_of).
     class State(models.TextChoices):
         IDLE = "idle", _("Idle")
         VOTING = "voting", _("Voting")

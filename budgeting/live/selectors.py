@@ -71,17 +71,30 @@ def session_get(user, pk) -> VotingSession:
 
 
 def tablets_of(session: VotingSession, *, now=None) -> list[dict]:
+    """The session's tablets: offline (no socket, or silent too long), voting (a live token
+    waits on it) or idle. Only the connection is stored; "voting" follows the tokens, so the
+    casting path never has to update the tablet."""
     now = now or timezone.now()
     stale = now - timedelta(seconds=live_setting("PB_LIVE_TABLET_OFFLINE_AFTER"))
-    rows = Tablet.objects.filter(session=session, revoked_at__isnull=True).order_by("pk")
+    busy = BallotToken.objects.filter(tablet=OuterRef("pk"), state=T.ISSUED, expires_at__gt=now)
+    rows = (
+        Tablet.objects.filter(session=session, revoked_at__isnull=True)
+        .annotate(busy=Exists(busy))
+        .order_by("pk")
+    )
     return [
         {
             "id": t.pk,
             "label": t.label,
             "state": (
                 Tablet.State.OFFLINE
-                if t.connections == 0 or t.last_seen is None or t.last_seen < stale
-                else t.state
+                if t.state == Tablet.State.OFFLINE
+                or t.connections == 0
+                or t.last_seen is None
+                or t.last_seen < stale
+                else Tablet.State.VOTING
+                if t.busy
+                else Tablet.State.IDLE
             ),
             "last_seen": t.last_seen,
         }
@@ -409,6 +422,9 @@ def process_snapshot(process_id: int) -> tuple[dict, float]:
 
 
 def forget_caches() -> None:
+    from budgeting.live.services.casting import forget_ballot_cache
+
     with _cache_lock:
         _eligible_cache.clear()
         _results_cache.clear()
+    forget_ballot_cache()

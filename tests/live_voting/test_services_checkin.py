@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from audit.models import AuditEntry
 from budgeting import services as pb_services
 from budgeting.eligibility import Ineligible
-from budgeting.live import credentials, services
+from budgeting.live import credentials, selectors, services
 from budgeting.live.models import BallotToken, Tablet, VotingSession
 from budgeting.live.services import LiveError
 from budgeting.models import Ballot, Channel, Participation, Process
@@ -62,8 +62,7 @@ def test_check_in_records_an_in_person_participation_and_a_token_with_no_link(se
     assert not names & {"participation", "census_record", "user", "person"}
     raw = credentials.token_from_nonce(token.nonce)
     assert raw not in token.token_hash and token.token_hash == credentials.token_hash(raw)
-    tablet.refresh_from_db()
-    assert tablet.state == Tablet.State.VOTING
+    assert selectors.tablets_of(session)[0]["state"] == Tablet.State.VOTING
     entry = AuditEntry.objects.get(action="pb_live.checkin")
     assert entry.actor == facilitator and entry.after["participation"] == participation.pk
     assert "token" not in entry.after

@@ -7,7 +7,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied
 
 from audit.models import AuditEntry
-from budgeting.live import services
+from budgeting.live import selectors, services
 from budgeting.live.models import BallotToken, Tablet, VotingSession
 from budgeting.live.services import LiveError
 from budgeting.models import Ballot, Channel
@@ -67,8 +67,7 @@ def test_a_tablet_casts_an_anonymous_in_person_ballot(session, facilitator, tabl
     assert result.participation.ballot is None  # the person is not linked to the ballot
     spent = BallotToken.objects.get()
     assert spent.state == T.USED and spent.finished_at is not None
-    tablet.refresh_from_db()
-    assert tablet.state == Tablet.State.IDLE
+    assert selectors.tablets_of(session)[0]["state"] == Tablet.State.IDLE
 
 
 def test_the_same_submission_sent_again_is_counted_once_with_a_success_answer(

@@ -9,6 +9,8 @@ success answer; any other use of a spent token is refused.
 """
 
 import re
+import threading
+import time
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -26,6 +28,7 @@ from budgeting.live.services.common import LiveError, lock_session, push, requir
 from budgeting.live.services.tokens import finish_token
 from budgeting.models import Ballot, Channel
 from budgeting.services import CastResult, ballot_store
+from budgeting.validation import BallotInvalid, ballot_limits
 from citizens.models import User
 from citizens.throttle import Throttle
 
@@ -56,6 +59,39 @@ def _device(tablet: Tablet) -> Tablet:
     if device is None or device.is_revoked:
         raise PermissionDenied(_("This tablet is no longer paired. Ask the facilitator."))
     return device
+
+
+_ballot_cache: dict[tuple[int, str], tuple[float, dict, object]] = {}
+_ballot_cache_lock = threading.Lock()
+BALLOT_CACHE_SECONDS = 30.0
+
+
+def _ballot_context(process, district: str) -> tuple[dict, object]:
+    """The process's projects and the envelope's limits, for the validator.
+
+    Both are frozen while voting is open (budgeting refuses to change voting rules, envelopes
+    and feasibility reviews once voting opens), so every cast of a tablet need not read them
+    again; they are kept for a few seconds per server process.
+    """
+    key = (process.pk, district)
+    now = time.monotonic()
+    with _ballot_cache_lock:
+        cached = _ballot_cache.get(key)
+    if cached is not None and now - cached[0] < BALLOT_CACHE_SECONDS:
+        return cached[1], cached[2]
+    projects = {p.pk: p for p in process.projects.all()}
+    try:
+        limits = ballot_limits(process, district)
+    except BallotInvalid:
+        limits = None  # the validator raises the same error, with its message
+    with _ballot_cache_lock:
+        _ballot_cache[key] = (now, projects, limits)
+    return projects, limits
+
+
+def forget_ballot_cache() -> None:
+    with _ballot_cache_lock:
+        _ballot_cache.clear()
 
 
 def _loaded(tablet: Tablet) -> bool:
@@ -120,6 +156,7 @@ def kiosk_cast(*, tablet: Tablet, token: str, project_ids, idempotency_key: str)
         elif session.state not in VotingSession.CASTING_STATES:
             refusal = "session_closed"
         else:
+            projects, limits = _ballot_context(session.process, row.district)
             result = ballot_store(
                 process=session.process,
                 channel=Channel.IN_PERSON,
@@ -127,6 +164,8 @@ def kiosk_cast(*, tablet: Tablet, token: str, project_ids, idempotency_key: str)
                 idempotency_key=key,
                 district=row.district,
                 session_id=session.pk,
+                projects=projects,
+                limits=limits,
             )
             if not result.created:  # the key belongs to another ballot: not a resend
                 raise LiveError(
@@ -190,9 +229,6 @@ def token_claim(*, tablet: Tablet, short_code: str) -> str:
         if row is not None:
             row.tablet = device
             row.save(update_fields=["tablet"])
-            if device.connections:
-                device.state = Tablet.State.VOTING
-                device.save(update_fields=["state"])
             push(session_id=session.pk, tablet_ids=[device.pk])
             claimed = credentials.token_from_nonce(row.nonce)
     if claimed is None:

@@ -130,12 +130,6 @@ def tablet_revoke(*, actor: User, session: VotingSession, tablet: Tablet) -> Tab
 # Called by the kiosk socket (not audited: connections are not decisions) -------------------
 
 
-def _has_token(tablet: Tablet) -> bool:
-    return BallotToken.objects.filter(
-        tablet=tablet, state=BallotToken.State.ISSUED, expires_at__gt=timezone.now()
-    ).exists()
-
-
 def tablet_connected(*, tablet_id: int) -> None:
     with transaction.atomic():
         tablet = Tablet.objects.select_for_update(of=("self",)).filter(pk=tablet_id).first()
@@ -143,7 +137,7 @@ def tablet_connected(*, tablet_id: int) -> None:
             return
         tablet.connections += 1
         tablet.last_seen = timezone.now()
-        tablet.state = Tablet.State.VOTING if _has_token(tablet) else Tablet.State.IDLE
+        tablet.state = Tablet.State.IDLE
         tablet.save(update_fields=["connections", "last_seen", "state"])
         push(session_id=tablet.session_id)
 

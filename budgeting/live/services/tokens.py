@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, QuerySet, Value, When
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,17 +25,6 @@ class Issued:
     short_code: str | None
 
 
-def tablet_after_token(tablet_id: int | None) -> None:
-    """A tablet whose token is spent is idle again (or offline if no socket is open)."""
-    if tablet_id:
-        Tablet.objects.filter(pk=tablet_id).update(
-            state=Case(
-                When(connections__gt=0, then=Value(Tablet.State.IDLE)),
-                default=Value(Tablet.State.OFFLINE),
-            )
-        )
-
-
 def finish_token(token: BallotToken, state: str, *, reason: str = "", now=None) -> None:
     """Move an issued token to used, voided or expired (the caller holds its row lock)."""
     if not token.state == T.ISSUED or state not in BallotToken.TRANSITIONS[T.ISSUED]:
@@ -44,7 +33,6 @@ def finish_token(token: BallotToken, state: str, *, reason: str = "", now=None) 
     token.finished_at = now or timezone.now()
     token.void_reason = reason if state == T.VOIDED else ""
     token.save(update_fields=["state", "finished_at", "void_reason"])
-    tablet_after_token(token.tablet_id)
 
 
 def expire_lapsed(tokens: QuerySet, *, now=None) -> int:
@@ -114,7 +102,4 @@ def issue_token(
             _("The tablet was given another voter's ballot a moment ago. Choose another."),
             code="tablet_busy",
         ) from None
-    if tablet is not None and tablet.connections:
-        tablet.state = Tablet.State.VOTING
-        tablet.save(update_fields=["state"])
     return Issued(token=token, tablet=tablet, short_code=short_code)
