@@ -325,3 +325,10 @@ def test_a_demo_census_person_can_be_checked_in_with_a_typed_date(session, facil
     )
     assert response.status_code == 302
     assert BallotToken.objects.filter(session=session).exists()
+
+
+def test_the_kiosk_speaks_italian():
+    client = Client()
+    client.cookies["django_language"] = "it"
+    page = client.get(reverse("pb_live:kiosk")).content.decode()
+    assert "Abbina questo tablet" in page and 'lang="it"' in page
