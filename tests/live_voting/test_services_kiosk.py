@@ -211,6 +211,20 @@ def test_short_codes_are_bound_to_their_session_and_throttled(
     assert info.value.code == "throttled"
 
 
+def test_short_code_guesses_are_limited_per_session_across_tablets(session, facilitator, settings):
+    settings.PB_LIVE_TOKEN_THROTTLE = (2, 600)
+    result, _token = checkin(session, facilitator)
+    tablets = [tablet_make(session)[0] for _ in range(4)]
+    for n, device in enumerate(tablets[:3]):  # two wrong guesses each: six for the session
+        for guess in ("000000", "999999"):
+            with pytest.raises(LiveError) as info:
+                services.token_claim(tablet=device, short_code=guess, ip=f"10.1.1.{n}")
+            assert info.value.code == "bad_code"
+    with pytest.raises(LiveError) as info:  # a fresh tablet, but the session is spent
+        services.token_claim(tablet=tablets[3], short_code=result.issued.short_code)
+    assert info.value.code == "throttled"
+
+
 def test_the_kiosk_voids_its_token_after_inactivity(session, facilitator, tablet):
     result, token = checkin(session, facilitator, tablet=tablet)
     assert services.kiosk_token_void(tablet=tablet, token=token)

@@ -187,14 +187,26 @@ def kiosk_cast(*, tablet: Tablet, token: str, project_ids, idempotency_key: str)
     raise LiveError(str(REFUSALS[refusal]), code=refusal)
 
 
-def token_claim(*, tablet: Tablet, short_code: str) -> str:
+def claim_throttles(tablet: Tablet, ip: str) -> list[tuple[Throttle, tuple[str, ...]]]:
+    """Wrong short codes count per tablet and per address, and (three times as many) per
+    session, so many paired devices together cannot guess much faster than one."""
+    limit, window = live_setting("PB_LIVE_TOKEN_THROTTLE")
+    return [
+        (token_throttle(), (f"tablet:{tablet.pk}", f"ip:{ip}" if ip else "")),
+        (
+            Throttle("pb_live_token_session", 3 * limit, window),
+            (f"session:{tablet.session_id}",),
+        ),
+    ]
+
+
+def token_claim(*, tablet: Tablet, short_code: str, ip: str = "") -> str:
     """A voter types the short code the facilitator gave them: the token moves to this tablet.
 
-    Returns the ballot token for the kiosk to cast with. Wrong codes are throttled per tablet.
+    Returns the ballot token for the kiosk to cast with. Wrong codes are throttled.
     """
-    throttle = token_throttle()
-    idents = (f"tablet:{tablet.pk}",)
-    if throttle.blocked(*idents):
+    throttles = claim_throttles(tablet, ip)
+    if any(throttle.blocked(*idents) for throttle, idents in throttles):
         raise LiveError(
             _("Too many wrong codes on this tablet. Ask the facilitator."), code="throttled"
         )
@@ -232,7 +244,8 @@ def token_claim(*, tablet: Tablet, short_code: str) -> str:
             push(session_id=session.pk, tablet_ids=[device.pk])
             claimed = credentials.token_from_nonce(row.nonce)
     if claimed is None:
-        throttle.hit(*idents)
+        for throttle, idents in throttles:
+            throttle.hit(*idents)
         raise LiveError(_("This code is wrong, used or expired."), code="bad_code")
     return claimed
 

@@ -210,7 +210,9 @@ def kiosk_claim(request):
     if error:
         return error
     try:
-        token = services.token_claim(tablet=tablet, short_code=str(_body(request).get("code", "")))
+        token = services.token_claim(
+            tablet=tablet, short_code=str(_body(request).get("code", "")), ip=client_ip(request)
+        )
     except (ValidationError, PermissionDenied) as exc:
         return _json_error(exc)
     return JsonResponse({"ok": True, "token": token})
