@@ -187,9 +187,12 @@ def results_store(*, process: Process, actor=None) -> list[Result]:
 
 
 def _amount(value) -> int | float:
-    """Rules give money as int or as an exact fraction ("1234/7"); show it rounded."""
-    if isinstance(value, str) and "/" in value:
-        value = Fraction(value)
+    """Rules give money as int, decimal string ("12.5") or exact fraction ("1234/7")."""
+    if isinstance(value, str):
+        try:
+            value = Fraction(value)
+        except ValueError:
+            return 0
     if isinstance(value, Fraction):
         return int(value) if value.denominator == 1 else round(float(value), 2)
     return value or 0

@@ -3,6 +3,7 @@
 from ninja import NinjaAPI, Schema
 from ninja.security import django_auth
 
+from accords.api import router as accords_router
 from budgeting.api import router as budgeting_router
 from proposals.api import router as proposals_router
 
@@ -51,5 +52,9 @@ def me(request):
 
 # Resources and claims: /api/resources, /api/claims
 api.add_router("/", proposals_router)
-# Participatory budgeting: /api/processes
+
+# The accord registry: /api/accords, /api/accords/{id}
+api.add_router("/accords", accords_router)
+
+# Participatory budgeting: /api/processes, /api/processes/{id}, /api/processes/{id}/results
 api.add_router("/", budgeting_router)

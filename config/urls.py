@@ -15,6 +15,8 @@ urlpatterns = [
     path("budgeting/live/", include("budgeting.live.urls")),
     path("budgeting/", include("budgeting.urls")),
     path("api/", api.urls),
+    # Public-commons accords: registry, open data, co-design and signing workspace
+    path("accords/", include("accords.urls")),
     # Claims (/claims/), the resource registry (/resources/) and the officer workspace (/office/)
     path("", include("proposals.urls")),
     path("django-admin/", admin.site.urls),

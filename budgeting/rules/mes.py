@@ -117,15 +117,15 @@ def method_of_equal_shares(
         "completion": completion,
         "comparison": None,
     }
-    if election.num_voters == 0:  # pabutools returns an empty outcome
-        expl = {p: Explanation(MES_NO_SUPPORTERS) for p in election.project_ids}
-        return RuleResult("mes", (), 0, expl, details)
-
     prep = Prepared(election, tb)
-    b0 = Fraction(election.budget) / election.num_voters
-    first = run(prep, b0, want_events=add1, exact=exact)
+    if election.num_voters == 0:  # nobody to share the budget with: MES selects nothing
+        b0 = Fraction(0)
+        first = Run(b0, [], [], {}, exact=True)
+    else:
+        b0 = Fraction(election.budget) / election.num_voters
+        first = run(prep, b0, want_events=add1, exact=exact)
     final, stats = first, {"steps": 0, "runs": 1, "exact_runs": int(first.exact)}
-    if add1:
+    if add1 and election.num_voters:
         final, stats = _add1(prep, first, ADD1_VARIANTS[add1_variant], increment, exact=exact)
     details.update(
         initial_per_voter_budget=b0,
@@ -186,13 +186,18 @@ def _add1(
         left = budget - spent(r)
         return all(j in chosen or election.costs[j] > left for j in scope)
 
+    def everything_supported(r: Run) -> bool:
+        # MES only ever selects supported projects: once they are all in, no later step can
+        # overspend, so raising further could go on forever (equalshares.net's loop would).
+        return len(r.winners) == len(prep.active) + len(prep.free)
+
     current, k = first, 0  # invariant: `current` is the (feasible) outcome of step k
     # Finding breakpoints roughly doubles the cost of a run. When they keep falling within the
     # next step (as on Łódź), look for them less and less often; look every time again as soon
     # as they allow a skip.
     pause, wait = 0, 0
     while True:
-        if variant.stop_when_exhaustive and exhaustive(current):
+        if variant.stop_when_exhaustive and exhaustive(current) or everything_supported(current):
             return current, stats
         if not isfinite(current.stable_for):
             return current, stats  # no further step can change the outcome
@@ -218,6 +223,11 @@ def _add1(
         stats["steps"] = k
 
 
+def _money(x: float | Fraction) -> Fraction:
+    """Exact values stay exact; fast-path floats become exact cents (display values)."""
+    return x if isinstance(x, Fraction) else Fraction(round(x * 100), 100)
+
+
 def _mes_explanations(prep: Prepared, final: Run, first: Run | None) -> dict[int, Explanation]:
     election = prep.election
     b = final.per_voter_budget
@@ -228,12 +238,13 @@ def _mes_explanations(prep: Prepared, final: Run, first: Run | None) -> dict[int
     for number, rnd in enumerate(final.rounds, start=1):
         j = rnd.project
         code = MES_SELECTED if plain is None or j in plain else MES_SELECTED_ADD1
+        effective = election.costs[j] / rnd.rho if rnd.rho else None
         out[j] = Explanation(
             code,
             {
                 "round": number,
-                "rho": rnd.rho,
-                "effective_votes": Fraction(election.costs[j]) / rnd.rho if rnd.rho else None,
+                "rho": _money(rnd.rho),
+                "effective_votes": None if effective is None else _money(effective),
                 "votes": prep.votes[j],
                 "full_payers": rnd.full_payers,
                 "partial_payers": rnd.partial_payers,
@@ -241,8 +252,9 @@ def _mes_explanations(prep: Prepared, final: Run, first: Run | None) -> dict[int
                 "tied_with": ids_of(election, rnd.tied_with),
             },
         )
-    for j, money in final.money_left.items():
+    for j, left in final.money_left.items():
         cost = election.costs[j]
+        money = _money(left)
         out[j] = Explanation(
             MES_NOT_AFFORDABLE,
             {

@@ -12,6 +12,7 @@ import gc
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
 from itertools import chain
@@ -261,8 +262,17 @@ class Explanation:
 
 
 def _jsonable(value: Any) -> Any:
+    """Fractions with a finite decimal form become decimal strings ("12.5"), others "p/q"."""
     if isinstance(value, Fraction):
-        return str(value) if value.denominator != 1 else value.numerator
+        if value.denominator == 1:
+            return value.numerator
+        places = 0
+        while (value * 10**places).denominator != 1 and places < 30:
+            places += 1
+        scaled = value * 10**places
+        if scaled.denominator != 1:
+            return str(value)
+        return str(Decimal(scaled.numerator).scaleb(-places))
     if isinstance(value, tuple | list):
         return [_jsonable(v) for v in value]
     return value

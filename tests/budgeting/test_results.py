@@ -250,3 +250,21 @@ def test_numeric_project_ids_are_never_read_as_positions():
     process.save()
     (result,) = services.result_compute(actor=officer_create(), process=process)
     assert [ln.project.code for ln in result.lines.filter(selected=True)] == ["0"]
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [(1200, "1,200 EUR"), ("12.5", "12.50 EUR"), ("1000/3", "333.33 EUR"), (7.25, "7.25 EUR")],
+)
+def test_amounts_in_explanations_are_rounded_for_reading(stored, shown):
+    from budgeting.models import ResultLine
+    from budgeting.results import reason_text
+    from budgeting.templatetags.budgeting_tags import money
+
+    line = ResultLine(
+        votes=1,
+        selected=False,
+        reason="greedy_did_not_fit",
+        reason_data={"data": {"remaining": stored}},
+    )
+    assert reason_text(line, lambda a: money(a, "EUR")).endswith(f"remaining {shown}.")

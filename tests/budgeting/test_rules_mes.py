@@ -140,7 +140,7 @@ def test_an_election_without_voters_selects_nothing():
 def test_explanations_convert_to_json_friendly_dicts():
     data = method_of_equal_shares(two_camps()).explanations["B1"].as_dict()
     assert data["code"] == MES_SELECTED
-    assert data["data"]["rho"] == "15/2"
+    assert data["data"]["rho"] == "7.5"
 
 
 def test_unknown_options_are_refused():

@@ -1,0 +1,106 @@
+"""Django admin: the accords configuration, and read-only views of the records.
+
+Accords change only through their services (see accords.services), so every change is
+checked, audited and notified; the admin does not edit them.
+"""
+
+from django.contrib import admin
+
+from accords.models import (
+    Accord,
+    AccordConfig,
+    AccordParty,
+    AccordVersion,
+    ActivityReport,
+    Dispute,
+    Signature,
+)
+
+
+@admin.register(AccordConfig)
+class AccordConfigAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "settlement_days", "expiry_notice_days", "updated_at"]
+
+    def has_add_permission(self, request):
+        return not AccordConfig.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PartyInline(admin.TabularInline):
+    model = AccordParty
+    fields = ["side", "kind", "department", "group", "user"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class VersionInline(admin.TabularInline):
+    model = AccordVersion
+    fields = ["number", "kind", "status", "created_side", "created_at", "fingerprint"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Accord)
+class AccordAdmin(ReadOnlyAdmin):
+    list_display = [
+        "reference",
+        "title",
+        "state",
+        "district",
+        "department",
+        "start_date",
+        "end_date",
+    ]
+    list_filter = ["state", "district", "kind", "department"]
+    search_fields = ["reference", "title", "place_name", "civic_label"]
+    list_select_related = ["department"]
+    inlines = [PartyInline, VersionInline]
+
+
+@admin.register(AccordVersion)
+class AccordVersionAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "kind", "status", "created_at", "fingerprint"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["accord"]
+
+
+@admin.register(Signature)
+class SignatureAdmin(ReadOnlyAdmin):
+    list_display = ["version", "party", "signer_name", "signed_at", "method"]
+    list_select_related = ["version__accord", "party__department", "party__group", "party__user"]
+
+
+@admin.register(ActivityReport)
+class ActivityReportAdmin(ReadOnlyAdmin):
+    list_display = ["accord", "period_start", "period_end", "state", "submitted_at"]
+    list_filter = ["state"]
+    list_select_related = ["accord"]
+
+
+@admin.register(Dispute)
+class DisputeAdmin(ReadOnlyAdmin):
+    list_display = ["accord", "state", "opened_at", "settlement_due", "outcome"]
+    list_filter = ["state", "outcome"]
+    list_select_related = ["accord"]

@@ -1,0 +1,51 @@
+from accords.models.accords import (
+    Accord,
+    AccordConfig,
+    AccordParty,
+    AccordState,
+    Side,
+)
+from accords.models.life import (
+    ActivityReport,
+    Dispute,
+    DisputeOutcome,
+    DisputeState,
+    ReportPhoto,
+    ReportState,
+)
+from accords.models.versions import (
+    AccordVersion,
+    ImmutableError,
+    Signature,
+    SupportItem,
+    SupportKind,
+    SupportStatus,
+    VersionApproval,
+    VersionComment,
+    VersionKind,
+    VersionStatus,
+)
+
+__all__ = [
+    "Accord",
+    "AccordConfig",
+    "AccordParty",
+    "AccordState",
+    "AccordVersion",
+    "ActivityReport",
+    "Dispute",
+    "DisputeOutcome",
+    "DisputeState",
+    "ImmutableError",
+    "ReportPhoto",
+    "ReportState",
+    "Side",
+    "Signature",
+    "SupportItem",
+    "SupportKind",
+    "SupportStatus",
+    "VersionApproval",
+    "VersionComment",
+    "VersionKind",
+    "VersionStatus",
+]

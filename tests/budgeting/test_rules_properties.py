@@ -1,0 +1,152 @@
+"""Properties of the rules on random small elections, and MES against a slow exact reference.
+
+The reference below follows the definition literally: one budget per voter, exact fractions, and
+for each project the payment rho solving ``sum(min(budget_i, rho)) == cost`` found by trying every
+number of "voters who pay all they have". It shares no code with the implementation.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from budgeting.rules import Election, TieBreaking, greedy, method_of_equal_shares
+
+SETTINGS = settings(max_examples=250, deadline=None)
+
+
+@st.composite
+def elections(draw, max_projects: int = 6, max_voters: int = 9) -> Election:
+    m = draw(st.integers(1, max_projects))
+    # Numeric ids make lexicographic order differ from numeric order ("10" < "9").
+    ids = draw(st.lists(st.integers(0, 40).map(str), min_size=m, max_size=m, unique=True))
+    costs = draw(st.lists(st.integers(0, 30), min_size=m, max_size=m))
+    budget = draw(st.integers(0, 90))
+    ballots = draw(st.lists(st.sets(st.integers(0, m - 1)), max_size=max_voters))
+    return Election(tuple(ids), tuple(costs), budget, tuple(tuple(b) for b in ballots))
+
+
+def tie_key(e: Election, mode: str):
+    keys = TieBreaking(mode).mes_keys(e)
+    return keys.__getitem__
+
+
+def reference_rho(budgets: list[Fraction], cost: int) -> Fraction:
+    ordered = sorted(budgets)
+    for k in range(len(ordered)):  # the k poorest pay everything, the others pay rho
+        rho = Fraction(cost - sum(ordered[:k], Fraction(0))) / (len(ordered) - k)
+        if (k == 0 or ordered[k - 1] < rho) and rho <= ordered[k]:
+            assert sum(min(x, rho) for x in ordered) == cost
+            return rho
+    raise AssertionError("an affordable project always has a payment")
+
+
+def reference_mes(e: Election, per_voter: Fraction, mode: str = "lexicographic") -> list[int]:
+    key = tie_key(e, mode)
+    money = [Fraction(per_voter)] * e.num_voters
+    supporters = [[i for i, b in enumerate(e.ballots) if j in b] for j in range(e.num_projects)]
+    chosen = [j for j in range(e.num_projects) if e.costs[j] == 0 and supporters[j]]
+    remaining = [j for j in range(e.num_projects) if e.costs[j] > 0 and supporters[j]]
+    while True:
+        offers = []
+        for j in remaining:
+            budgets = [money[i] for i in supporters[j]]
+            if sum(budgets) >= e.costs[j]:
+                rho = reference_rho(budgets, e.costs[j])
+                offers.append((rho / e.costs[j], key(j), j, rho))
+        if not offers:
+            return chosen
+        _, _, j, rho = min(offers)
+        chosen.append(j)
+        remaining.remove(j)
+        for i in supporters[j]:
+            money[i] -= min(money[i], rho)
+
+
+def reference_add1(e: Election, *, stop_when_exhaustive: bool) -> list[int]:
+    """pabutools' loop (``stop_when_exhaustive``) or the raise-until-overspending variant.
+
+    Both also stop once every project someone approves is selected (nothing else can happen).
+    """
+    start = Fraction(e.budget) / e.num_voters
+    base = start if stop_when_exhaustive else Fraction(int(start))
+    supported = [j for j in range(e.num_projects) if e.approval_counts[j]]
+    previous, step = None, 0
+    while True:
+        outcome = reference_mes(e, start if step == 0 else base + step)
+        spent = sum(e.costs[j] for j in outcome)
+        if spent > e.budget:
+            return previous
+        left = e.budget - spent
+        exhaustive = all(j in outcome or e.costs[j] > left for j in supported)
+        if (stop_when_exhaustive and exhaustive) or set(outcome) == set(supported):
+            return outcome
+        previous, step = outcome, step + 1
+
+
+def indices(e: Election, ids) -> list[int]:
+    return [e.index[p] for p in ids]
+
+
+@SETTINGS
+@given(elections())
+def test_greedy_never_overspends_and_leaves_no_project_that_would_still_fit(e):
+    result = greedy(e)
+    assert result.total_cost <= e.budget
+    left = e.budget - result.total_cost
+    assert all(e.costs[j] > left for j in range(e.num_projects) if e.project_ids[j] not in
+               result.selected_set)  # fmt: skip
+
+
+@SETTINGS
+@given(elections(), st.sampled_from(["lexicographic", "equalshares"]))
+def test_mes_selects_exactly_what_the_reference_implementation_selects(e, mode):
+    if e.num_voters == 0:
+        return
+    expected = reference_mes(e, Fraction(e.budget) / e.num_voters, mode)
+    assert indices(e, method_of_equal_shares(e, tie_breaking=mode).selected) == expected
+
+
+@SETTINGS
+@given(elections(max_voters=6))
+def test_mes_with_add1_selects_exactly_what_the_reference_loop_selects(e):
+    if e.num_voters == 0:
+        return
+    for variant, stop in (("pabutools", True), ("overspend", False)):
+        ours = method_of_equal_shares(e, add1=True, add1_variant=variant)
+        assert indices(e, ours.selected) == reference_add1(e, stop_when_exhaustive=stop)
+
+
+@SETTINGS
+@given(
+    elections(),
+    st.sampled_from(["pabutools", "equalshares", "overspend"]),
+    st.booleans(),
+    st.booleans(),
+)
+def test_mes_never_overspends_whatever_the_options(e, variant, complete, compare):
+    result = method_of_equal_shares(
+        e,
+        add1=True,
+        add1_variant=variant,
+        completion="greedy" if complete else "none",
+        comparison=compare,
+    )
+    assert result.total_cost <= e.budget
+    assert len(set(result.selected)) == len(result.selected)
+    assert set(result.explanations) == set(e.project_ids)
+    if complete and not compare:
+        left = e.budget - result.total_cost
+        unselected = [j for j, p in enumerate(e.project_ids) if p not in result.selected_set]
+        assert all(e.costs[j] > left for j in unselected)
+
+
+@SETTINGS
+@given(elections(max_projects=8, max_voters=12), st.sampled_from(["pabutools", "overspend"]))
+def test_the_fast_path_and_exact_arithmetic_agree(e, variant):
+    fast = method_of_equal_shares(e, add1=True, add1_variant=variant)
+    exact = method_of_equal_shares(e, add1=True, add1_variant=variant, exact=True)
+    assert fast.selected == exact.selected
+    assert fast.details["per_voter_budget"] == exact.details["per_voter_budget"]
