@@ -175,7 +175,7 @@ def seed(total: int, projects: int = 8) -> dict:
                 channel=Channel.IN_PERSON,
                 district=record.district,
                 birth_year=record.birth_year,
-                session=session.pk,
+                session=session,
             )
             for record in census
         ],

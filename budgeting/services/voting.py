@@ -250,7 +250,7 @@ def participation_register(
         participation, created = _participation_lock(
             process=process,
             census_record=census_record,
-            defaults={"channel": channel, "session": session_id, "recorded_by": recorded_by},
+            defaults={"channel": channel, "session_id": session_id, "recorded_by": recorded_by},
         )
         if created:
             return participation
@@ -266,7 +266,7 @@ def participation_register(
             )
         participation.ballot = None
         participation.channel = channel
-        participation.session = session_id
+        participation.session_id = session_id
         participation.recorded_by = recorded_by
         participation.updated_at = timezone.now()
         participation.save()
@@ -312,7 +312,7 @@ def ballot_store(
     try:
         with transaction.atomic():
             ballot = _insert(
-                process=process, valid=valid, channel=channel, key=key, session=session_id
+                process=process, valid=valid, channel=channel, key=key, session_id=session_id
             )
     except IntegrityError:
         replayed = _replay(key=key, process=process, project_ids=project_ids)

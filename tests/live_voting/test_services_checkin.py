@@ -51,7 +51,7 @@ def test_check_in_records_an_in_person_participation_and_a_token_with_no_link(se
         actor=facilitator, session=session, document_id=doc, birth_date=birth, tablet=tablet
     )
     participation = result.participation
-    assert participation.channel == Channel.IN_PERSON and participation.session == session.pk
+    assert participation.channel == Channel.IN_PERSON and participation.session_id == session.pk
     assert participation.recorded_by == facilitator and participation.census_record == record
     assert participation.ballot is None
     token = result.issued.token

@@ -61,7 +61,7 @@ def test_a_tablet_casts_an_anonymous_in_person_ballot(session, facilitator, tabl
     outcome = cast(tablet, token, [projects["centro"].pk])
     assert outcome.created
     ballot = Ballot.objects.get()
-    assert ballot.channel == Channel.IN_PERSON and ballot.session == session.pk
+    assert ballot.channel == Channel.IN_PERSON and ballot.session_id == session.pk
     assert ballot.district == "Centro" and ballot.state == Ballot.State.COUNTED
     assert not hasattr(ballot, "participation") or ballot.participation is None
     assert result.participation.ballot is None  # the person is not linked to the ballot
@@ -245,7 +245,7 @@ def test_officers_enter_paper_ballots_validated_by_the_same_rules(session, proje
         district="Navile",
     )
     assert result.created and result.ballot.channel == Channel.PAPER
-    assert result.ballot.session == session.pk and result.ballot.district == "Navile"
+    assert result.ballot.session_id == session.pk and result.ballot.district == "Navile"
     again = services.paper_ballot_enter(
         actor=officer,
         session=session,

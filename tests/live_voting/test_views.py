@@ -310,7 +310,7 @@ def test_officers_enter_paper_ballots_from_the_page(process, session, project):
     response = client.post(url, {"key": key(), "projects": [str(project.pk)]}, follow=True)
     assert "Paper ballot recorded." in response.content.decode()
     ballot = Ballot.objects.get()
-    assert ballot.channel == Channel.PAPER and ballot.session == session.pk
+    assert ballot.channel == Channel.PAPER and ballot.session_id == session.pk
     response = client.post(url, {"key": key(), "projects": []})
     assert response.status_code == 400
     assert logged_in(session.facilitators.get()).get(url).status_code == 403
