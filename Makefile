@@ -8,7 +8,7 @@ PORT   ?= 8000
 WORKERS ?= 1
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint format messages translations demo serve clean bench
+.PHONY: run test lint format messages translations demo serve clean bench bench-live
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -64,6 +64,11 @@ messages: $(VENV)/.base-installed
 
 bench: $(VENV)/.dev-installed
 	$(PY) bench/pb_rules.py
+
+# Live voting under load (needs PostgreSQL and Redis on localhost), e.g.
+# make bench-live BENCH_ARGS="--viewers 1000 --rate 200 --duration 30 --workers 2 --find-max"
+bench-live: $(VENV)/.dev-installed
+	$(PY) bench/live_load.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 test-db.sqlite3 staticfiles .pytest_cache

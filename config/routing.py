@@ -2,8 +2,10 @@
 
 from django.urls import path
 
+from budgeting.live.routing import websocket_urlpatterns as live_urlpatterns
 from citizens.consumers import NotificationConsumer
 
 websocket_urlpatterns = [
     path("ws/notifications/", NotificationConsumer.as_asgi()),
+    *live_urlpatterns,
 ]

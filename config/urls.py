@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("me/", include("citizens.urls")),
+    path("budgeting/live/", include("budgeting.live.urls")),
     path("budgeting/", include("budgeting.urls")),
     path("api/", api.urls),
     # Public-commons accords: registry, open data, co-design and signing workspace

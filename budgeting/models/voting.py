@@ -24,15 +24,19 @@ class Channel(models.TextChoices):
     IMPORTED = "imported", _("Imported")
 
 
-def session_field():
-    """The in-person voting session, as a plain id until the live-voting issue adds the model.
+def session_field(related_name: str):
+    """The in-person voting session (live voting, ``budgeting.live``), if any.
 
-    The column is already called ``session_id``, so turning this into
-    ``ForeignKey(VotingSession, null=True, ...)`` is a one-step AlterField that only adds the
-    foreign-key constraint.
+    The column was a plain ``session_id`` until the live-voting app existed; it is now a
+    foreign key. PROTECT: a session that has ballots or check-ins is never deleted.
     """
-    return models.BigIntegerField(
-        _("voting session"), null=True, blank=True, db_column="session_id", db_index=True
+    return models.ForeignKey(
+        "pb_live.VotingSession",
+        verbose_name=_("voting session"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name=related_name,
     )
 
 
@@ -50,7 +54,7 @@ class Ballot(models.Model):
         blank=True,
         help_text=_("The envelope the ballot was cast in; empty when the budget is city-wide."),
     )
-    session = session_field()
+    session = session_field("ballots")
     idempotency_key = models.CharField(
         _("submission key"),
         max_length=100,
@@ -134,7 +138,7 @@ class Participation(models.Model):
         on_delete=models.SET_NULL,
         related_name="participation",
     )
-    session = session_field()
+    session = session_field("participations")
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),

@@ -250,7 +250,7 @@ def participation_register(
         participation, created = _participation_lock(
             process=process,
             census_record=census_record,
-            defaults={"channel": channel, "session": session_id, "recorded_by": recorded_by},
+            defaults={"channel": channel, "session_id": session_id, "recorded_by": recorded_by},
         )
         if created:
             return participation
@@ -266,7 +266,7 @@ def participation_register(
             )
         participation.ballot = None
         participation.channel = channel
-        participation.session = session_id
+        participation.session_id = session_id
         participation.recorded_by = recorded_by
         participation.updated_at = timezone.now()
         participation.save()
@@ -281,11 +281,14 @@ def ballot_store(
     idempotency_key: str,
     district: str = "",
     session_id: int | None = None,
+    projects: dict | None = None,
+    limits=None,
 ) -> CastResult:
     """Store an anonymous ballot (in person or paper): validated, idempotent, no person link.
 
     The caller has already checked the voter in (participation_register) and, in the
-    live-voting issue, consumed the one-time token in the same transaction.
+    live-voting issue, consumed the one-time token in the same transaction. ``projects`` and
+    ``limits`` are passed on to ballot_validate (a caller casting many ballots saves queries).
     """
     if channel not in (Channel.IN_PERSON, Channel.PAPER):
         raise ValueError(f"ballot_store is for in-person channels, not {channel!r}")
@@ -299,11 +302,17 @@ def ballot_store(
         raise ValidationError(_("Voting is not open in this process."), code="closed")
     if channel == Channel.PAPER and process.state not in open_states:
         raise ValidationError(_("Paper ballots can no longer be entered."), code="closed")
-    valid = ballot_validate(process=process, project_ids=project_ids, district=district)
+    valid = ballot_validate(
+        process=process,
+        project_ids=project_ids,
+        district=district,
+        projects=projects,
+        limits=limits,
+    )
     try:
         with transaction.atomic():
             ballot = _insert(
-                process=process, valid=valid, channel=channel, key=key, session=session_id
+                process=process, valid=valid, channel=channel, key=key, session_id=session_id
             )
     except IntegrityError:
         replayed = _replay(key=key, process=process, project_ids=project_ids)

@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "proposals",
     "accords",
     "budgeting",
+    "budgeting.live",
     "cms",
     # Django
     "django.contrib.admin",
@@ -173,6 +174,13 @@ if REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Live voting fans one message out to many sockets: with Redis, a pub/sub layer publishes it
+# once per process instead of once per socket (docs/decisions/003-live-voting.md).
+CHANNEL_LAYERS["live"] = (
+    {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+    if REDIS_URL
+    else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="PartnerCity <noreply@partnercity.local>")

@@ -15,6 +15,7 @@ from budgeting.signals import ballot_recorded
 from budgeting.validation import BallotInvalid
 from tests.budgeting.factories import key, process_create, project_create
 from tests.citizens.factories import census_person, resident_create, user_create
+from tests.live_voting.factories import session_make
 
 pytestmark = pytest.mark.django_db
 
@@ -184,14 +185,15 @@ def test_in_person_ballot_may_replace_the_online_one(process, projects):
     process.save()
     voter = resident_create()
     online = cast(voter, process, [projects[0].pk]).ballot
+    session = session_make(process)
     participation = services.participation_register(
         process=process,
         census_record=voter.census_record,
         channel=Channel.IN_PERSON,
-        session_id=7,
+        session_id=session.pk,
     )
     assert participation.channel == Channel.IN_PERSON and participation.ballot is None
-    assert participation.session == 7
+    assert participation.session_id == session.pk
     online.refresh_from_db()
     assert online.state == Ballot.State.REPLACED
     stored = services.ballot_store(
@@ -199,9 +201,9 @@ def test_in_person_ballot_may_replace_the_online_one(process, projects):
         channel=Channel.IN_PERSON,
         project_ids=[projects[1].pk],
         idempotency_key=key(),
-        session_id=7,
+        session_id=session.pk,
     )
-    assert stored.created and stored.ballot.session == 7
+    assert stored.created and stored.ballot.session_id == session.pk
     assert not hasattr(stored.ballot, "participation") or stored.ballot.participation is None
     assert list(Ballot.objects.filter(state="counted")) == [stored.ballot]
     # and the person can no longer vote online

@@ -14,7 +14,12 @@ class Command(BaseCommand):
         count = 0
         base = Path(settings.BASE_DIR)
         dirs = [Path(d) for d in settings.LOCALE_PATHS]
-        dirs += [p for p in base.glob("*/locale") if p.parent.name != ".venv"]
+        dirs += [
+            p
+            for pattern in ("*/locale", "*/*/locale")  # apps, and nested apps (budgeting.live)
+            for p in base.glob(pattern)
+            if ".venv" not in p.parts
+        ]
         for locale_dir in dirs:
             for po_path in locale_dir.glob("*/LC_MESSAGES/*.po"):
                 po = polib.pofile(str(po_path))

@@ -1,0 +1,40 @@
+"""Settings of live voting, with their defaults. Override any of them in the Django settings."""
+
+from django.conf import settings
+
+DEFAULTS = {
+    # Coalescing window per live group: at most one message per window (200 ms = 5/s).
+    "PB_LIVE_COALESCE_MS": 200,
+    # Live results (votes per project) are recomputed at most this often, in seconds.
+    "PB_LIVE_RESULTS_INTERVAL": 2.0,
+    # A ballot token not used within this many seconds expires.
+    "PB_LIVE_TOKEN_TTL": 30 * 60,
+    # A pairing code is valid for this many seconds (and for one tablet).
+    "PB_LIVE_PAIRING_TTL": 10 * 60,
+    # The kiosk resets (and voids its token) after this many seconds without a touch.
+    "PB_LIVE_KIOSK_IDLE_SECONDS": 120,
+    # A tablet not heard from for this long is shown offline.
+    "PB_LIVE_TABLET_OFFLINE_AFTER": 60,
+    # The device credential cookie (HttpOnly, SameSite=Strict, Secure when sessions are).
+    "PB_LIVE_DEVICE_COOKIE": "pb_live_device",
+    "PB_LIVE_DEVICE_COOKIE_AGE": 7 * 24 * 3600,
+    # Failed pairing attempts per IP, failed token entries per tablet, failed census lookups
+    # per facilitator: (limit, window in seconds).
+    "PB_LIVE_PAIRING_THROTTLE": (10, 600),
+    "PB_LIVE_TOKEN_THROTTLE": (10, 600),
+    "PB_LIVE_CHECKIN_THROTTLE": (30, 600),
+    # Threads (per server process) that run tablets' casts with long-lived database
+    # connections; 0 runs a cast in its request's own thread.
+    "PB_LIVE_CAST_THREADS": 8,
+    # Where the cross-process coalescer keeps its locks; empty: in this process only.
+    "PB_LIVE_REDIS_URL": None,  # None: use REDIS_URL
+    # The channel layer alias the live groups use.
+    "PB_LIVE_CHANNEL_LAYER": "live",
+}
+
+
+def live_setting(name: str):
+    value = getattr(settings, name, DEFAULTS[name])
+    if name == "PB_LIVE_REDIS_URL" and value is None:
+        return getattr(settings, "REDIS_URL", "") or ""
+    return value

@@ -1,0 +1,105 @@
+"""Ballot tokens: issued at check-in, used once by a tablet, or voided, or expired."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from budgeting.live import credentials
+from budgeting.live.conf import live_setting
+from budgeting.live.models import BallotToken, Tablet, VotingSession
+from budgeting.live.services.common import LiveError
+
+T = BallotToken.State
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A new token: on a tablet, or behind a short code the facilitator reads to the voter."""
+
+    token: BallotToken
+    tablet: Tablet | None
+    short_code: str | None
+
+
+def finish_token(token: BallotToken, state: str, *, reason: str = "", now=None) -> None:
+    """Move an issued token to used, voided or expired (the caller holds its row lock)."""
+    if not token.state == T.ISSUED or state not in BallotToken.TRANSITIONS[T.ISSUED]:
+        raise ValueError(f"token {token.pk}: {token.state} -> {state}")
+    token.state = state
+    token.finished_at = now or timezone.now()
+    token.void_reason = reason if state == T.VOIDED else ""
+    token.save(update_fields=["state", "finished_at", "void_reason"])
+
+
+def expire_lapsed(tokens: QuerySet, *, now=None) -> int:
+    """Mark issued tokens past their expiry as expired; returns how many."""
+    now = now or timezone.now()
+    lapsed = list(
+        tokens.select_for_update(of=("self",)).filter(state=T.ISSUED, expires_at__lte=now)
+    )
+    for token in lapsed:
+        finish_token(token, T.EXPIRED, now=now)
+    return len(lapsed)
+
+
+def idle_tablet(session: VotingSession, tablet: Tablet) -> Tablet:
+    """Lock a tablet of this session that holds no live token (inside transaction.atomic)."""
+    locked = (
+        Tablet.objects.select_for_update(of=("self",)).filter(pk=tablet.pk, session=session).first()
+    )
+    if locked is None or locked.is_revoked:
+        raise LiveError(_("This tablet is not paired with this session."), code="bad_tablet")
+    now = timezone.now()
+    expire_lapsed(BallotToken.objects.filter(tablet=locked), now=now)
+    if BallotToken.objects.filter(tablet=locked, state=T.ISSUED).exists():
+        raise LiveError(
+            _("%(tablet)s is in use by another voter. Choose another tablet or give a code.")
+            % {"tablet": locked.label},
+            code="tablet_busy",
+        )
+    return locked
+
+
+def issue_token(
+    *,
+    session: VotingSession,
+    actor,
+    district: str,
+    tablet: Tablet | None = None,
+    replaces: BallotToken | None = None,
+) -> Issued:
+    """Create a token (inside the caller's transaction, session row locked)."""
+    now = timezone.now()
+    nonce = credentials.token_nonce_new()
+    short_code, short_hash = None, ""
+    if tablet is None:
+        live = BallotToken.objects.filter(session=session, state=T.ISSUED)
+        for _attempt in range(20):
+            short_code = credentials.short_code_new()
+            short_hash = credentials.short_code_hash(session.pk, short_code)
+            if not live.filter(short_code_hash=short_hash).exists():
+                break
+    try:
+        with transaction.atomic():
+            token = BallotToken.objects.create(
+                session=session,
+                nonce=nonce,
+                token_hash=credentials.token_hash(credentials.token_from_nonce(nonce)),
+                short_code_hash=short_hash,
+                district=district,
+                tablet=tablet,
+                replaces=replaces,
+                issued_by=actor,
+                created_at=now,
+                expires_at=now + timedelta(seconds=live_setting("PB_LIVE_TOKEN_TTL")),
+            )
+    except IntegrityError:
+        raise LiveError(
+            _("The tablet was given another voter's ballot a moment ago. Choose another."),
+            code="tablet_busy",
+        ) from None
+    return Issued(token=token, tablet=tablet, short_code=short_code)

@@ -1,0 +1,20 @@
+"""Helpers shared by the live-voting views."""
+
+import qrcode
+import qrcode.image.svg
+
+
+def error_text(exc) -> str:
+    return " ".join(getattr(exc, "messages", None) or [str(exc)])
+
+
+def qr_svg(data: str) -> str:
+    """An inline SVG QR code, drawn on the server (no script, no external service)."""
+    image = qrcode.make(
+        data,
+        image_factory=qrcode.image.svg.SvgPathImage,
+        box_size=8,
+        border=2,
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+    )
+    return image.to_string(encoding="unicode")

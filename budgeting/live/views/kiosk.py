@@ -1,0 +1,267 @@
+"""The tablet: pairing, waiting for a voter, the ballot, casting (JSON), resetting.
+
+A tablet is authenticated by its device credential, kept in an HttpOnly, SameSite=Strict
+cookie (Secure whenever session cookies are). Every POST carries Django's CSRF token.
+"""
+
+import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from asgiref.sync import sync_to_async
+from channels.db import DatabaseSyncToAsync
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.http import require_GET, require_POST
+
+from budgeting import selectors as pb_selectors
+from budgeting.live import selectors, services
+from budgeting.live.conf import live_setting
+from budgeting.live.forms import PairForm
+from budgeting.live.models import VotingSession
+from budgeting.live.views.common import error_text
+from budgeting.validation import BallotInvalid, ballot_limits
+from citizens.throttle import client_ip
+
+# How the kiosk's JSON answers map refusals to HTTP statuses. 409: the ballot can never be
+# accepted as sent (the kiosk stops resending it); 429 and 5xx: try again later.
+STATUS = {
+    "throttled": 429,
+    "unknown": 409,
+    "token_used": 409,
+    "token_voided": 409,
+    "token_expired": 409,
+    "session_closed": 409,
+    "closed": 409,
+    "key_reused": 409,
+    "tablet_busy": 409,
+}
+
+
+def _credential(request) -> str:
+    return request.COOKIES.get(live_setting("PB_LIVE_DEVICE_COOKIE"), "")
+
+
+def _tablet(request):
+    return selectors.tablet_for_credential(_credential(request))
+
+
+def _usable(tablet) -> bool:
+    return (
+        tablet is not None
+        and not tablet.is_revoked
+        and tablet.session.state not in (VotingSession.State.CLOSED, VotingSession.State.RECONCILED)
+    )
+
+
+@never_cache
+@ensure_csrf_cookie
+@require_GET
+def kiosk(request):
+    """The kiosk shell once paired; the pairing form otherwise (prefilled from the QR code)."""
+    tablet = _tablet(request)
+    if _usable(tablet):
+        return render(
+            request,
+            "pb_live/kiosk.html",
+            {
+                "tablet": tablet,
+                "session": tablet.session,
+                "process": tablet.session.process,
+                "idle_seconds": live_setting("PB_LIVE_KIOSK_IDLE_SECONDS"),
+            },
+        )
+    form = PairForm(initial={"code": request.GET.get("code", "")})
+    return render(
+        request,
+        "pb_live/kiosk_pair.html",
+        {"form": form, "stale": tablet is not None},
+    )
+
+
+@never_cache
+@require_POST
+def kiosk_pair(request):
+    form = PairForm(request.POST)
+    if form.is_valid():
+        try:
+            tablet, credential = services.tablet_pair(
+                code=form.cleaned_data["code"],
+                label=form.cleaned_data["label"],
+                ip=client_ip(request),
+            )
+        except ValidationError as exc:
+            form.add_error("code", error_text(exc))
+        else:
+            response = redirect("pb_live:kiosk")
+            response.set_cookie(
+                live_setting("PB_LIVE_DEVICE_COOKIE"),
+                credential,
+                max_age=live_setting("PB_LIVE_DEVICE_COOKIE_AGE"),
+                httponly=True,
+                samesite="Strict",
+                secure=settings.SESSION_COOKIE_SECURE,
+                path="/",
+            )
+            return response
+    return render(request, "pb_live/kiosk_pair.html", {"form": form}, status=400)
+
+
+def _json_error(exc, status=None) -> JsonResponse:
+    if isinstance(exc, PermissionDenied):
+        return JsonResponse(
+            {"ok": False, "code": "forbidden", "errors": [error_text(exc)]}, status=403
+        )
+    code = getattr(exc, "code", None) or "invalid"
+    if isinstance(exc, BallotInvalid) or code not in STATUS:
+        status = status or 400
+    return JsonResponse(
+        {"ok": False, "code": code, "errors": list(getattr(exc, "messages", [str(exc)]))},
+        status=status or STATUS.get(code, 400),
+    )
+
+
+def _device_or_401(request):
+    tablet = _tablet(request)
+    if tablet is None:
+        return None, JsonResponse(
+            {"ok": False, "code": "unpaired", "errors": [_("This tablet is not paired.")]},
+            status=401,
+        )
+    return tablet, None
+
+
+def _body(request) -> dict:
+    try:
+        data = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _cast(credential: str, body: bytes) -> JsonResponse:
+    tablet = selectors.tablet_for_credential(credential)
+    if tablet is None:
+        return JsonResponse(
+            {"ok": False, "code": "unpaired", "errors": [_("This tablet is not paired.")]},
+            status=401,
+        )
+    try:
+        data = json.loads(body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        data = None
+    projects = data.get("projects") if isinstance(data, dict) else None
+    if not isinstance(projects, list):
+        return JsonResponse(
+            {"ok": False, "code": "bad_request", "errors": [_("Malformed ballot.")]}, status=400
+        )
+    try:
+        result = services.kiosk_cast(
+            tablet=tablet,
+            token=str(data.get("token") or ""),
+            project_ids=projects,
+            idempotency_key=str(data.get("key") or ""),
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        return _json_error(exc)
+    return JsonResponse({"ok": True, "created": result.created})
+
+
+_cast_pool: ThreadPoolExecutor | None = None
+_cast_pool_lock = threading.Lock()
+
+
+def _cast_runner():
+    """Where the cast's database work runs.
+
+    Under ASGI every request of a sync view runs in a thread of its own, so it cannot keep a
+    database connection: each cast would connect (and PostgreSQL fork a backend) again. This
+    hot path runs in a small pool of long-lived threads instead, whose connections follow
+    CONN_MAX_AGE like any other. PB_LIVE_CAST_THREADS = 0 runs it in the request's thread.
+    """
+    global _cast_pool
+    threads = live_setting("PB_LIVE_CAST_THREADS")
+    if not threads:
+        return sync_to_async(_cast)
+    with _cast_pool_lock:
+        if _cast_pool is None:
+            _cast_pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="pb-cast")
+    return DatabaseSyncToAsync(_cast, thread_sensitive=False, executor=_cast_pool)
+
+
+@never_cache
+@require_POST
+async def kiosk_cast(request):
+    """POST {"token", "key", "projects": [ids]} → {"ok": true, "created": bool}."""
+    return await _cast_runner()(_credential(request), request.body)
+
+
+@never_cache
+@require_POST
+def kiosk_claim(request):
+    """POST {"code"}: the short code a facilitator gave the voter → {"ok", "token"}."""
+    tablet, error = _device_or_401(request)
+    if error:
+        return error
+    try:
+        token = services.token_claim(
+            tablet=tablet, short_code=str(_body(request).get("code", "")), ip=client_ip(request)
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        return _json_error(exc)
+    return JsonResponse({"ok": True, "token": token})
+
+
+@never_cache
+@require_POST
+def kiosk_void(request):
+    """POST {"token"}: the kiosk reset after inactivity; its token is voided."""
+    tablet, error = _device_or_401(request)
+    if error:
+        return error
+    try:
+        voided = services.kiosk_token_void(
+            tablet=tablet, token=str(_body(request).get("token", ""))
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        return _json_error(exc)
+    return JsonResponse({"ok": True, "voided": voided})
+
+
+@never_cache
+@require_GET
+def kiosk_ballot(request):
+    """The ballot for the token waiting on this tablet (an HTML fragment for the kiosk)."""
+    tablet = _tablet(request)
+    if not _usable(tablet):
+        return render(request, "pb_live/_kiosk_message.html", {"code": "unpaired"}, status=401)
+    token = selectors.pending_token(tablet)
+    if token is None:
+        return render(request, "pb_live/_kiosk_message.html", {"code": "no_token"}, status=409)
+    process = tablet.session.process
+    try:
+        limits = ballot_limits(process, token.district)
+    except BallotInvalid:
+        return render(request, "pb_live/_kiosk_message.html", {"code": "no_envelope"}, status=409)
+    projects = pb_selectors.ballot_projects(process, token.district, shuffle_seed=token.nonce)
+    return render(
+        request,
+        "pb_live/_kiosk_ballot.html",
+        {
+            "process": process,
+            "projects": projects,
+            "limits": limits,
+            "limits_json": limits.as_dict(),
+            "district": token.district,
+            "selected": set(),
+            "total": 0,
+            "remaining": limits.budget,
+            "cast_url": reverse("pb_live:kiosk-cast"),
+        },
+    )

@@ -1,0 +1,295 @@
+"""Casting on a tablet: one token, one ballot, no person; resends; paper ballots."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied
+
+from audit.models import AuditEntry
+from budgeting.live import selectors, services
+from budgeting.live.models import BallotToken, Tablet, VotingSession
+from budgeting.live.services import LiveError
+from budgeting.models import Ballot, Channel
+from budgeting.validation import BallotInvalid
+from tests.budgeting.factories import key, process_create, project_create
+from tests.citizens.factories import officer_create
+from tests.live_voting.factories import checkin, facilitator_create, session_make, tablet_make
+
+pytestmark = pytest.mark.django_db
+S = VotingSession.State
+T = BallotToken.State
+
+
+@pytest.fixture
+def facilitator():
+    return facilitator_create()
+
+
+@pytest.fixture
+def process():
+    return process_create(budget=50_000, envelopes={"Centro": 30_000, "Navile": 20_000})
+
+
+@pytest.fixture
+def projects(process):
+    return {
+        "centro": project_create(process, cost=20_000, district="Centro"),
+        "centro_big": project_create(process, cost=25_000, district="Centro"),
+        "navile": project_create(process, cost=15_000, district="Navile"),
+    }
+
+
+@pytest.fixture
+def session(process, facilitator):
+    return session_make(process, facilitators=[facilitator])
+
+
+@pytest.fixture
+def tablet(session):
+    return tablet_make(session)[0]
+
+
+def cast(tablet, token, ids, k=None):
+    return services.kiosk_cast(
+        tablet=tablet, token=token, project_ids=ids, idempotency_key=k or key()
+    )
+
+
+def test_a_tablet_casts_an_anonymous_in_person_ballot(session, facilitator, tablet, projects):
+    result, token = checkin(session, facilitator, tablet=tablet, district="Centro")
+    outcome = cast(tablet, token, [projects["centro"].pk])
+    assert outcome.created
+    ballot = Ballot.objects.get()
+    assert ballot.channel == Channel.IN_PERSON and ballot.session_id == session.pk
+    assert ballot.district == "Centro" and ballot.state == Ballot.State.COUNTED
+    assert not hasattr(ballot, "participation") or ballot.participation is None
+    assert result.participation.ballot is None  # the person is not linked to the ballot
+    spent = BallotToken.objects.get()
+    assert spent.state == T.USED and spent.finished_at is not None
+    assert selectors.tablets_of(session)[0]["state"] == Tablet.State.IDLE
+
+
+def test_the_same_submission_sent_again_is_counted_once_with_a_success_answer(
+    session, facilitator, tablet, projects
+):
+    _result, token = checkin(session, facilitator, tablet=tablet)
+    k = key()
+    assert cast(tablet, token, [projects["centro"].pk], k).created
+    again = cast(tablet, token, [projects["centro"].pk], k)
+    assert not again.created
+    assert Ballot.objects.count() == 1
+
+
+def test_a_spent_token_cannot_pay_for_a_second_ballot(session, facilitator, tablet, projects):
+    _result, token = checkin(session, facilitator, tablet=tablet)
+    cast(tablet, token, [projects["centro"].pk])
+    with pytest.raises(LiveError) as info:
+        cast(tablet, token, [projects["centro"].pk])  # a new key
+    assert info.value.code == "token_used"
+    with pytest.raises(LiveError) as info:  # same key, other content: not a resend
+        cast(tablet, token, [projects["centro_big"].pk], "x" * 10)
+    assert Ballot.objects.count() == 1
+
+
+def test_the_ballot_is_validated_by_the_same_rules_and_the_token_survives(
+    session, facilitator, tablet, projects
+):
+    _result, token = checkin(session, facilitator, tablet=tablet, district="Centro")
+    with pytest.raises(BallotInvalid) as info:  # 45,000 > the Centro envelope of 30,000
+        cast(tablet, token, [projects["centro"].pk, projects["centro_big"].pk])
+    assert "over_budget" in {e.code for e in info.value.error_list}
+    with pytest.raises(BallotInvalid) as info:
+        cast(tablet, token, [projects["navile"].pk])
+    assert "other_district" in {e.code for e in info.value.error_list}
+    assert BallotToken.objects.get().state == T.ISSUED
+    assert cast(tablet, token, [projects["centro"].pk]).created
+
+
+def test_expired_voided_and_unknown_tokens_are_refused(session, facilitator, tablet, projects):
+    result, token = checkin(session, facilitator, tablet=tablet)
+    with time_machine.travel(result.issued.token.expires_at + dt.timedelta(seconds=1)):
+        with pytest.raises(LiveError) as info:
+            cast(tablet, token, [projects["centro"].pk])
+    assert info.value.code == "token_expired"
+    assert BallotToken.objects.get().state == T.EXPIRED  # kept although the cast failed
+    with pytest.raises(LiveError) as info:
+        cast(tablet, "0" * 32, [projects["centro"].pk])
+    assert info.value.code == "unknown"
+    other, token = checkin(session, facilitator, tablet=tablet)
+    services.token_void(actor=facilitator, session=session, token=other.issued.token)
+    with pytest.raises(LiveError) as info:
+        cast(tablet, token, [projects["centro"].pk])
+    assert info.value.code == "token_voided"
+    assert not Ballot.objects.exists()
+
+
+def test_a_device_only_submits_for_its_own_session_and_its_own_tokens(
+    process, session, facilitator, tablet, projects
+):
+    _result, token = checkin(session, facilitator, tablet=tablet)
+    neighbour, _credential = tablet_make(session)
+    elsewhere, _credential = tablet_make(session_make(process))
+    for device in (neighbour, elsewhere):
+        with pytest.raises(LiveError) as info:
+            cast(device, token, [projects["centro"].pk])
+        assert info.value.code == "unknown"
+    assert not Ballot.objects.exists()
+
+
+def test_guessing_tokens_is_throttled(session, tablet, projects, settings):
+    settings.PB_LIVE_TOKEN_THROTTLE = (3, 600)
+    for n in range(3):
+        with pytest.raises(LiveError):
+            cast(tablet, f"{n:032x}", [projects["centro"].pk])
+    with pytest.raises(LiveError) as info:
+        cast(tablet, "f" * 32, [projects["centro"].pk])
+    assert info.value.code == "throttled"
+
+
+def test_a_revoked_tablet_cannot_cast(session, facilitator, tablet, projects):
+    _result, token = checkin(session, facilitator, tablet=tablet)
+    services.tablet_revoke(actor=facilitator, session=session, tablet=tablet)
+    with pytest.raises(LiveError) as info:  # a copy read before the revocation
+        cast(tablet, token, [projects["centro"].pk])
+    assert info.value.code == "token_voided"
+    fresh = Tablet.objects.select_related("session__process").get(pk=tablet.pk)
+    with pytest.raises(PermissionDenied):
+        cast(fresh, token, [projects["centro"].pk])
+    assert not Ballot.objects.exists()
+
+
+def test_casting_continues_while_paused_and_stops_after_close(
+    session, facilitator, tablet, projects
+):
+    _result, token = checkin(session, facilitator, tablet=tablet)
+    services.session_pause(actor=facilitator, session=session)
+    assert cast(tablet, token, [projects["centro"].pk]).created
+    services.session_resume(actor=facilitator, session=session)
+    _result, token = checkin(session, facilitator, tablet=tablet)
+    services.session_close(actor=facilitator, session=session)
+    with pytest.raises(LiveError) as info:
+        cast(tablet, token, [projects["centro"].pk])
+    assert info.value.code == "token_voided"
+    assert Ballot.objects.count() == 1
+
+
+def test_a_malformed_key_is_refused(session, facilitator, tablet, projects):
+    _result, token = checkin(session, facilitator, tablet=tablet)
+    for bad in ("", "short", "has space in it", "x" * 65):
+        with pytest.raises(LiveError) as info:
+            services.kiosk_cast(
+                tablet=tablet, token=token, project_ids=[projects["centro"].pk], idempotency_key=bad
+            )
+        assert info.value.code == "bad_key"
+
+
+def test_a_voter_types_a_short_code_on_an_idle_tablet(session, facilitator, tablet, projects):
+    result, _token = checkin(session, facilitator, district="Navile")
+    token = services.token_claim(tablet=tablet, short_code=result.issued.short_code)
+    spent = BallotToken.objects.get()
+    assert spent.tablet == tablet
+    assert cast(tablet, token, [projects["navile"].pk]).created
+    with pytest.raises(LiveError) as info:  # the code is spent too
+        services.token_claim(tablet=tablet, short_code=result.issued.short_code)
+    assert info.value.code == "bad_code"
+
+
+def test_short_codes_are_bound_to_their_session_and_throttled(
+    process, session, facilitator, tablet, settings
+):
+    settings.PB_LIVE_TOKEN_THROTTLE = (2, 600)
+    result, _token = checkin(session, facilitator)
+    elsewhere, _credential = tablet_make(session_make(process))
+    with pytest.raises(LiveError):
+        services.token_claim(tablet=elsewhere, short_code=result.issued.short_code)
+    for guess in ("000000", "999999"):
+        with pytest.raises(LiveError):
+            services.token_claim(tablet=tablet, short_code=guess)
+    with pytest.raises(LiveError) as info:
+        services.token_claim(tablet=tablet, short_code=result.issued.short_code)
+    assert info.value.code == "throttled"
+
+
+def test_short_code_guesses_are_limited_per_session_across_tablets(session, facilitator, settings):
+    settings.PB_LIVE_TOKEN_THROTTLE = (2, 600)
+    result, _token = checkin(session, facilitator)
+    tablets = [tablet_make(session)[0] for _ in range(4)]
+    for n, device in enumerate(tablets[:3]):  # two wrong guesses each: six for the session
+        for guess in ("000000", "999999"):
+            with pytest.raises(LiveError) as info:
+                services.token_claim(tablet=device, short_code=guess, ip=f"10.1.1.{n}")
+            assert info.value.code == "bad_code"
+    with pytest.raises(LiveError) as info:  # a fresh tablet, but the session is spent
+        services.token_claim(tablet=tablets[3], short_code=result.issued.short_code)
+    assert info.value.code == "throttled"
+
+
+def test_the_kiosk_voids_its_token_after_inactivity(session, facilitator, tablet):
+    result, token = checkin(session, facilitator, tablet=tablet)
+    assert services.kiosk_token_void(tablet=tablet, token=token)
+    assert not services.kiosk_token_void(tablet=tablet, token=token)
+    spent = BallotToken.objects.get()
+    assert spent.state == T.VOIDED and spent.void_reason == BallotToken.VoidReason.INACTIVITY
+    assert services.token_reissue(actor=facilitator, session=session, token=spent).short_code
+
+
+def test_officers_enter_paper_ballots_validated_by_the_same_rules(session, projects):
+    officer = officer_create()
+    k = key()
+    result = services.paper_ballot_enter(
+        actor=officer,
+        session=session,
+        project_ids=[projects["navile"].pk],
+        idempotency_key=k,
+        district="Navile",
+    )
+    assert result.created and result.ballot.channel == Channel.PAPER
+    assert result.ballot.session_id == session.pk and result.ballot.district == "Navile"
+    again = services.paper_ballot_enter(
+        actor=officer,
+        session=session,
+        project_ids=[projects["navile"].pk],
+        idempotency_key=k,
+        district="Navile",
+    )
+    assert not again.created
+    with pytest.raises(BallotInvalid):
+        services.paper_ballot_enter(
+            actor=officer,
+            session=session,
+            project_ids=[projects["centro"].pk, projects["centro_big"].pk],
+            idempotency_key=key(),
+            district="Centro",
+        )
+    with pytest.raises(LiveError) as info:
+        services.paper_ballot_enter(
+            actor=officer,
+            session=session,
+            project_ids=[projects["navile"].pk],
+            idempotency_key=key(),
+        )
+    assert info.value.code == "no_envelope"
+    with pytest.raises(PermissionDenied):
+        services.paper_ballot_enter(
+            actor=facilitator_create(),
+            session=session,
+            project_ids=[projects["navile"].pk],
+            idempotency_key=key(),
+            district="Navile",
+        )
+    assert AuditEntry.objects.filter(action="pb_live.paper_ballot").count() == 1
+    assert Ballot.objects.count() == 1
+
+
+def test_paper_ballots_stop_once_the_session_is_signed_off(process, facilitator, projects):
+    session = session_make(process, facilitators=[facilitator], state=S.CLOSED)
+    services.session_reconcile(actor=facilitator, session=session)
+    with pytest.raises(PermissionDenied):
+        services.paper_ballot_enter(
+            actor=officer_create(),
+            session=session,
+            project_ids=[projects["navile"].pk],
+            idempotency_key=key(),
+            district="Navile",
+        )
