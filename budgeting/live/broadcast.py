@@ -392,12 +392,18 @@ class Broadcaster:
             due_in = 0.0
             try:
                 self.store.take_dirty(group)
-                if not self._watched(group):
-                    # Nobody to tell; the next socket to connect builds a fresh snapshot.
+                if self._watched(group):
+                    data, due_in = await loop.run_in_executor(
+                        self._executor, build_snapshot, kind, pk
+                    )
+                    await self._publish(group, data)
+                else:
+                    # Nobody to tell; the next socket to connect builds a fresh snapshot. We
+                    # still hold the window: a socket may connect and a mark arrive before it
+                    # ends, and that mark found the lock taken, so the trailing edge is ours.
                     self.store.forget(group)
-                    return
-                data, due_in = await loop.run_in_executor(self._executor, build_snapshot, kind, pk)
-                await self._publish(group, data)
+                    if self._watched(group):  # one came in meanwhile: tell it at the window's end
+                        self.store.set_dirty(group)
             except Exception:
                 logger.exception("live: could not publish %s", group)
             try:

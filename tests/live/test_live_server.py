@@ -24,11 +24,6 @@ async def next_message(ws, predicate, timeout=5.0):
             return message
 
 
-@pytest.mark.xfail(
-    reason="Order-dependent on PostgreSQL+Redis: passes alone, times out when it runs after "
-    "tests/e2e/test_live_voting_flow.py in the same process; under investigation (issue 6).",
-    strict=False,
-)
 def test_a_ballot_cast_over_http_reaches_a_websocket_viewer(asgi_server):
     process = process_create(live_results=Process.LiveResults.FULL)
     project = project_create(process, cost=10_000)
@@ -53,7 +48,8 @@ def test_a_ballot_cast_over_http_reaches_a_websocket_viewer(asgi_server):
             answered = time.monotonic()
             assert (status, body) == (200, {"ok": True, "created": True})
             update = await next_message(viewer, lambda m: m["data"].get("ballots") == 1)
-            assert update["type"] == "delta" and update["seq"] > snapshot["seq"]
+            # A delta, or a fresh snapshot if the state it would build on was dropped.
+            assert update["type"] in {"delta", "snapshot"} and update["seq"] > snapshot["seq"]
             assert update["data"]["by_channel"]["in_person"] == 1
             return time.monotonic() - answered
 

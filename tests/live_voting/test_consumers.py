@@ -298,6 +298,31 @@ async def test_a_second_viewer_gets_the_last_state_without_waiting(world):
     await second.disconnect()
 
 
+async def test_a_viewer_arriving_in_a_window_nobody_watched_still_gets_the_next_change(
+    world, settings
+):
+    """The leader of a window nobody watched keeps its trailing edge: a socket may connect
+    and a ballot arrive before the window ends (that ballot finds the window taken)."""
+    settings.PB_LIVE_COALESCE_MS = 1000
+    await sync_to_async(broadcast.reset)()
+    process, projects, *_ = world
+    early = socket(f"/ws/live/processes/{process.pk}/")
+    assert (await early.connect())[0]
+    await early.receive_json_from(timeout=3)
+    await early.disconnect()
+    await sync_to_async(_paper_burst)(process, projects[0], 1)  # leads a window, unwatched
+    await asyncio.sleep(0.2)
+    comm = socket(f"/ws/live/processes/{process.pk}/")
+    assert (await comm.connect())[0]
+    replica = Replica()
+    assert replica.apply(await comm.receive_json_from(timeout=3))["ballots"] == 1
+    await sync_to_async(_paper_burst)(process, projects[0], 1)  # same window
+    for message in await receive_until(comm, lambda m: m["data"].get("ballots") == 2, 3):
+        replica.apply(message)
+    assert replica.state["by_channel"]["paper"] == 2
+    await comm.disconnect()
+
+
 async def test_rolled_back_ballots_are_never_announced(world):
     process, projects, *_ = world
     comm = socket(f"/ws/live/processes/{process.pk}/")
