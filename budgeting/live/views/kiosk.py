@@ -9,12 +9,13 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import sync_to_async
-from channels.db import DatabaseSyncToAsync
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import close_old_connections
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
@@ -177,29 +178,49 @@ _cast_pool: ThreadPoolExecutor | None = None
 _cast_pool_lock = threading.Lock()
 
 
-def _cast_runner():
-    """Where the cast's database work runs.
+def in_cast_pool(func):
+    """``func`` as a coroutine that runs where the cast's database work runs.
 
     Under ASGI every request of a sync view runs in a thread of its own, so it cannot keep a
     database connection: each cast would connect (and PostgreSQL fork a backend) again. This
     hot path runs in a small pool of long-lived threads instead, whose connections follow
-    CONN_MAX_AGE like any other. PB_LIVE_CAST_THREADS = 0 runs it in the request's thread.
+    CONN_MAX_AGE like any other (checked around each call: closed when obsolete or broken).
+    PB_LIVE_CAST_THREADS = 0 runs it in Django's thread for sync code instead.
     """
     global _cast_pool
+
+    def pooled(*args, **kwargs):
+        close_old_connections()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            close_old_connections()
+
     threads = live_setting("PB_LIVE_CAST_THREADS")
-    if not threads:
-        return sync_to_async(_cast)
+    if not threads:  # the request's own connection, which Django's request signals manage
+        return sync_to_async(func)
     with _cast_pool_lock:
         if _cast_pool is None:
             _cast_pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="pb-cast")
-    return DatabaseSyncToAsync(_cast, thread_sensitive=False, executor=_cast_pool)
+    return sync_to_async(pooled, thread_sensitive=False, executor=_cast_pool)
+
+
+def cast_response(request):
+    """The cast's answer, for this view and for the ASGI fast path (budgeting.live.fastpath)."""
+    response = _cast(_credential(request), request.body)
+    add_never_cache_headers(response)
+    return response
 
 
 @never_cache
 @require_POST
 async def kiosk_cast(request):
-    """POST {"token", "key", "projects": [ids]} → {"ok": true, "created": bool}."""
-    return await _cast_runner()(_credential(request), request.body)
+    """POST {"token", "key", "projects": [ids]} → {"ok": true, "created": bool}.
+
+    Under ASGI the fast path answers this URL's POSTs before Django's middleware chain;
+    this view serves the other cases (the test client, WSGI) with the same code.
+    """
+    return await in_cast_pool(_cast)(_credential(request), request.body)
 
 
 @never_cache
