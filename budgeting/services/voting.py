@@ -283,18 +283,24 @@ def ballot_store(
     session_id: int | None = None,
     projects: dict | None = None,
     limits=None,
+    fresh_key: bool = False,
 ) -> CastResult:
     """Store an anonymous ballot (in person or paper): validated, idempotent, no person link.
 
     The caller has already checked the voter in (participation_register) and, in the
     live-voting issue, consumed the one-time token in the same transaction. ``projects`` and
     ``limits`` are passed on to ballot_validate (a caller casting many ballots saves queries).
+
+    ``fresh_key``: the caller holds a lock under which this key cannot have been stored by
+    the same submission (a kiosk holds its ballot token's row lock, and a resend finds the
+    token used). The replay lookup and the savepoint are skipped; a key already stored raises
+    IntegrityError, which rolls back the caller's transaction.
     """
     if channel not in (Channel.IN_PERSON, Channel.PAPER):
         raise ValueError(f"ballot_store is for in-person channels, not {channel!r}")
     key = _check_key(idempotency_key)
     project_ids = list(project_ids)
-    replayed = _replay(key=key, process=process, project_ids=project_ids)
+    replayed = None if fresh_key else _replay(key=key, process=process, project_ids=project_ids)
     if replayed is not None:
         return CastResult(ballot=replayed, created=False)
     open_states = (Process.State.VOTING, Process.State.COUNTING)
@@ -309,6 +315,11 @@ def ballot_store(
         projects=projects,
         limits=limits,
     )
+    if fresh_key:
+        ballot = _insert(
+            process=process, valid=valid, channel=channel, key=key, session_id=session_id
+        )
+        return CastResult(ballot=ballot, created=True)
     try:
         with transaction.atomic():
             ballot = _insert(

@@ -81,6 +81,23 @@ def test_the_same_submission_sent_again_is_counted_once_with_a_success_answer(
     assert Ballot.objects.count() == 1
 
 
+def test_a_key_already_used_by_another_ballot_is_refused_and_the_token_survives(
+    session, facilitator, tablet, projects
+):
+    _result, first = checkin(session, facilitator, tablet=tablet, district="Centro")
+    k = key()
+    assert cast(tablet, first, [projects["centro"].pk], k).created
+    _result, second = checkin(session, facilitator, tablet=tablet, district="Centro")
+    with pytest.raises(LiveError) as info:
+        cast(tablet, second, [projects["centro"].pk], k)
+    assert info.value.code == "key_reused"
+    assert Ballot.objects.count() == 1
+    # Rolled back with the refused ballot: the voter can still cast with a new key.
+    assert BallotToken.objects.filter(state=T.ISSUED).count() == 1
+    assert cast(tablet, second, [projects["centro_big"].pk]).created
+    assert Ballot.objects.count() == 2
+
+
 def test_a_spent_token_cannot_pay_for_a_second_ballot(session, facilitator, tablet, projects):
     _result, token = checkin(session, facilitator, tablet=tablet)
     cast(tablet, token, [projects["centro"].pk])

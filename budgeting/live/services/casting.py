@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -128,53 +128,58 @@ def kiosk_cast(*, tablet: Tablet, token: str, project_ids, idempotency_key: str)
     key = _check_key(idempotency_key)
     project_ids = list(project_ids)
     refusal = None
-    with transaction.atomic():
-        # The device was read with its session and process by the caller; a revocation that
-        # commits meanwhile voids the token, which the row lock below sees.
-        device = tablet if _loaded(tablet) else _device(tablet)
-        if device.is_revoked:
-            raise PermissionDenied(_("This tablet is no longer paired. Ask the facilitator."))
-        session = device.session
-        row = (
-            BallotToken.objects.select_for_update(of=("self",))
-            .filter(token_hash=credentials.token_hash(token))
-            .first()
-        )
-        now = timezone.now()
-        if row is None or row.session_id != session.pk or row.tablet_id != device.pk:
-            refusal = "unknown"
-        elif row.state == T.USED:
-            if _same_ballot_stored(key, session, project_ids):
-                return KioskCast(created=False)
-            refusal = "token_used"
-        elif row.state != T.ISSUED:
-            refusal = f"token_{row.state}"
-        elif row.is_expired(now):
-            finish_token(row, T.EXPIRED, now=now)
-            push(session_id=session.pk, tablet_ids=[device.pk])
-            refusal = "token_expired"
-        elif session.state not in VotingSession.CASTING_STATES:
-            refusal = "session_closed"
-        else:
-            projects, limits = _ballot_context(session.process, row.district)
-            result = ballot_store(
-                process=session.process,
-                channel=Channel.IN_PERSON,
-                project_ids=project_ids,
-                idempotency_key=key,
-                district=row.district,
-                session_id=session.pk,
-                projects=projects,
-                limits=limits,
+    try:
+        with transaction.atomic():
+            # The device was read with its session and process by the caller; a revocation that
+            # commits meanwhile voids the token, which the row lock below sees.
+            device = tablet if _loaded(tablet) else _device(tablet)
+            if device.is_revoked:
+                raise PermissionDenied(_("This tablet is no longer paired. Ask the facilitator."))
+            session = device.session
+            row = (
+                BallotToken.objects.select_for_update(of=("self",))
+                .filter(token_hash=credentials.token_hash(token))
+                .first()
             )
-            if not result.created:  # the key belongs to another ballot: not a resend
-                raise LiveError(
-                    _("This submission key was already used for another ballot."),
-                    code="key_reused",
+            now = timezone.now()
+            if row is None or row.session_id != session.pk or row.tablet_id != device.pk:
+                refusal = "unknown"
+            elif row.state == T.USED:
+                if _same_ballot_stored(key, session, project_ids):
+                    return KioskCast(created=False)
+                refusal = "token_used"
+            elif row.state != T.ISSUED:
+                refusal = f"token_{row.state}"
+            elif row.is_expired(now):
+                finish_token(row, T.EXPIRED, now=now)
+                push(session_id=session.pk, tablet_ids=[device.pk])
+                refusal = "token_expired"
+            elif session.state not in VotingSession.CASTING_STATES:
+                refusal = "session_closed"
+            else:
+                projects, limits = _ballot_context(session.process, row.district)
+                ballot_store(
+                    process=session.process,
+                    channel=Channel.IN_PERSON,
+                    project_ids=project_ids,
+                    idempotency_key=key,
+                    district=row.district,
+                    session_id=session.pk,
+                    projects=projects,
+                    limits=limits,
+                    fresh_key=True,  # the token's row lock: a resend would find it used
                 )
-            finish_token(row, T.USED, now=now)
-            push(session_id=session.pk, tablet_ids=[device.pk])
-            return KioskCast(created=True)
+                finish_token(row, T.USED, now=now)
+                push(session_id=session.pk, tablet_ids=[device.pk])
+                return KioskCast(created=True)
+    except IntegrityError:
+        # The token was locked and unused, so only the ballot's key can clash: it belongs to
+        # another ballot. Everything above was rolled back.
+        if not Ballot.objects.filter(idempotency_key=key).exists():
+            raise
+        raise LiveError(
+            _("This submission key was already used for another ballot."), code="key_reused"
+        ) from None
     if refusal == "unknown":
         # Tokens carry 128 random bits, so guessing is hopeless; failures are still counted
         # (a tablet sending many unknown tokens is told it is throttled). Checking the
