@@ -2,8 +2,9 @@
 
 Every socket gets a full ``snapshot`` when it connects (and when it asks to ``resync``), then
 the group's ``delta``/``snapshot`` messages with increasing ``seq``. Database work runs in
-``database_sync_to_async``; the messages the broadcaster sends are already JSON text, so
-relaying one to a socket costs no query, no thread hop and no encoding.
+``database_sync_to_async``; the messages the broadcaster sends are already JSON text, and the
+process's hub (budgeting/live/hub.py) relays each to its sockets: no query, no thread hop, no
+encoding and no task per socket.
 
 Close codes: 4401 not authenticated (no login, no device credential), 4403 not allowed
 (another facilitator's session, a revoked tablet, a process that hides live data),
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from budgeting.live import broadcast, selectors, services
 from budgeting.live.conf import live_setting
+from budgeting.live.hub import hub_for
 from budgeting.live.models import VotingSession
 from budgeting.live.rules import can_view_session
 from budgeting.models import Process
@@ -83,6 +85,7 @@ class GroupConsumer(LiveConsumer):
     """A socket on a coalesced group (a process or a session): snapshot, then deltas."""
 
     kind: str
+    hub_group: str | None = None
 
     async def connect(self):
         self.pk = int(self.scope["url_route"]["kwargs"]["pk"])
@@ -91,9 +94,16 @@ class GroupConsumer(LiveConsumer):
         if denied:
             await self.close(code=denied)
             return
-        await self.join(broadcast.group_name(self.kind, self.pk))
+        # Joined before the snapshot is read, so no message falls between the two.
+        self.hub_group = broadcast.group_name(self.kind, self.pk)
+        await hub_for(self.channel_layer).join(self.hub_group, self)
         await self.accept()
         await self.send_snapshot()
+
+    async def disconnect(self, code):
+        if self.hub_group is not None:
+            await hub_for(self.channel_layer).leave(self.hub_group, self)
+            self.hub_group = None
 
     def authorize(self) -> int | None:
         raise NotImplementedError
@@ -117,10 +127,11 @@ class GroupConsumer(LiveConsumer):
         await self.send_snapshot()
 
     async def live_message(self, event):
+        """Called by the hub (budgeting/live/hub.py) for each message of the group."""
         if event["seq"] <= self.seq:
             return  # already covered by the snapshot this socket got
         self.seq = event["seq"]
-        await self.send(text_data=event["text"])
+        await self.base_send({"type": "websocket.send", "text": event["text"]})
 
 
 class ProcessLiveConsumer(GroupConsumer):

@@ -5,6 +5,7 @@ import time
 
 import pytest
 from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
 from channels.routing import URLRouter
 from channels.sessions import CookieMiddleware
 from channels.testing import WebsocketCommunicator
@@ -12,6 +13,8 @@ from django.contrib.auth.models import AnonymousUser
 
 from budgeting import services as pb_services
 from budgeting.live import broadcast, services
+from budgeting.live.conf import live_setting
+from budgeting.live.hub import hub_for
 from budgeting.live.models import Tablet, VotingSession
 from budgeting.live.routing import websocket_urlpatterns
 from budgeting.models import Channel, Process
@@ -321,6 +324,28 @@ async def test_a_viewer_arriving_in_a_window_nobody_watched_still_gets_the_next_
         replica.apply(message)
     assert replica.state["by_channel"]["paper"] == 2
     await comm.disconnect()
+
+
+async def test_the_sockets_of_a_process_share_one_listener_per_group(world):
+    process, projects, *_ = world
+    group = broadcast.group_name(broadcast.PROCESS, process.pk)
+    sockets = [socket(f"/ws/live/processes/{process.pk}/") for _ in range(3)]
+    for comm in sockets:
+        assert (await comm.connect())[0]
+        await comm.receive_json_from(timeout=3)
+    hub = hub_for(get_channel_layer(live_setting("PB_LIVE_CHANNEL_LAYER")))
+    assert len(hub.members[group]) == 3 and len(hub.listeners) == 1
+    await sync_to_async(_paper_burst)(process, projects[0], 1)
+    for comm in sockets:
+        await receive_until(comm, lambda m: m["data"].get("ballots") == 1)
+    await sockets[0].disconnect()
+    assert len(hub.members[group]) == 2
+    await sync_to_async(_paper_burst)(process, projects[0], 1)
+    for comm in sockets[1:]:
+        await receive_until(comm, lambda m: m["data"].get("ballots") == 2)
+    for comm in sockets[1:]:
+        await comm.disconnect()
+    assert group not in hub.members and group not in hub.listeners
 
 
 async def test_rolled_back_ballots_are_never_announced(world):
