@@ -294,7 +294,7 @@ class Servers:
             while True:
                 try:
                     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                    connection.request("GET", "/budgeting/live/kiosk/")
+                    connection.request("GET", "/api/health")
                     connection.getresponse().read()
                     connection.close()
                     break
@@ -343,8 +343,10 @@ class Servers:
                 proc.wait(timeout=5)
 
 
-def cpu_seconds(pids) -> float:
-    """User + system CPU time of processes (from /proc/<pid>/stat)."""
+def cpu_seconds(pids, *, reaped=False) -> float:
+    """User + system CPU time of processes (from /proc/<pid>/stat); with ``reaped``, also
+    that of their children that have exited (PostgreSQL backends end and are reaped by the
+    postmaster between two readings: without it their time would vanish from the total)."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0.0
     for pid in pids:
@@ -353,15 +355,22 @@ def cpu_seconds(pids) -> float:
         except OSError:
             continue
         total += (int(fields[11]) + int(fields[12])) / ticks
+        if reaped:
+            total += (int(fields[13]) + int(fields[14])) / ticks
     return total
 
 
 def postgres_pids() -> list[int]:
-    return [
-        int(e.name)
-        for e in Path("/proc").iterdir()
-        if e.name.isdigit() and _cmdline(int(e.name)).startswith("postgres")
-    ]
+    """The postmaster and its backends (their command name is "postgres")."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
 
 
 def _status(pid: int) -> dict:
@@ -532,9 +541,13 @@ def measure(args, servers, seeded, casts, rate, duration, label):
     time.sleep(1.0)  # every snapshot delivered
     base = count_ballots(seeded["process"])
     caster = Caster(servers.ports, seeded["projects"], casts, rate, duration)
-    cpu_before = (cpu_seconds(servers.pids()), cpu_seconds(postgres_pids()), os.getloadavg()[0])
+    cpu_before = (
+        cpu_seconds(servers.pids()),
+        cpu_seconds(postgres_pids(), reaped=True),
+        os.getloadavg()[0],
+    )
     started = caster.run()
-    cpu_after = (cpu_seconds(servers.pids()), cpu_seconds(postgres_pids()))
+    cpu_after = (cpu_seconds(servers.pids()), cpu_seconds(postgres_pids(), reaped=True))
     cast_time = time.monotonic() - started
     time.sleep(args.settle)
     stop_evt.set()

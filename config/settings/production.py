@@ -47,3 +47,7 @@ X_FRAME_OPTIONS = "DENY"
 DEMO_ACCOUNTS = False
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL")
 LOGGING["root"]["level"] = env("LOG_LEVEL", default="INFO")  # noqa: F405
+
+# Live voting (defaults in budgeting/live/conf.py; docs/decisions/003-live-voting.md).
+PB_LIVE_CAST_THREADS = env.int("PB_LIVE_CAST_THREADS", default=4)
+PB_LIVE_COALESCE_MS = env.int("PB_LIVE_COALESCE_MS", default=200)
