@@ -34,18 +34,11 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     """Shared behaviour: the live channel layer, ping/pong, rate-limited resync."""
 
     channel_layer_alias = live_setting("PB_LIVE_CHANNEL_LAYER")
-    group: str | None = None
 
     async def websocket_connect(self, message):
         broadcast.get_broadcaster().register_consumer_loop(asyncio.get_running_loop())
         self._last_resync = 0.0
         await super().websocket_connect(message)
-
-    async def dispatch(self, message):
-        if message["type"] == "live.message":  # no database work: skip the connection hop
-            await self.live_message(message)
-            return
-        await super().dispatch(message)
 
     async def join(self, *groups: str) -> None:
         for group in groups:
@@ -75,9 +68,6 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         pass
 
     async def resync(self, kind: str) -> None:
-        raise NotImplementedError
-
-    async def live_message(self, event):
         raise NotImplementedError
 
 
@@ -235,9 +225,6 @@ class KioskConsumer(LiveConsumer):
             }
         )
         await self.close(code=FORBIDDEN)
-
-    async def live_message(self, event):
-        pass
 
     async def disconnect(self, code):
         if self.tablet_id is not None:

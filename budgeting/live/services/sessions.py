@@ -13,7 +13,7 @@ from budgeting.live.conf import live_setting
 from budgeting.live.models import BallotToken, VotingSession
 from budgeting.live.rules import Action
 from budgeting.live.services.common import LiveError, lock_session, push, require
-from budgeting.live.services.tokens import expire_lapsed, finish_token
+from budgeting.live.services.tokens import expire_lapsed, finish_issued
 from budgeting.models import Process
 from citizens.models import User
 from citizens.rules import is_facilitator
@@ -157,18 +157,15 @@ def _transition(*, actor: User, session: VotingSession, to: str, action: Action,
 
 def _close(session: VotingSession, now) -> dict:
     """Closing ends every open token (expired if due, otherwise voided) and pairing."""
-    expired = expire_lapsed(BallotToken.objects.filter(session=session), now=now)
-    open_tokens = list(
-        BallotToken.objects.select_for_update(of=("self",)).filter(
-            session=session, state=BallotToken.State.ISSUED
-        )
+    tokens = BallotToken.objects.filter(session=session)
+    expired = expire_lapsed(tokens, now=now)
+    voided = finish_issued(
+        tokens, BallotToken.State.VOIDED, reason=BallotToken.VoidReason.CLOSED, now=now
     )
-    for token in open_tokens:
-        finish_token(token, BallotToken.State.VOIDED, reason=BallotToken.VoidReason.CLOSED, now=now)
     session.closed_at = now
     session.pairing_code_hash = ""
     session.pairing_code_expires_at = None
-    return {"tokens_voided": len(open_tokens), "tokens_expired": expired}
+    return {"tokens_voided": voided, "tokens_expired": expired}
 
 
 def session_open(*, actor: User, session: VotingSession) -> VotingSession:

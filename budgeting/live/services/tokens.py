@@ -35,15 +35,25 @@ def finish_token(token: BallotToken, state: str, *, reason: str = "", now=None) 
     token.save(update_fields=["state", "finished_at", "void_reason"])
 
 
+def finish_issued(tokens: QuerySet, state: str, *, reason: str = "", now=None) -> int:
+    """Move every issued token of ``tokens`` to ``state`` in one UPDATE; returns how many.
+
+    The UPDATE locks its rows; a token a concurrent cast has just used no longer matches
+    ``state = issued`` when PostgreSQL re-reads it, and is left alone.
+    """
+    if state not in BallotToken.TRANSITIONS[T.ISSUED]:
+        raise ValueError(f"issued -> {state}")
+    return tokens.filter(state=T.ISSUED).update(
+        state=state,
+        finished_at=now or timezone.now(),
+        void_reason=reason if state == T.VOIDED else "",
+    )
+
+
 def expire_lapsed(tokens: QuerySet, *, now=None) -> int:
     """Mark issued tokens past their expiry as expired; returns how many."""
     now = now or timezone.now()
-    lapsed = list(
-        tokens.select_for_update(of=("self",)).filter(state=T.ISSUED, expires_at__lte=now)
-    )
-    for token in lapsed:
-        finish_token(token, T.EXPIRED, now=now)
-    return len(lapsed)
+    return finish_issued(tokens.filter(expires_at__lte=now), T.EXPIRED, now=now)
 
 
 def idle_tablet(session: VotingSession, tablet: Tablet) -> Tablet:

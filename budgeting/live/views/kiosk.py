@@ -220,7 +220,7 @@ async def kiosk_cast(request):
     Under ASGI the fast path answers this URL's POSTs before Django's middleware chain;
     this view serves the other cases (the test client, WSGI) with the same code.
     """
-    return await in_cast_pool(_cast)(_credential(request), request.body)
+    return await in_cast_pool(cast_response)(request)
 
 
 @never_cache
