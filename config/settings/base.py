@@ -15,6 +15,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
     # Project apps first so their templates override third-party ones.
+    "core",
     "audit",
     "citizens",
     "proposals",
