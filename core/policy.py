@@ -1,0 +1,271 @@
+"""Permission policies: one table per app, one mechanism to read it.
+
+A policy answers the two questions every screen asks (Wagtail's permission policies do the
+same): "may this user do this to this object now?" (`allows`, a `Verdict`) and "on which
+objects may this user do it?" (`queryset`). Both read the same table, so they cannot drift.
+
+An app declares, in its `rules.py`, who the actors are (`Who`: a predicate on an object and
+its queryset twin, a `Q`) and a table of `Rule`s (who × states × extra check) per action:
+
+    CITY = Who("city", test=lambda u, a: ..., q=lambda u: Q(department=u.department_id),
+               refusal=_("Only officers of the accord's department can do this."))
+
+    class AccordPolicy(Policy):
+        model = Accord
+        rules = {
+            Action.SUSPEND: Rule(CITY, {S.ACTIVE}, _("while it is active")),
+            ...
+        }
+
+    policy = register(AccordPolicy())
+
+Views, consumers, APIs and lists then call `allows(user, action, obj)` (dispatching on the
+object's model) or `policy.queryset(user, action)`. Services call `.enforce()` on the verdict
+(or let `core.fsm.fire` do it): a wrong person raises PermissionDenied, a wrong moment raises
+ValidationError; both carry a `code` that `core.errors` maps to an HTTP status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model, Q, QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+# Verdict codes. The first two mean "the wrong person" (403); the rest "not now" (4xx / form).
+LOGIN = "login"
+FORBIDDEN = "forbidden"
+STATE = "state"
+THROTTLED = "throttled"
+WRONG_PERSON_CODES = frozenset({LOGIN, FORBIDDEN})
+
+EVERY = Q(pk__isnull=False)  # not Q(): an empty Q vanishes when OR-ed with another
+NONE = Q(pk__in=[])
+
+
+class PolicyDenied(PermissionDenied):
+    """PermissionDenied that keeps the verdict's code for `core.errors`."""
+
+    def __init__(self, message: str = "", code: str = FORBIDDEN):
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Allowed, or refused with a translated reason and a code (never compared by text)."""
+
+    allowed: bool
+    reason: str = ""
+    code: str = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+    @property
+    def message(self) -> str:
+        return self.reason
+
+    @property
+    def wrong_person(self) -> bool:
+        return not self.allowed and self.code in WRONG_PERSON_CODES
+
+    def enforce(self) -> None:
+        """Raise the refusal: PermissionDenied for the wrong person, else ValidationError."""
+        if self.allowed:
+            return
+        if self.wrong_person:
+            raise PolicyDenied(self.reason, self.code)
+        raise ValidationError(self.reason, code=self.code or STATE)
+
+
+ALLOW = Verdict(True)
+
+
+def deny(reason, code: str = FORBIDDEN) -> Verdict:
+    return Verdict(False, str(reason), code)
+
+
+def deny_state(reason) -> Verdict:
+    return Verdict(False, str(reason), STATE)
+
+
+def login_needed() -> Verdict:
+    return deny(_("Please log in first."), LOGIN)
+
+
+@dataclass(frozen=True)
+class Who:
+    """An actor: a predicate on (user, obj) and its queryset twin on (user) -> Q.
+
+    `test` may assume an authenticated user. `q` may be None for actors that lists never ask
+    about (then `queryset` refuses the action loudly rather than guess). `obj` is None for
+    actions on no object (e.g. "create a claim").
+    """
+
+    name: str
+    test: Callable[[Any, Any], bool]
+    q: Callable[[Any], Q] | None = None
+    refusal: Promise | str = _("You may not do this.")
+    anonymous: bool = False  # True: the test is asked for anonymous users too
+
+    def __or__(self, other: Who) -> Who:
+        def q(user):
+            if self.q is None or other.q is None:
+                raise ImproperlyConfiguredRule(f"{self.name}|{other.name} has no queryset twin")
+            return self.q(user) | other.q(user)
+
+        return Who(
+            f"{self.name}|{other.name}",
+            lambda u, o: self.test(u, o) or other.test(u, o),
+            q if (self.q and other.q) else None,
+            self.refusal,
+            self.anonymous or other.anonymous,
+        )
+
+
+class ImproperlyConfiguredRule(Exception):
+    pass
+
+
+ANYONE = Who("anyone", lambda u, o: True, lambda u: EVERY, anonymous=True)
+AUTHENTICATED = Who("authenticated", lambda u, o: True, lambda u: EVERY)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may take an action, in which states, with an optional extra check.
+
+    `states`: None means any state (or an action with no object). `when` describes the
+    states for the refusal ("while it is active"). `check(user, obj) -> Verdict` adds what a
+    table cannot say (a deadline, "not already supported"); `check_q(user) -> Q` is its
+    queryset twin when lists need one.
+    """
+
+    who: Who
+    states: frozenset | None = None
+    when: Promise | str = ""
+    check: Callable[[Any, Any], Verdict] | None = None
+    check_q: Callable[[Any], Q] | None = None
+
+    def __post_init__(self):
+        if self.states is not None and not isinstance(self.states, frozenset):
+            object.__setattr__(self, "states", frozenset(self.states))
+
+
+def roles_cached(user) -> dict:
+    """A per-user-object cache (one request's life) for role look-ups."""
+    cache = getattr(user, "_policy_cache", None)
+    if cache is None:
+        cache = {}
+        try:
+            user._policy_cache = cache
+        except AttributeError:  # AnonymousUser-like objects without __dict__
+            return {}
+    return cache
+
+
+@dataclass
+class Policy:
+    """A model's permission table. Subclass with `model`, `rules` and, if needed, `state_field`."""
+
+    model: type[Model] | None = None
+    rules: dict[str, Rule] = field(default_factory=dict)
+    state_field: str = "state"
+
+    # ---- the two questions ----------------------------------------------------------------
+
+    def allows(self, user, action: str, obj=None) -> Verdict:
+        rule = self.rule(action)
+        if not user.is_authenticated and not rule.who.anonymous:
+            return login_needed()
+        if not rule.who.test(user, obj):
+            return deny(rule.who.refusal)
+        if rule.states is not None and obj is not None:
+            state = getattr(obj, self.state_field)
+            if state not in rule.states:
+                return deny_state(self.wrong_state_message(obj, rule))
+        if rule.check is not None:
+            return rule.check(user, obj)
+        return ALLOW
+
+    def queryset(self, user, action: str, base: QuerySet | None = None) -> QuerySet:
+        rule = self.rule(action)
+        qs = base if base is not None else self.model._default_manager.all()
+        if not user.is_authenticated and not rule.who.anonymous:
+            return qs.none()
+        if rule.who.q is None:
+            raise ImproperlyConfiguredRule(f"{self.label}: {action} has no queryset twin")
+        qs = qs.filter(rule.who.q(user))
+        if rule.states is not None:
+            qs = qs.filter(**{f"{self.state_field}__in": sorted(rule.states)})
+        if rule.check is not None:
+            if rule.check_q is None:
+                raise ImproperlyConfiguredRule(f"{self.label}: {action}'s check has no twin")
+            qs = qs.filter(rule.check_q(user))
+        return qs
+
+    # ---- helpers ----------------------------------------------------------------------------
+
+    @property
+    def label(self) -> str:
+        return self.model._meta.label if self.model else type(self).__name__
+
+    def rule(self, action: str) -> Rule:
+        try:
+            return self.rules[action]
+        except KeyError:
+            raise ImproperlyConfiguredRule(f"{self.label} has no rule for {action!r}") from None
+
+    def wrong_state_message(self, obj, rule: Rule) -> str:
+        display = getattr(obj, f"get_{self.state_field}_display", None)
+        shown = display() if display else getattr(obj, self.state_field)
+        if rule.when:
+            return gettext("This is possible only %(when)s; it is now “%(state)s”.") % {
+                "when": rule.when,
+                "state": shown,
+            }
+        return gettext("This is not possible while it is “%(state)s”.") % {"state": shown}
+
+    def can(self, user, action: str, obj=None) -> bool:
+        return bool(self.allows(user, action, obj))
+
+    def actions(self, user, obj=None) -> set[str]:
+        """Every action the user may take now, for templates (`"suspend" in actions`)."""
+        return {str(a) for a in self.rules if self.allows(user, a, obj)}
+
+
+_REGISTRY: dict[str, Policy] = {}
+
+
+def register(policy: Policy) -> Policy:
+    """Make `allows(user, action, obj)` find this policy for objects of its model."""
+    _REGISTRY[policy.model._meta.label_lower] = policy
+    return policy
+
+
+def policy_for(obj_or_model) -> Policy:
+    meta = obj_or_model._meta
+    try:
+        return _REGISTRY[meta.label_lower]
+    except KeyError:
+        raise ImproperlyConfiguredRule(f"no policy registered for {meta.label}") from None
+
+
+def registered() -> Iterable[Policy]:
+    return list(_REGISTRY.values())
+
+
+def allows(user, action: str, obj) -> Verdict:
+    """May `user` take `action` on `obj` now? Dispatches on the object's model."""
+    return policy_for(obj).allows(user, action, obj)
+
+
+def queryset(user, action: str, model: type[Model], base: QuerySet | None = None) -> QuerySet:
+    """The objects of `model` on which `user` may take `action` now."""
+    return policy_for(model).queryset(user, action, base)

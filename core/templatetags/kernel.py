@@ -1,0 +1,28 @@
+"""Template helpers of the kernel: ask the model, never compare state strings.
+
+{% load kernel %}
+{% state_badge claim %}              -> <span class="badge ok">Approved</span>
+{% if claim|can_fire:"withdraw" %}   -> the transition may leave the current state
+"""
+
+from django import template
+from django.utils.html import format_html
+
+from core.fsm import machine_of
+
+register = template.Library()
+
+
+@register.simple_tag
+def state_badge(obj):
+    machine = machine_of(obj)
+    state = machine.state_of(obj)
+    display = getattr(obj, f"get_{machine.field}_display", None)
+    label = display() if display else state
+    tone = machine.tone(state)
+    return format_html('<span class="badge {}">{}</span>', tone, label)
+
+
+@register.filter
+def can_fire(obj, name: str) -> bool:
+    return machine_of(obj).can(obj, name)

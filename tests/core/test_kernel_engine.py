@@ -1,0 +1,64 @@
+"""The kernel's engine on its own: verdicts, policy tables and their queryset twins."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+
+from core.fsm import StateMachine, Transition
+from core.policy import ALLOW, LOGIN, STATE, Policy, Rule, Verdict, Who, deny
+
+USER = SimpleNamespace(is_authenticated=True, pk=1, name="ann")
+ANON = SimpleNamespace(is_authenticated=False, pk=None)
+OWNER = Who(
+    "owner",
+    lambda u, o: o is None or o.owner == u.pk,
+    lambda u: Q(owner=u.pk),
+    refusal="Only the owner can do this.",
+)
+
+
+def test_a_refused_verdict_is_falsy_and_enforces_by_code():
+    assert ALLOW and not deny("no")
+    with pytest.raises(PermissionDenied):
+        deny("no").enforce()
+    with pytest.raises(ValidationError) as caught:
+        Verdict(False, "later", STATE).enforce()
+    assert caught.value.code == STATE
+
+
+def test_the_table_decides_person_then_state_then_extra_check():
+    policy = Policy(
+        rules={
+            "edit": Rule(OWNER, {"draft"}, "as a draft"),
+            "close": Rule(OWNER, None, check=lambda u, o: deny("busy", STATE)),
+        }
+    )
+    mine = SimpleNamespace(owner=1, state="draft", get_state_display=lambda: "Draft")
+    theirs = SimpleNamespace(owner=2, state="draft")
+    sent = SimpleNamespace(owner=1, state="sent", get_state_display=lambda: "Sent")
+    assert policy.allows(USER, "edit", mine)
+    assert policy.allows(USER, "edit", theirs).code == "forbidden"
+    refused = policy.allows(USER, "edit", sent)
+    assert refused.code == STATE and "Sent" in refused.reason
+    assert policy.allows(ANON, "edit", mine).code == LOGIN
+    assert policy.allows(USER, "close", mine).reason == "busy"
+    assert policy.actions(USER, mine) == {"edit"}
+
+
+def test_a_machine_refuses_a_move_from_the_wrong_state_and_runs_its_guard():
+    machine = StateMachine(
+        Transition("send", "send", {"draft"}, "sent"),
+        Transition("archive", "archive", {"sent"}, "archived", guard=lambda o: o.why),
+        tones={"sent": "ok"},
+    )
+    draft = SimpleNamespace(state="draft", why="")
+    assert machine.can(draft, "send") and not machine.can(draft, "archive")
+    with pytest.raises(ValidationError):
+        machine.check(draft, "archive")
+    sent = SimpleNamespace(state="sent", why="not yet")
+    assert machine.error(sent, "archive") == "not yet"
+    assert machine.targets("draft") == {"sent"} and machine.tone("sent") == "ok"
+    with pytest.raises(ValueError):
+        StateMachine(Transition("a", "a", {"x"}, "y"), Transition("a", "a", {"y"}, "x"))
