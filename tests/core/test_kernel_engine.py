@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from core.fsm import StateMachine, Transition
 from core.policy import ALLOW, LOGIN, STATE, Policy, Rule, Verdict, Who, deny
+from core.policy import ANYONE as ANYONE_
 
 USER = SimpleNamespace(is_authenticated=True, pk=1, name="ann")
 ANON = SimpleNamespace(is_authenticated=False, pk=None)
@@ -62,3 +63,16 @@ def test_a_machine_refuses_a_move_from_the_wrong_state_and_runs_its_guard():
     assert machine.targets("draft") == {"sent"} and machine.tone("sent") == "ok"
     with pytest.raises(ValueError):
         StateMachine(Transition("a", "a", {"x"}, "y"), Transition("a", "a", {"y"}, "x"))
+
+
+def test_an_action_with_alternative_rules_is_allowed_by_any_and_refused_by_the_closest():
+    officer = Who("officer", lambda u, o: u.name == "olga", lambda u: Q(pk__isnull=False))
+    policy = Policy(
+        rules={"view": (Rule(ANYONE_, {"public"}, "once public"), Rule(officer))},
+    )
+    draft = SimpleNamespace(state="draft", get_state_display=lambda: "Draft")
+    olga = SimpleNamespace(is_authenticated=True, pk=2, name="olga")
+    assert policy.allows(olga, "view", draft)
+    refused = policy.allows(USER, "view", draft)
+    assert refused.code == STATE and "once public" in refused.reason
+    assert policy.allows(ANON, "view", SimpleNamespace(state="public"))
