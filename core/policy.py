@@ -30,7 +30,7 @@ ValidationError; both carry a `code` that `core.errors` maps to an HTTP status.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -172,13 +172,21 @@ def roles_cached(user) -> dict:
     return cache
 
 
-@dataclass
 class Policy:
-    """A model's permission table. Subclass with `model`, `rules` and, if needed, `state_field`."""
+    """A model's permission table. Subclass with `model`, `rules` and, if needed, `state_field`
+    (or pass them to the constructor)."""
 
     model: type[Model] | None = None
-    rules: dict[str, Rule | tuple[Rule, ...]] = field(default_factory=dict)
+    rules: dict[str, Rule | tuple[Rule, ...]] = {}  # noqa: RUF012 (read-only table)
     state_field: str = "state"
+
+    def __init__(self, *, model=None, rules=None, state_field: str | None = None):
+        if model is not None:
+            self.model = model
+        if rules is not None:
+            self.rules = rules
+        if state_field is not None:
+            self.state_field = state_field
 
     # ---- the two questions ----------------------------------------------------------------
 
