@@ -177,7 +177,7 @@ class Policy:
     (or pass them to the constructor)."""
 
     model: type[Model] | None = None
-    rules: dict[str, Rule | tuple[Rule, ...]] = {}  # noqa: RUF012 (read-only table)
+    rules: dict[str, Rule | tuple[Rule, ...]] = {}
     state_field: str = "state"
 
     def __init__(self, *, model=None, rules=None, state_field: str | None = None):
