@@ -11,11 +11,10 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
-from budgeting import imports, services
+from budgeting import imports, permissions, services
 from budgeting.forms import PabulibUploadForm
 from budgeting.models import Ballot, DistrictBudget, Participation, Process, Project, Result
 from budgeting.pabulib_io import PabulibImportError, process_import
-from budgeting.permissions import can_manage_process
 
 
 class DistrictBudgetInline(admin.TabularInline):
@@ -64,7 +63,7 @@ class ProcessAdmin(admin.ModelAdmin):
         return {**self.admin_site.each_context(request), "opts": self.model._meta, **extra}
 
     def import_view(self, request):
-        if not can_manage_process(request.user):
+        if not permissions.can(request.user, permissions.Action.MANAGE, None):
             raise PermissionDenied(_("Only city officers can import processes."))
         form = PabulibUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
@@ -90,7 +89,7 @@ class ProcessAdmin(admin.ModelAdmin):
         return render(request, "admin/budgeting/process/import.html", context)
 
     def import_status_view(self, request, job):
-        if not can_manage_process(request.user):
+        if not permissions.can(request.user, permissions.Action.MANAGE, None):
             raise PermissionDenied(_("Only city officers can import processes."))
         status = imports.status_get(job)
         if status is None:

@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from budgeting import permissions
 from budgeting.models import Process, Project, Result, ResultLine
-from budgeting.permissions import FINISHED_STATES
 from budgeting.results import reason_text
 from budgeting.templatetags.budgeting_tags import money
 
@@ -153,7 +153,7 @@ def process_results(request, process_id: int):
     """Published results with, for each project, why it was or was not selected."""
     process = get_object_or_404(_public_processes(), pk=process_id)
     results = []
-    if process.state in FINISHED_STATES:
+    if process.state in permissions.FINISHED_STATES:
         lines = ResultLine.objects.select_related("project").order_by(
             F("position").asc(nulls_last=True), "-votes", "project_id"
         )

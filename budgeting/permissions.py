@@ -1,17 +1,23 @@
-"""Who may do what in participatory budgeting, in one place.
+"""Who may do what in participatory budgeting: one table per model, read by `core.policy`.
 
-Each rule answers "may this user do X to this object?"; the queryset twins below answer
-"which objects may this user see?". Services check the rules; views only use them to decide
-what to show. ``allowed(user, action, obj)`` dispatches on the Action constants, which the
-permission-matrix test walks through for every role and process state.
+`PROCESS.allows(user, Action.VOTE, process)` answers "may this user do it now?" (a Verdict);
+`PROCESS.queryset(user, Action.VIEW)` answers "on which processes?". Services enforce the
+verdicts; views only use them to decide what to show. The permission-matrix test walks every
+action of the tables for every role and process state.
+
+(The result rules, greedy and Method of Equal Shares, live in `budgeting/rules/`; this module
+keeps its historical name so that "rules" means one thing in this app.)
 """
 
 from enum import StrEnum
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from budgeting.models import Process, Project, Result
 from citizens.rules import PERM_FACILITATE, PERM_OFFICER, is_officer, is_verified_resident
+from core.policy import ALLOW, ANYONE, EVERY, NONE, Policy, Rule, Who, deny_state, register
 
 # Django permission names this app relies on ("app_label.codename"); a test checks each exists.
 # Officers manage processes, review projects and publish results; facilitators run sessions.
@@ -20,8 +26,9 @@ PERM_RUN_SESSIONS = PERM_FACILITATE
 ALL_PERMISSIONS = [PERM_MANAGE, PERM_RUN_SESSIONS]
 
 S = Process.State
-REVIEWABLE_STATES = (S.DRAFT, S.IDEAS, S.REVIEW)
-FINISHED_STATES = (S.RESULTS, S.IMPLEMENTATION)
+PUBLIC_STATES = frozenset(Process.PUBLIC_STATES)
+REVIEWABLE_STATES = frozenset({S.DRAFT, S.IDEAS, S.REVIEW})
+FINISHED_STATES = frozenset({S.RESULTS, S.IMPLEMENTATION})
 
 
 class Action(StrEnum):
@@ -37,102 +44,205 @@ class Action(StrEnum):
     EXPORT = "process.export"
 
 
-def can_view_process(user, process: Process) -> bool:
-    return process.is_public or is_officer(user)
+# Actors -----------------------------------------------------------------------------------
+
+OFFICER = Who(
+    "officer",
+    lambda user, obj: is_officer(user),
+    lambda user: EVERY if is_officer(user) else NONE,
+    _("Only city officers can do this."),
+)
+RESIDENT = Who(
+    "resident",
+    lambda user, obj: is_verified_resident(user),
+    lambda user: EVERY if is_verified_resident(user) else NONE,
+    _("Only residents with a verified residency can do this. Verify it in your profile."),
+)
 
 
-def can_manage_process(user, process: Process | None = None) -> bool:
-    return is_officer(user)
+# Extra checks the table cannot say ---------------------------------------------------------
 
 
-def can_submit_idea(user, process: Process) -> bool:
-    if not (is_verified_resident(user) and process.ideas_are_open()):
-        return False
-    return (
-        process.residency != Process.Residency.DISTRICT
-        or user.district == process.eligible_district
+def _ideas_open(user, process: Process):
+    if not process.ideas_are_open():
+        return deny_state(_("Ideas are not being collected now."))
+    if (
+        process.residency == Process.Residency.DISTRICT
+        and user.district != process.eligible_district
+    ):
+        return deny_state(_("Only residents of the process's district can submit ideas."))
+    return ALLOW
+
+
+def _between(opens: str, closes: str) -> Q:
+    now = timezone.now()
+    return (Q(**{f"{opens}__isnull": True}) | Q(**{f"{opens}__lte": now})) & (
+        Q(**{f"{closes}__isnull": True}) | Q(**{f"{closes}__gt": now})
     )
 
 
-def can_review_projects(user, process: Process) -> bool:
-    return is_officer(user) and process.state in REVIEWABLE_STATES
+def _ideas_open_q(user) -> Q:
+    in_district = ~Q(residency=Process.Residency.DISTRICT) | Q(eligible_district=user.district)
+    return _between("ideas_opens_at", "ideas_closes_at") & in_district
 
 
-def can_vote(user, process: Process) -> bool:
+def _voting_open(user, process: Process):
     """The account and the phase allow voting; eligibility.eligibility_check says the rest."""
-    return is_verified_resident(user) and process.voting_is_open()
+    return ALLOW if process.voting_is_open() else deny_state(_("Voting is not open now."))
 
 
-def can_compute_results(user, process: Process) -> bool:
-    return is_officer(user) and process.state == S.COUNTING
+def _statistics_shown(user, process: Process):
+    if process.state in FINISHED_STATES or process.live_results != Process.LiveResults.NONE:
+        return ALLOW
+    return deny_state(_("This process does not show its turnout while voting."))
 
 
-def can_publish_results(user, process: Process) -> bool:
-    return is_officer(user) and process.state == S.COUNTING
+def _statistics_shown_q(user) -> Q:
+    return Q(state__in=sorted(FINISHED_STATES)) | ~Q(live_results=Process.LiveResults.NONE)
 
 
-def can_view_results(user, process: Process) -> bool:
-    """Published results for everyone; officers also preview computed, unpublished ones."""
-    if process.state in FINISHED_STATES:
-        return True
-    return is_officer(user) and process.state == S.COUNTING
+class ProcessPolicy(Policy):
+    model = Process
+    rules = {
+        Action.VIEW: (Rule(ANYONE, PUBLIC_STATES, _("once published")), Rule(OFFICER)),
+        Action.MANAGE: Rule(OFFICER),
+        Action.SUBMIT_IDEA: Rule(
+            RESIDENT, {S.IDEAS}, _("during idea collection"), _ideas_open, _ideas_open_q
+        ),
+        Action.REVIEW: Rule(OFFICER, REVIEWABLE_STATES, _("until voting opens")),
+        Action.VOTE: Rule(
+            RESIDENT,
+            {S.VOTING},
+            _("while voting is open"),
+            _voting_open,
+            lambda user: _between("voting_opens_at", "voting_closes_at"),
+        ),
+        Action.COMPUTE: Rule(OFFICER, {S.COUNTING}, _("once voting has closed")),
+        Action.PUBLISH: Rule(OFFICER, {S.COUNTING}, _("once voting has closed")),
+        # Published results for everyone; officers also preview computed, unpublished ones.
+        Action.VIEW_RESULTS: (
+            Rule(ANYONE, FINISHED_STATES, _("once results are published")),
+            Rule(OFFICER, {S.COUNTING}, _("once voting has closed")),
+        ),
+        # Turnout while voting if the process shows it live; everything once results are out.
+        Action.VIEW_STATISTICS: (
+            Rule(
+                ANYONE,
+                {S.VOTING, S.COUNTING, *FINISHED_STATES},
+                _("once voting has opened"),
+                _statistics_shown,
+                _statistics_shown_q,
+            ),
+            Rule(OFFICER),
+        ),
+        # Anonymous ballots are open data once results are out; officers get them after close.
+        Action.EXPORT: (
+            Rule(ANYONE, FINISHED_STATES, _("once results are published")),
+            Rule(OFFICER, {S.COUNTING}, _("once voting has closed")),
+        ),
+    }
 
 
-def can_view_statistics(user, process: Process) -> bool:
-    """Turnout while voting if the process shows it live; everything once results are out."""
-    if is_officer(user) or process.state in FINISHED_STATES:
-        return True
-    return (
-        process.state in (S.VOTING, S.COUNTING) and process.live_results != Process.LiveResults.NONE
-    )
+PROCESS = register(ProcessPolicy())
 
 
-def can_export(user, process: Process) -> bool:
-    """Anonymous ballots are open data once results are out; officers get them after close."""
-    if process.state in FINISHED_STATES:
-        return True
-    return is_officer(user) and process.state == S.COUNTING
+class ProjectAction(StrEnum):
+    VIEW = "project.view"
+    REVIEW = "project.review"
+    WITHDRAW = "project.withdraw"
 
 
-RULES = {
-    Action.VIEW: can_view_process,
-    Action.MANAGE: can_manage_process,
-    Action.SUBMIT_IDEA: can_submit_idea,
-    Action.REVIEW: can_review_projects,
-    Action.VOTE: can_vote,
-    Action.COMPUTE: can_compute_results,
-    Action.PUBLISH: can_publish_results,
-    Action.VIEW_RESULTS: can_view_results,
-    Action.VIEW_STATISTICS: can_view_statistics,
-    Action.EXPORT: can_export,
-}
+def _in_public_process(user) -> Q:
+    return Q(process__state__in=sorted(PUBLIC_STATES))
 
 
-def allowed(user, action: Action, process: Process) -> bool:
-    return RULES[action](user, process)
+PUBLIC_PROJECT = Who(
+    "public project",
+    lambda user, project: (
+        project.process.state in PUBLIC_STATES and project.state != Project.State.WITHDRAWN
+    ),
+    lambda user: _in_public_process(user) & ~Q(state=Project.State.WITHDRAWN),
+    _("This project is not public."),
+    anonymous=True,
+)
+PROPOSER = Who(
+    "proposer",
+    lambda user, project: project.proposer_id == user.pk,
+    lambda user: Q(proposer=user),
+    _("Only the proposer can do this."),
+)
+PROPOSER_IN_PUBLIC_PROCESS = Who(
+    "proposer in a public process",
+    lambda user, project: project.proposer_id == user.pk and project.process.state in PUBLIC_STATES,
+    lambda user: Q(proposer=user) & _in_public_process(user),
+    _("Only the proposer can do this."),
+)
 
 
-# Queryset twins ---------------------------------------------------------------------------
+def _reviewable(user, project: Project):
+    if project.process.state in REVIEWABLE_STATES:
+        return ALLOW
+    return deny_state(_("Projects can be reviewed by officers until voting opens."))
 
 
-def processes_visible_to(user) -> QuerySet:
-    if is_officer(user):
-        return Process.objects.all()
-    return Process.objects.filter(state__in=Process.PUBLIC_STATES)
+def _before_voting(user, project: Project):
+    if project.process.state in (S.IDEAS, S.REVIEW):
+        return ALLOW
+    return deny_state(_("Ideas can be withdrawn only before voting opens."))
 
 
-def projects_visible_to(user, process: Process | None = None) -> QuerySet:
-    """Officers see every project; others the public ones, plus their own withdrawn ideas."""
-    qs = Project.objects.all() if process is None else process.projects.all()
-    if is_officer(user):
-        return qs
-    visible = Q(process__state__in=Process.PUBLIC_STATES) & ~Q(state=Project.State.WITHDRAWN)
-    if user.is_authenticated:
-        visible |= Q(proposer=user)
-    return qs.filter(visible)
+class ProjectPolicy(Policy):
+    model = Project
+    rules = {
+        # The public sees projects of public processes; proposers also their withdrawn ideas.
+        ProjectAction.VIEW: (
+            Rule(PUBLIC_PROJECT),
+            Rule(PROPOSER_IN_PUBLIC_PROCESS),
+            Rule(OFFICER),
+        ),
+        ProjectAction.REVIEW: Rule(
+            OFFICER,
+            None,
+            "",
+            _reviewable,
+            lambda user: Q(process__state__in=sorted(REVIEWABLE_STATES)),
+        ),
+        ProjectAction.WITHDRAW: Rule(
+            PROPOSER,
+            {Project.State.SUBMITTED, Project.State.FEASIBLE},
+            _("before voting opens"),
+            _before_voting,
+            lambda user: Q(process__state__in=[S.IDEAS, S.REVIEW]),
+        ),
+    }
 
 
-def results_visible_to(user) -> QuerySet:
-    if is_officer(user):
-        return Result.objects.all()
-    return Result.objects.filter(published_at__isnull=False, process__state__in=FINISHED_STATES)
+PROJECT = register(ProjectPolicy())
+
+
+class ResultAction(StrEnum):
+    VIEW = "result.view"
+
+
+PUBLISHED_RESULT = Who(
+    "published result",
+    lambda user, result: (
+        result.published_at is not None and result.process.state in FINISHED_STATES
+    ),
+    lambda user: Q(published_at__isnull=False, process__state__in=sorted(FINISHED_STATES)),
+    _("These results are not published."),
+    anonymous=True,
+)
+
+
+class ResultPolicy(Policy):
+    model = Result
+    rules = {ResultAction.VIEW: (Rule(PUBLISHED_RESULT), Rule(OFFICER))}
+
+
+RESULT = register(ResultPolicy())
+
+
+def can(user, action: Action, process: Process) -> bool:
+    """For templates and views: may `user` take a process `action` now?"""
+    return bool(PROCESS.allows(user, action, process))

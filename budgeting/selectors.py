@@ -8,9 +8,12 @@ from django.http import Http404
 
 from budgeting.models import Ballot, Channel, Participation, Process, Project, Result, ResultLine
 from budgeting.permissions import (
-    processes_visible_to,
-    projects_visible_to,
-    results_visible_to,
+    PROCESS,
+    PROJECT,
+    RESULT,
+    Action,
+    ProjectAction,
+    ResultAction,
 )
 from citizens.models import CensusRecord
 
@@ -20,7 +23,7 @@ AGE_BANDS = [(0, 17), (18, 24), (25, 34), (35, 49), (50, 64), (65, None)]
 
 def process_list(user) -> QuerySet:
     return (
-        processes_visible_to(user)
+        PROCESS.queryset(user, Action.VIEW)
         .annotate(
             ballot_projects=Count("projects", filter=Q(projects__state=Project.State.FEASIBLE))
         )
@@ -29,7 +32,9 @@ def process_list(user) -> QuerySet:
 
 
 def process_get(user, pk) -> Process:
-    process = processes_visible_to(user).filter(pk=pk).prefetch_related("envelopes").first()
+    process = (
+        PROCESS.queryset(user, Action.VIEW).filter(pk=pk).prefetch_related("envelopes").first()
+    )
     if process is None:
         raise Http404
     return process
@@ -38,7 +43,9 @@ def process_get(user, pk) -> Process:
 def project_list(
     user, process: Process, *, district: str | None = None, state: str | None = None
 ) -> QuerySet:
-    qs = projects_visible_to(user, process).select_related("proposer")
+    qs = PROJECT.queryset(user, ProjectAction.VIEW, process.projects.all()).select_related(
+        "proposer"
+    )
     if district is not None:
         qs = qs.filter(district=district)
     if state:
@@ -48,7 +55,7 @@ def project_list(
 
 def project_get(user, process: Process, pk) -> Project:
     project = (
-        projects_visible_to(user, process)
+        PROJECT.queryset(user, ProjectAction.VIEW, process.projects.all())
         .filter(pk=pk)
         .select_related("proposer", "resource", "claim")
         .first()
@@ -75,7 +82,7 @@ def results_for(user, process: Process) -> list[Result]:
         F("position").asc(nulls_last=True), "-votes", "project__title", "project_id"
     )
     return list(
-        results_visible_to(user)
+        RESULT.queryset(user, ResultAction.VIEW)
         .filter(process=process)
         .prefetch_related(Prefetch("lines", queryset=lines))
         .order_by("district")

@@ -10,3 +10,8 @@ from django.dispatch import Signal
 ballot_recorded = Signal()
 # sender=Process; kwargs: process, old_state, new_state.
 process_state_changed = Signal()
+
+
+def relay_process_transitions(sender, instance, before, after, **kwargs):
+    """Every process move fired through `core.fsm.fire` is announced as process_state_changed."""
+    process_state_changed.send(sender=sender, process=instance, old_state=before, new_state=after)

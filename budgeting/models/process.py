@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.fsm import StateMachine, Transition
+
 
 class Process(models.Model):
     class State(models.TextChoices):
@@ -18,17 +20,53 @@ class Process(models.Model):
         RESULTS = "results", _("Results published")
         IMPLEMENTATION = "implementation", _("Implementation")
 
-    # The one transitions table. COUNTING -> RESULTS happens only by publishing results
-    # (services.result_publish); every other move goes through services.process_transition.
-    TRANSITIONS: dict[str, tuple[str, ...]] = {
-        State.DRAFT: (State.IDEAS, State.REVIEW, State.VOTING),
-        State.IDEAS: (State.REVIEW,),
-        State.REVIEW: (State.IDEAS, State.VOTING),
-        State.VOTING: (State.COUNTING,),
-        State.COUNTING: (State.VOTING, State.RESULTS),
-        State.RESULTS: (State.IMPLEMENTATION,),
-        State.IMPLEMENTATION: (),
-    }
+    # The one state machine (core.fsm). COUNTING -> RESULTS happens only by publishing
+    # results (services.result_publish); every other move goes through
+    # services.process_transition, which finds the transition by its target.
+    machine = StateMachine(
+        Transition(
+            "open_ideas", _("open idea collection"), {State.DRAFT}, State.IDEAS, "process.manage"
+        ),
+        Transition(
+            "start_review",
+            _("start the feasibility review"),
+            {State.DRAFT, State.IDEAS},
+            State.REVIEW,
+            "process.manage",
+        ),
+        Transition(
+            "reopen_ideas",
+            _("reopen idea collection"),
+            {State.REVIEW},
+            State.IDEAS,
+            "process.manage",
+        ),
+        Transition(
+            "open_voting",
+            _("open voting"),
+            {State.DRAFT, State.REVIEW},
+            State.VOTING,
+            "process.manage",
+        ),
+        Transition(
+            "close_voting", _("close voting"), {State.VOTING}, State.COUNTING, "process.manage"
+        ),
+        Transition(
+            "reopen_voting", _("reopen voting"), {State.COUNTING}, State.VOTING, "process.manage"
+        ),
+        Transition(
+            "publish", _("publish the results"), {State.COUNTING}, State.RESULTS, "results.publish"
+        ),
+        Transition(
+            "start_implementation",
+            _("start the implementation"),
+            {State.RESULTS},
+            State.IMPLEMENTATION,
+            "process.manage",
+        ),
+        audit_prefix="budgeting.process",
+        tones={State.VOTING: "ok", State.RESULTS: "ok", State.DRAFT: "warn"},
+    )
     PUBLIC_STATES = (
         State.IDEAS,
         State.REVIEW,
@@ -219,8 +257,30 @@ class Process(models.Model):
     def is_public(self) -> bool:
         return self.state in self.PUBLIC_STATES
 
+    # Predicates for templates and views: ask the model, never compare state strings.
+    @property
+    def is_draft(self) -> bool:
+        return self.state == self.State.DRAFT
+
+    @property
+    def is_collecting_ideas(self) -> bool:
+        return self.state == self.State.IDEAS
+
+    @property
+    def is_voting(self) -> bool:
+        return self.state == self.State.VOTING
+
+    @property
+    def is_counting(self) -> bool:
+        return self.state == self.State.COUNTING
+
+    @property
+    def results_out(self) -> bool:
+        """Results published (and, later, being implemented)."""
+        return self.state in (self.State.RESULTS, self.State.IMPLEMENTATION)
+
     def can_move_to(self, state: str) -> bool:
-        return state in self.TRANSITIONS.get(self.state, ())
+        return self.machine.allowed(self.state, state)
 
     @property
     def voting_year(self) -> int:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from budgeting.models.process import Process
+from core.fsm import StateMachine, Transition
 
 
 class Project(models.Model):
@@ -17,13 +18,32 @@ class Project(models.Model):
         NOT_FEASIBLE = "not_feasible", _("Not feasible")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    # Reviews can be revised until voting opens (services.project_review checks the phase).
-    TRANSITIONS: dict[str, tuple[str, ...]] = {
-        State.SUBMITTED: (State.FEASIBLE, State.NOT_FEASIBLE, State.WITHDRAWN),
-        State.FEASIBLE: (State.NOT_FEASIBLE, State.WITHDRAWN),
-        State.NOT_FEASIBLE: (State.FEASIBLE,),
-        State.WITHDRAWN: (),
-    }
+    # Reviews can be revised until voting opens (the policy's "project.review" checks the phase).
+    machine = StateMachine(
+        Transition(
+            "mark_feasible",
+            _("mark feasible"),
+            {State.SUBMITTED, State.NOT_FEASIBLE},
+            State.FEASIBLE,
+            "project.review",
+        ),
+        Transition(
+            "mark_not_feasible",
+            _("mark not feasible"),
+            {State.SUBMITTED, State.FEASIBLE},
+            State.NOT_FEASIBLE,
+            "project.review",
+        ),
+        Transition(
+            "withdraw",
+            _("withdraw"),
+            {State.SUBMITTED, State.FEASIBLE},
+            State.WITHDRAWN,
+            "project.withdraw",
+        ),
+        audit_prefix="budgeting.project",
+        tones={State.FEASIBLE: "ok", State.NOT_FEASIBLE: "err", State.WITHDRAWN: "warn"},
+    )
 
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="projects")
     code = models.CharField(
@@ -130,5 +150,13 @@ class Project(models.Model):
     def on_ballot(self) -> bool:
         return self.state == self.State.FEASIBLE
 
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.state == self.State.WITHDRAWN
+
+    @property
+    def is_not_feasible(self) -> bool:
+        return self.state == self.State.NOT_FEASIBLE
+
     def can_move_to(self, state: str) -> bool:
-        return state in self.TRANSITIONS.get(self.state, ())
+        return self.machine.allowed(self.state, state)

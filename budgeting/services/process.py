@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log
+from budgeting import permissions
 from budgeting.models import DistrictBudget, Process, Project
-from budgeting.permissions import can_manage_process
-from budgeting.signals import process_state_changed
 from citizens.models import User
+from core.fsm import fire
 
 S = Process.State
 
@@ -42,7 +42,7 @@ AFTER_VOTING = (S.VOTING, S.COUNTING, S.RESULTS, S.IMPLEMENTATION)
 
 
 def _require_manager(actor: User) -> None:
-    if not can_manage_process(actor):
+    if not permissions.can(actor, permissions.Action.MANAGE, None):
         raise PermissionDenied(_("Only city officers can manage budgeting processes."))
 
 
@@ -144,8 +144,10 @@ def process_transition(
         raise ValidationError(_("Results are published from the results page."), code="illegal")
     with transaction.atomic():
         locked = Process.objects.select_for_update().get(pk=process.pk)
-        old = locked.state
-        if not locked.can_move_to(to):
+        transition = next(
+            (t for t in Process.machine if locked.state in t.sources and t.target == to), None
+        )
+        if transition is None:
             raise ValidationError(
                 _("A process cannot go from “%(old)s” to “%(new)s”.")
                 % {"old": locked.get_state_display(), "new": S(to).label},
@@ -158,22 +160,17 @@ def process_transition(
                 and locked.lots_drawn_at is None
             ):
                 _draw(actor=actor, process=locked)
-        if old == S.COUNTING and locked.results.filter(published_at__isnull=False).exists():
+        if (
+            locked.state == S.COUNTING
+            and locked.results.filter(published_at__isnull=False).exists()
+        ):
             raise ValidationError(_("Results are already published."), code="illegal")
-        locked.state = to
-        locked.save(update_fields=["state"])
-        audit_log(
+        fire(
+            locked,
+            transition.name,
             actor=actor,
-            action="budgeting.process.transition",
-            obj=locked,
-            before={"state": old},
-            after={"state": to},
             reason=reason,
-        )
-        transaction.on_commit(
-            lambda: process_state_changed.send(
-                sender=Process, process=locked, old_state=old, new_state=to
-            )
+            audit_action="budgeting.process.transition",
         )
     process.state = to
     return process

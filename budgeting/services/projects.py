@@ -6,10 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log
+from budgeting import permissions
 from budgeting.models import Process, Project
-from budgeting.permissions import can_review_projects, can_submit_idea
 from citizens.models import User
 from citizens.services import notify
+from core.fsm import fire
 
 S = Process.State
 
@@ -46,7 +47,7 @@ def project_submit(
     image_alt: str = "",
 ) -> Project:
     """A resident proposes an idea during the idea phase."""
-    if not can_submit_idea(user, process):
+    if not permissions.can(user, permissions.Action.SUBMIT_IDEA, process):
         raise PermissionDenied(
             _("Verified residents can submit ideas while idea collection is open.")
         )
@@ -82,7 +83,7 @@ def project_submit(
 def project_save(*, actor: User, project: Project) -> Project:
     """An officer adds or edits a project (fields already set, e.g. by a form)."""
     process = project.process
-    if not can_review_projects(actor, process):
+    if not permissions.can(actor, permissions.Action.REVIEW, process):
         raise PermissionDenied(_("Projects can be edited by officers until voting opens."))
     creating = project.pk is None
     project.district = _clean_district(process, project.district)
@@ -109,7 +110,7 @@ def project_review(
 
     The proposer is told by email, since they wait on this decision.
     """
-    if not can_review_projects(actor, project.process):
+    if not permissions.can(actor, permissions.Action.REVIEW, project.process):
         raise PermissionDenied(_("Projects can be reviewed by officers until voting opens."))
     reason = (reason or "").strip()
     new_state = Project.State.FEASIBLE if feasible else Project.State.NOT_FEASIBLE
@@ -123,27 +124,32 @@ def project_review(
     with transaction.atomic():
         locked = Project.objects.select_for_update().get(pk=project.pk)
         before = {"state": locked.state, "cost": locked.cost, "reason": locked.feasibility_reason}
-        if locked.state != new_state and not locked.can_move_to(new_state):
-            raise ValidationError(
-                _("This project cannot be marked “%(state)s” now.") % {"state": new_state.label},
-                code="illegal",
-            )
-        locked.state = new_state
         locked.cost = cost if feasible else locked.cost
         locked.feasibility_reason = reason
         locked.reviewed_by = actor
         locked.reviewed_at = timezone.now()
         locked.full_clean()
-        locked.save()
-        after = {"state": locked.state, "cost": locked.cost, "reason": reason}
-        audit_log(
-            actor=actor,
-            action="budgeting.project.review",
-            obj=locked,
-            before=before,
-            after=after,
-            reason=reason,
-        )
+        after = {"state": new_state, "cost": locked.cost, "reason": reason}
+        if locked.state == new_state:  # a revised review: the state stays, the audit says why
+            locked.save()
+            audit_log(
+                actor=actor,
+                action="budgeting.project.review",
+                obj=locked,
+                before=before,
+                after=after,
+                reason=reason,
+            )
+        else:
+            fire(
+                locked,
+                "mark_feasible" if feasible else "mark_not_feasible",
+                actor=actor,
+                reason=reason,
+                audit_action="budgeting.project.review",
+                audit_after=after,
+                update_fields=["cost", "feasibility_reason", "reviewed_by", "reviewed_at"],
+            )
         if locked.proposer_id:
             title = locked.title
             notify(
@@ -172,18 +178,9 @@ def project_review(
 
 def project_withdraw(*, user: User, project: Project) -> Project:
     """The proposer withdraws their idea before voting opens."""
-    if project.proposer_id != user.pk:
-        raise PermissionDenied(_("Only the proposer can withdraw an idea."))
     with transaction.atomic():
         locked = Project.objects.select_for_update().select_related("process").get(pk=project.pk)
-        if locked.process.state not in (S.IDEAS, S.REVIEW) or not locked.can_move_to(
-            Project.State.WITHDRAWN
-        ):
-            raise ValidationError(
-                _("Ideas can be withdrawn only before voting opens."), code="illegal"
-            )
-        locked.state = Project.State.WITHDRAWN
-        locked.save(update_fields=["state"])
-        audit_log(actor=user, action="budgeting.project.withdraw", obj=locked)
+        permissions.PROJECT.allows(user, permissions.ProjectAction.WITHDRAW, locked).enforce()
+        fire(locked, "withdraw", actor=user)
     project.refresh_from_db()
     return project

@@ -7,9 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log
-from budgeting import results
+from budgeting import permissions, results
 from budgeting.models import Process, Project, Result
-from budgeting.permissions import can_compute_results, can_publish_results
 from budgeting.signals import process_state_changed
 from citizens.models import User
 from citizens.services import notify
@@ -17,7 +16,7 @@ from citizens.services import notify
 
 def result_compute(*, actor: User, process: Process) -> list[Result]:
     """Count the ballots with the process's rule; the outcome stays private until published."""
-    if not can_compute_results(actor, process):
+    if not permissions.can(actor, permissions.Action.COMPUTE, process):
         raise PermissionDenied(_("Officers compute results once voting has closed."))
     with transaction.atomic():
         Process.objects.select_for_update().get(pk=process.pk)
@@ -39,7 +38,7 @@ def result_compute(*, actor: User, process: Process) -> list[Result]:
 
 def result_publish(*, actor: User, process: Process) -> list[Result]:
     """Publish the computed results and move the process to its results phase."""
-    if not can_publish_results(actor, process):
+    if not permissions.can(actor, permissions.Action.PUBLISH, process):
         raise PermissionDenied(_("Officers publish results once voting has closed."))
     with transaction.atomic():
         locked = Process.objects.select_for_update().get(pk=process.pk)

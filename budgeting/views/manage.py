@@ -25,7 +25,7 @@ S = Process.State
 
 
 def _officer(request):
-    if not permissions.can_manage_process(request.user):
+    if not permissions.can(request.user, permissions.Action.MANAGE, None):
         raise PermissionDenied(_("Only city officers can manage budgeting processes."))
 
 
@@ -70,7 +70,7 @@ def process_manage(request, pk):
     process = get_object_or_404(Process.objects.prefetch_related("envelopes"), pk=pk)
     projects = process.projects.order_by("state", "title")
     waiting = [p for p in projects if p.state == Project.State.SUBMITTED]
-    targets = [s for s in process.TRANSITIONS[process.state] if s != S.RESULTS]
+    targets = [t.target for t in process.machine.available(process) if t.name != "publish"]
     return render(
         request,
         "budgeting/process_manage.html",
@@ -80,8 +80,8 @@ def process_manage(request, pk):
             "waiting": waiting,
             "targets": [(s, S(s).label) for s in targets],
             "results": selectors.results_for(request.user, process),
-            "can_compute": permissions.can_compute_results(request.user, process),
-            "can_review": permissions.can_review_projects(request.user, process),
+            "can_compute": permissions.can(request.user, permissions.Action.COMPUTE, process),
+            "can_review": permissions.can(request.user, permissions.Action.REVIEW, process),
             "can_draw": process.state in (S.DRAFT, S.IDEAS, S.REVIEW),
             "ballots": process.ballots.filter(state="counted").count(),
             "audit": AuditEntry.objects.for_object(process)[:15],

@@ -23,7 +23,10 @@ def process_list(request):
     return render(
         request,
         "budgeting/process_list.html",
-        {"page": page, "can_manage": permissions.can_manage_process(request.user)},
+        {
+            "page": page,
+            "can_manage": permissions.can(request.user, permissions.Action.MANAGE, None),
+        },
     )
 
 
@@ -71,7 +74,9 @@ def process_detail(request, pk):
     user = request.user
     counts = {
         "feasible": process.projects.filter(state=Project.State.FEASIBLE).count(),
-        "ideas": permissions.projects_visible_to(user, process).count(),
+        "ideas": permissions.PROJECT.queryset(
+            user, permissions.ProjectAction.VIEW, process.projects.all()
+        ).count(),
     }
     context = {
         "process": process,
@@ -79,11 +84,11 @@ def process_detail(request, pk):
         "envelopes": list(process.envelopes.all()),
         "counts": counts,
         "status": voter_status(user, process) if process.state == S.VOTING else None,
-        "can_submit_idea": permissions.can_submit_idea(user, process),
-        "can_vote": permissions.can_vote(user, process),
-        "can_manage": permissions.can_manage_process(user, process),
-        "can_view_results": permissions.can_view_results(user, process),
-        "can_view_statistics": permissions.can_view_statistics(user, process),
+        "can_submit_idea": permissions.can(user, permissions.Action.SUBMIT_IDEA, process),
+        "can_vote": permissions.can(user, permissions.Action.VOTE, process),
+        "can_manage": permissions.can(user, permissions.Action.MANAGE, process),
+        "can_view_results": permissions.can(user, permissions.Action.VIEW_RESULTS, process),
+        "can_view_statistics": permissions.can(user, permissions.Action.VIEW_STATISTICS, process),
         "voting_open": process.voting_is_open(),
         "channels": Channel,
     }
@@ -118,8 +123,10 @@ def project_list(request, pk):
             "state": state,
             "districts": district_names,
             "states": Project.State.choices,
-            "can_submit_idea": permissions.can_submit_idea(request.user, process),
-            "can_review": permissions.can_review_projects(request.user, process),
+            "can_submit_idea": permissions.can(
+                request.user, permissions.Action.SUBMIT_IDEA, process
+            ),
+            "can_review": permissions.can(request.user, permissions.Action.REVIEW, process),
         },
     )
 
@@ -129,7 +136,6 @@ def project_detail(request, pk, project_pk):
     project = selectors.project_get(request.user, process, project_pk)
     from proposals.workflow import PUBLIC_STATES
 
-    is_proposer = request.user.is_authenticated and project.proposer_id == request.user.pk
     claim = project.claim if project.claim and project.claim.state in PUBLIC_STATES else None
     return render(
         request,
@@ -138,10 +144,10 @@ def project_detail(request, pk, project_pk):
             "process": process,
             "project": project,
             "claim": claim,
-            "can_review": permissions.can_review_projects(request.user, process),
-            "can_withdraw": is_proposer
-            and process.state in (S.IDEAS, S.REVIEW)
-            and project.can_move_to(Project.State.WITHDRAWN),
+            "can_review": permissions.can(request.user, permissions.Action.REVIEW, process),
+            "can_withdraw": permissions.PROJECT.can(
+                request.user, permissions.ProjectAction.WITHDRAW, project
+            ),
         },
     )
 
@@ -149,7 +155,7 @@ def project_detail(request, pk, project_pk):
 @login_required
 def idea_submit(request, pk):
     process = selectors.process_get(request.user, pk)
-    if not permissions.can_submit_idea(request.user, process):
+    if not permissions.can(request.user, permissions.Action.SUBMIT_IDEA, process):
         if process.ideas_are_open() and not request.user.is_verified_resident:
             messages.error(request, _("Verify your residency to submit an idea."))
             return redirect(reverse("citizens:profile") + "#residency")

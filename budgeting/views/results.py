@@ -48,7 +48,7 @@ def _decorate(process, results) -> list[dict]:
 
 def results_view(request, pk):
     process = selectors.process_get(request.user, pk)
-    visible = permissions.can_view_results(request.user, process)
+    visible = permissions.can(request.user, permissions.Action.VIEW_RESULTS, process)
     results = selectors.results_for(request.user, process) if visible else []
     return render(
         request,
@@ -58,10 +58,12 @@ def results_view(request, pk):
             "visible": visible,
             "results": _decorate(process, results),
             "published": bool(results) and all(r.is_published for r in results),
-            "can_publish": permissions.can_publish_results(request.user, process),
-            "can_compute": permissions.can_compute_results(request.user, process),
-            "can_export": permissions.can_export(request.user, process),
-            "can_view_statistics": permissions.can_view_statistics(request.user, process),
+            "can_publish": permissions.can(request.user, permissions.Action.PUBLISH, process),
+            "can_compute": permissions.can(request.user, permissions.Action.COMPUTE, process),
+            "can_export": permissions.can(request.user, permissions.Action.EXPORT, process),
+            "can_view_statistics": permissions.can(
+                request.user, permissions.Action.VIEW_STATISTICS, process
+            ),
             "State": Process.State,
         },
     )
@@ -69,7 +71,7 @@ def results_view(request, pk):
 
 def results_csv(request, pk):
     process = selectors.process_get(request.user, pk)
-    if not permissions.can_view_results(request.user, process):
+    if not permissions.can(request.user, permissions.Action.VIEW_RESULTS, process):
         raise PermissionDenied(_("The results are not published yet."))
     results = selectors.results_for(request.user, process)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -109,7 +111,7 @@ def results_csv(request, pk):
 
 def statistics_view(request, pk):
     process = selectors.process_get(request.user, pk)
-    if not permissions.can_view_statistics(request.user, process):
+    if not permissions.can(request.user, permissions.Action.VIEW_STATISTICS, process):
         raise PermissionDenied(_("Statistics are published with the results."))
     return render(
         request,
@@ -123,7 +125,7 @@ def export_pb(request, pk):
     from budgeting.pabulib_io import process_export
 
     process = selectors.process_get(request.user, pk)
-    if not permissions.can_export(request.user, process):
+    if not permissions.can(request.user, permissions.Action.EXPORT, process):
         raise PermissionDenied(_("The ballots are published with the results."))
     response = HttpResponse(content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="pb-{process.pk}.pb"'

@@ -8,11 +8,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from budgeting import selectors, services
+from budgeting import permissions, selectors, services
 from budgeting.eligibility import Ineligible, eligibility_check
 from budgeting.forms import BallotForm
 from budgeting.models import Channel
-from budgeting.permissions import can_vote
 from budgeting.validation import ballot_limits
 from budgeting.views.common import error_text
 
@@ -51,7 +50,7 @@ def ballot_view(request, pk):
         "channels": Channel,
         "can_change": current is not None
         and process.allow_ballot_change
-        and can_vote(user, process),
+        and permissions.can(user, permissions.Action.VOTE, process),
     }
     if request.method == "POST":
         if problem:

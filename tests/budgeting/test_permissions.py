@@ -3,9 +3,8 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from budgeting import permissions
 from budgeting.models import Process, Project
-from budgeting.permissions import ALL_PERMISSIONS, RULES, Action, allowed
+from budgeting.permissions import ALL_PERMISSIONS, PROCESS, PROJECT, Action, ProjectAction
 from citizens.rules import Role, permissions_by_name
 from tests.budgeting.factories import process_create, project_create
 from tests.citizens.factories import officer_create, resident_create, user_create
@@ -66,7 +65,7 @@ def test_every_permission_name_exists():
 
 
 def test_every_action_has_a_rule_and_an_expectation():
-    assert set(RULES) == set(Action) == set(EXPECTED)
+    assert set(PROCESS.rules) == set(Action) == set(EXPECTED)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -77,7 +76,7 @@ def test_permission_matrix(role):
         process.state = state
         for action in Action:
             expected = role in EXPECTED[action][state]
-            assert allowed(user, action, process) == expected, (role, state, action)
+            assert PROCESS.can(user, action, process) == expected, (role, state, action)
 
 
 # The same matrix seen through the pages: status codes per role and state.
@@ -122,15 +121,35 @@ def test_pages_by_role_and_state(client, state, role):
     assert got == STATUS[state][role]
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_each_queryset_twin_lists_exactly_the_processes_its_rule_allows(role):
+    user = make_user(role)
+    processes = [process_create(state=state) for state in ALL_STATES]
+    for process in processes:
+        process.live_results = Process.LiveResults.NONE if process.pk % 2 else process.live_results
+        process.save()
+    for action in Action:
+        allowed = {p.pk for p in processes if PROCESS.can(user, action, p)}
+        listed = set(PROCESS.queryset(user, action).values_list("pk", flat=True))
+        assert listed == allowed, (role, action)
+
+
 def test_queryset_twins():
     resident, officer = resident_create(), officer_create()
     public = process_create(state=S.VOTING)
     draft = process_create(state=S.DRAFT)
-    assert set(permissions.processes_visible_to(resident)) == {public}
-    assert set(permissions.processes_visible_to(officer)) == {public, draft}
+    assert set(PROCESS.queryset(resident, Action.VIEW)) == {public}
+    assert set(PROCESS.queryset(officer, Action.VIEW)) == {public, draft}
     shown = project_create(public)
     withdrawn = project_create(public, state=Project.State.WITHDRAWN, proposer=resident)
     hidden = project_create(draft)
-    assert set(permissions.projects_visible_to(AnonymousUser())) == {shown}
-    assert set(permissions.projects_visible_to(resident)) == {shown, withdrawn}
-    assert set(permissions.projects_visible_to(officer)) == {shown, withdrawn, hidden}
+
+    def visible(user):
+        return set(PROJECT.queryset(user, ProjectAction.VIEW))
+
+    assert visible(AnonymousUser()) == {shown}
+    assert visible(resident) == {shown, withdrawn}
+    assert visible(officer) == {shown, withdrawn, hidden}
+    for user in (AnonymousUser(), resident, officer):
+        for project in (shown, withdrawn, hidden):
+            assert PROJECT.can(user, ProjectAction.VIEW, project) == (project in visible(user))
