@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from budgeting.models import Process
+from core.fsm import StateMachine, Transition
 
 
 class VotingSession(models.Model):
@@ -24,14 +25,29 @@ class VotingSession(models.Model):
         CLOSED = "closed", _("Closed")
         RECONCILED = "reconciled", _("Reconciled")
 
-    # The one transitions table. A planned session that never took place may be closed.
-    TRANSITIONS: dict[str, tuple[str, ...]] = {
-        State.PLANNED: (State.OPEN, State.CLOSED),
-        State.OPEN: (State.PAUSED, State.CLOSED),
-        State.PAUSED: (State.OPEN, State.CLOSED),
-        State.CLOSED: (State.RECONCILED,),
-        State.RECONCILED: (),
-    }
+    # The one state machine (core.fsm). A planned session that never took place may be closed.
+    # Each transition names the policy action that guards it (budgeting.live.rules).
+    machine = StateMachine(
+        Transition("open", _("open"), {State.PLANNED}, State.OPEN, "session.open"),
+        Transition("pause", _("pause"), {State.OPEN}, State.PAUSED, "session.pause"),
+        Transition("resume", _("resume"), {State.PAUSED}, State.OPEN, "session.resume"),
+        Transition(
+            "close",
+            _("close"),
+            {State.PLANNED, State.OPEN, State.PAUSED},
+            State.CLOSED,
+            "session.close",
+        ),
+        Transition(
+            "reconcile",
+            _("sign off the reconciliation"),
+            {State.CLOSED},
+            State.RECONCILED,
+            "session.reconcile",
+        ),
+        audit_prefix="pb_live.session",
+        tones={State.OPEN: "ok", State.PAUSED: "warn", State.RECONCILED: "ok"},
+    )
     # Tablets may cast ballots for tokens already issued (a pause lets the voter finish).
     CASTING_STATES = (State.OPEN, State.PAUSED)
     # Tablets may be paired before the session opens and during it.
@@ -114,7 +130,23 @@ class VotingSession(models.Model):
         return reverse("pb_live:session-detail", args=[self.pk])
 
     def can_move_to(self, state: str) -> bool:
-        return state in self.TRANSITIONS.get(self.state, ())
+        return self.machine.allowed(self.state, state)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN
+
+    @property
+    def is_paused(self) -> bool:
+        return self.state == self.State.PAUSED
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == self.State.CLOSED
+
+    @property
+    def is_reconciled(self) -> bool:
+        return self.state == self.State.RECONCILED
 
     def pairing_active(self, now=None) -> bool:
         now = now or timezone.now()

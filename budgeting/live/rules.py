@@ -2,14 +2,15 @@
 
 Facilitators act only on the sessions they are assigned to; officers plan sessions, watch
 them, enter paper ballots and may sign off a reconciliation; administrators may do everything.
-Each rule answers "may this user do X to this session?"; ``sessions_visible_to`` answers
-"which sessions may this user see?". ``allowed(user, action, session)`` dispatches on the
-Action constants, which the permission-matrix test walks for every role and session state.
+One table (``SessionPolicy.rules``, read by ``core.policy``) answers "may this user do X to
+this session now?" (``SESSION.allows``) and "which sessions?" (``SESSION.queryset``); the
+permission-matrix test walks every action of the table for every role and session state.
 """
 
 from enum import StrEnum
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from budgeting.live.models import VotingSession
 from citizens.rules import (
@@ -19,6 +20,7 @@ from citizens.rules import (
     is_facilitator,
     is_officer,
 )
+from core.policy import EVERY, NONE, Policy, Rule, Who, register
 
 # Django permission names this app relies on ("app_label.codename"); a test checks each exists.
 PERM_RUN_SESSIONS = PERM_FACILITATE
@@ -54,94 +56,69 @@ def is_session_facilitator(user, session: VotingSession) -> bool:
     return session.facilitators.filter(pk=user.pk).exists()
 
 
-def _runs(user, session: VotingSession) -> bool:
-    return is_administrator(user) or is_session_facilitator(user, session)
+def _runs_q(user) -> Q:
+    if is_administrator(user):
+        return EVERY
+    if is_facilitator(user):
+        mine = VotingSession.facilitators.through.objects.filter(user_id=user.pk)
+        return Q(pk__in=mine.values("votingsession_id"))
+    return NONE
+
+
+# A session's own facilitators, and administrators.
+RUNS = Who(
+    "runs",
+    lambda user, session: (
+        is_administrator(user) or (session is not None and is_session_facilitator(user, session))
+    ),
+    _runs_q,
+    _("Only this session's facilitators can do this."),
+)
+OFFICER = Who(
+    "officer",
+    lambda user, session: is_officer(user),
+    lambda user: EVERY if is_officer(user) else NONE,
+    _("Only city officers can do this."),
+)
+
+ALL_BUT_SIGNED_OFF = frozenset(set(S) - {S.RECONCILED})
+
+
+class SessionPolicy(Policy):
+    model = VotingSession
+    rules = {
+        Action.VIEW: Rule(OFFICER | RUNS),
+        Action.PLAN: Rule(OFFICER, {S.PLANNED}, _("before the session opens")),
+        Action.OPEN: Rule(RUNS, {S.PLANNED}, _("while it is planned")),
+        Action.PAUSE: Rule(RUNS, {S.OPEN}, _("while it is open")),
+        Action.RESUME: Rule(RUNS, {S.PAUSED}, _("while it is paused")),
+        Action.CLOSE: Rule(RUNS, {S.PLANNED, S.OPEN, S.PAUSED}, _("until it is closed")),
+        Action.PAIR: Rule(RUNS, VotingSession.PAIRING_STATES, _("until it is closed")),
+        Action.REVOKE: Rule(RUNS, ALL_BUT_SIGNED_OFF, _("until it is signed off")),
+        Action.CHECK_IN: Rule(RUNS, {S.OPEN}, _("while it is open")),
+        Action.VOID: Rule(RUNS, VotingSession.CASTING_STATES, _("while ballots are cast")),
+        Action.REISSUE: Rule(RUNS, {S.OPEN}, _("while it is open")),
+        Action.RECONCILE: Rule(OFFICER | RUNS, {S.CLOSED}, _("once it is closed")),
+        Action.PAPER: Rule(OFFICER, VotingSession.PAPER_STATES, _("until it is signed off")),
+    }
+
+
+SESSION = register(SessionPolicy())
+
+
+def allowed(user, action: Action, session: VotingSession | None) -> bool:
+    """May `user` take `action` on `session` now (None: a session not yet created)?"""
+    return SESSION.can(user, action, session)
 
 
 def can_view_session(user, session: VotingSession) -> bool:
-    return user.is_authenticated and (is_officer(user) or _runs(user, session))
+    return SESSION.can(user, Action.VIEW, session)
 
 
 def can_plan_session(user, session: VotingSession | None = None) -> bool:
-    if not is_officer(user):
-        return False
-    return session is None or session.state == S.PLANNED
-
-
-def can_open_session(user, session: VotingSession) -> bool:
-    return _runs(user, session) and session.state == S.PLANNED
-
-
-def can_pause_session(user, session: VotingSession) -> bool:
-    return _runs(user, session) and session.state == S.OPEN
-
-
-def can_resume_session(user, session: VotingSession) -> bool:
-    return _runs(user, session) and session.state == S.PAUSED
-
-
-def can_close_session(user, session: VotingSession) -> bool:
-    return _runs(user, session) and session.can_move_to(S.CLOSED)
-
-
-def can_pair_tablet(user, session: VotingSession) -> bool:
-    return _runs(user, session) and session.state in VotingSession.PAIRING_STATES
-
-
-def can_revoke_tablet(user, session: VotingSession) -> bool:
-    return _runs(user, session) and session.state != S.RECONCILED
-
-
-def can_check_in(user, session: VotingSession) -> bool:
-    return _runs(user, session) and session.state == S.OPEN
-
-
-def can_void_token(user, session: VotingSession) -> bool:
-    return _runs(user, session) and session.state in VotingSession.CASTING_STATES
-
-
-def can_reissue_token(user, session: VotingSession) -> bool:
-    return _runs(user, session) and session.state == S.OPEN
-
-
-def can_reconcile(user, session: VotingSession) -> bool:
-    return (is_officer(user) or _runs(user, session)) and session.state == S.CLOSED
-
-
-def can_enter_paper(user, session: VotingSession) -> bool:
-    return is_officer(user) and session.state in VotingSession.PAPER_STATES
-
-
-RULES = {
-    Action.VIEW: can_view_session,
-    Action.PLAN: can_plan_session,
-    Action.OPEN: can_open_session,
-    Action.PAUSE: can_pause_session,
-    Action.RESUME: can_resume_session,
-    Action.CLOSE: can_close_session,
-    Action.PAIR: can_pair_tablet,
-    Action.REVOKE: can_revoke_tablet,
-    Action.CHECK_IN: can_check_in,
-    Action.VOID: can_void_token,
-    Action.REISSUE: can_reissue_token,
-    Action.RECONCILE: can_reconcile,
-    Action.PAPER: can_enter_paper,
-}
-
-
-def allowed(user, action: Action, session: VotingSession) -> bool:
-    return RULES[action](user, session)
-
-
-# Queryset twin ----------------------------------------------------------------------------
+    return SESSION.can(user, Action.PLAN, session)
 
 
 def sessions_visible_to(user) -> QuerySet:
     """Officers and administrators see every session; facilitators their own; others none."""
-    if not user.is_authenticated:
-        return VotingSession.objects.none()
-    if is_officer(user) or is_administrator(user):
-        return VotingSession.objects.all()
-    if is_facilitator(user):
-        return VotingSession.objects.filter(facilitators=user)
-    return VotingSession.objects.none()
+    return SESSION.queryset(user, Action.VIEW)

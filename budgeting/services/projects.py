@@ -128,9 +128,11 @@ def project_review(
         locked.feasibility_reason = reason
         locked.reviewed_by = actor
         locked.reviewed_at = timezone.now()
+        moves = locked.state != new_state
+        locked.state = new_state  # validate the row as it will be; fire() re-reads the state
         locked.full_clean()
         after = {"state": new_state, "cost": locked.cost, "reason": reason}
-        if locked.state == new_state:  # a revised review: the state stays, the audit says why
+        if not moves:  # a revised review: the state stays, the audit says why
             locked.save()
             audit_log(
                 actor=actor,

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from budgeting.live.models import VotingSession
-from budgeting.live.rules import ALL_PERMISSIONS, RULES, Action, allowed, sessions_visible_to
+from budgeting.live.rules import ALL_PERMISSIONS, SESSION, Action, allowed, sessions_visible_to
 from citizens.rules import Role, permissions_by_name
 from tests.budgeting.factories import process_create
 from tests.citizens.factories import officer_create, resident_create, user_create
@@ -62,7 +62,7 @@ def people():
 
 
 def test_every_action_has_a_rule_and_an_expectation():
-    assert set(RULES) == set(Action) == set(EXPECTED)
+    assert set(SESSION.rules) == set(Action) == set(EXPECTED)
 
 
 def test_every_permission_name_used_exists():

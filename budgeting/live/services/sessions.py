@@ -17,6 +17,7 @@ from budgeting.live.services.tokens import expire_lapsed, finish_issued
 from budgeting.models import Process
 from citizens.models import User
 from citizens.rules import is_facilitator
+from core.fsm import fire
 
 S = VotingSession.State
 
@@ -130,8 +131,7 @@ def _transition(*, actor: User, session: VotingSession, to: str, action: Action,
                 % {"state": locked.get_state_display(), "to": S(to).label},
                 code="transition",
             )
-        before = locked.state
-        extra = {}
+        extra, changes = {}, {}
         if to == S.OPEN and not locked.process.voting_is_open(now):
             raise LiveError(
                 _("Voting is not open in “%(process)s”: the session cannot open.")
@@ -139,17 +139,21 @@ def _transition(*, actor: User, session: VotingSession, to: str, action: Action,
                 code="process_closed",
             )
         if to == S.OPEN and locked.opened_at is None:
-            locked.opened_at = now
+            changes["opened_at"] = now
         if to == S.CLOSED:
             extra = _close(locked, now)
-        locked.state = to
-        locked.save()
-        audit_log(
+            changes.update(
+                closed_at=locked.closed_at,
+                pairing_code_hash=locked.pairing_code_hash,
+                pairing_code_expires_at=locked.pairing_code_expires_at,
+            )
+        fire(
+            locked,
+            verb,
             actor=actor,
-            action=f"pb_live.session_{verb}",
-            obj=locked,
-            before={"state": before},
-            after={"state": to, **extra},
+            audit_action=f"pb_live.session_{verb}",
+            audit_after=extra,
+            **changes,
         )
         push(process_id=locked.process_id, session_id=locked.pk, kiosk_sessions=[locked.pk])
     return locked
@@ -199,19 +203,17 @@ def session_reconcile(*, actor: User, session: VotingSession, note: str = "") ->
                 _("The counts do not match: explain the differences in the note to sign off."),
                 code="note_required",
             )
-        locked.state = S.RECONCILED
-        locked.reconciled_at = timezone.now()
-        locked.reconciled_by = actor
-        locked.reconciliation = counts
-        locked.reconciliation_note = note
-        locked.save()
-        audit_log(
+        fire(
+            locked,
+            "reconcile",
             actor=actor,
-            action="pb_live.session_reconcile",
-            obj=locked,
-            before={"state": S.CLOSED},
-            after={"state": S.RECONCILED, "counts": counts},
             reason=note,
+            audit_action="pb_live.session_reconcile",
+            audit_after={"counts": counts},
+            reconciled_at=timezone.now(),
+            reconciled_by=actor,
+            reconciliation=counts,
+            reconciliation_note=note,
         )
         push(session_id=locked.pk)
     return locked
