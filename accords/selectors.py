@@ -15,7 +15,7 @@ from accords.models import (
     SupportItem,
     VersionComment,
 )
-from accords.rules import accords_of, accords_public
+from accords.rules import ACCORDS, Action, public_accords
 
 
 def _count(model, **filters) -> Subquery:
@@ -40,8 +40,10 @@ def with_counts(qs: QuerySet) -> QuerySet:
 
 
 def accord_list(*, filters: dict | None = None, base: QuerySet | None = None) -> QuerySet:
-    """The public registry, newest first (filters: state, district, kind, year, q)."""
-    qs = base if base is not None else accords_public()
+    """The public registry, newest first (filters: state, district, kind, year, q).
+
+    `base`: the accords the asking user may see (`ACCORDS.queryset(user, Action.VIEW)`)."""
+    qs = base if base is not None else public_accords()
     qs = with_counts(qs.select_related("department", "current_version"))
     filters = filters or {}
     if filters.get("state"):
@@ -87,7 +89,7 @@ def accord_map_points(qs: QuerySet, limit: int = 500) -> list[dict]:
 
 def registry_facets() -> dict:
     """Choices for the registry filters, from the accords that exist."""
-    public = accords_public()
+    public = public_accords()
     districts = sorted(set(public.values_list("district", flat=True)) - {""})
     kinds = sorted(set(public.values_list("kind", flat=True)) - {""})
     years = (
@@ -159,7 +161,8 @@ def version_get(accord: Accord, number: int) -> AccordVersion:
 
 def workspace_list(user) -> QuerySet:
     """The user's own accords (as a party or an officer of the department)."""
-    return with_counts(accords_of(user).select_related("department", "current_version")).order_by(
+    mine = ACCORDS.queryset(user, Action.PARTICIPATE)
+    return with_counts(mine.select_related("department", "current_version")).order_by(
         "-updated_at", "-id"
     )
 
