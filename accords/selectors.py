@@ -1,5 +1,6 @@
 """Reads for lists and pages. Each list is a constant number of queries, whatever its length."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
@@ -15,7 +16,9 @@ from accords.models import (
     SupportItem,
     VersionComment,
 )
-from accords.rules import ACCORDS, Action, public_accords
+from accords.rules import ACCORDS, REPORTS, VERSIONS, Action, public_accords
+
+ANYONE = AnonymousUser()
 
 
 def _count(model, **filters) -> Subquery:
@@ -129,11 +132,15 @@ def accord_get(pk: int) -> Accord:
 
 
 def signed_versions(accord: Accord) -> QuerySet:
-    return accord.versions.filter(status__in=["signed", "replaced"]).order_by("-number")
+    """The accord's versions anyone may read (signed ones, on a public accord)."""
+    return VERSIONS.queryset(ANYONE, Action.VIEW, base=accord.versions.all()).order_by("-number")
 
 
 def public_reports(accord: Accord) -> QuerySet:
-    return accord.reports.filter(state=ReportState.ACKNOWLEDGED).prefetch_related("photos")
+    """The accord's reports anyone may read (acknowledged ones, on a public accord)."""
+    return REPORTS.queryset(ANYONE, Action.VIEW, base=accord.reports.all()).prefetch_related(
+        "photos"
+    )
 
 
 def workspace_versions(accord: Accord) -> QuerySet:
