@@ -246,7 +246,10 @@ def _bring_into_force(accord: Accord, version: AccordVersion) -> None:
 
 
 def _carry_support_tracking(previous: AccordVersion, version: AccordVersion) -> None:
-    """An amendment keeps the delivery status of the support items it carries over."""
+    """An amendment keeps the delivery status of the support items it carries over.
+
+    A copy of the tracking already recorded (and audited) on the previous version's items, not
+    a new step of `SupportItem.machine`: nothing was delivered or returned now."""
     old = {item.key: item for item in previous.support_items.all()}
     for item in version.support_items.all():
         before = old.get(item.key)
