@@ -12,6 +12,8 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from accords import exports, selectors
 from accords.models import Accord
 from accords.pdf import version_sections
+from accords.rules import ACCORDS, Action
+from core.policy import allows
 
 router = Router(tags=["accords"])
 
@@ -109,7 +111,9 @@ def _base(request) -> str:
 @router.get("", response=list[AccordOut], url_name="accord-list")
 @paginate(LimitOffsetPagination)
 def accord_list(request, filters: Query[Filters]):
-    qs = selectors.accord_list(filters=filters.dict(exclude_none=True)).select_related("claim")
+    qs = selectors.accord_list(
+        filters=filters.dict(exclude_none=True), base=ACCORDS.queryset(request.user, Action.VIEW)
+    ).select_related("claim")
     base = _base(request)
     # Pagination slices the queryset; the rows are built from the slice in one query.
     return _Rows(qs, base)
@@ -141,7 +145,7 @@ def accord_detail(request, accord_id: int):
         accord = selectors.accord_get(accord_id)
     except Accord.DoesNotExist:
         raise Http404 from None
-    if not accord.is_public:
+    if not allows(request.user, Action.VIEW, accord):
         raise Http404
     version = accord.current_version
     support = list(version.support_items.all()) if version else []

@@ -8,7 +8,7 @@ def under_accord_condition():
     from django.db.models import Exists, OuterRef
 
     from accords.models import Accord
-    from accords.workflow import IN_FORCE_STATES
+    from accords.models.accords import IN_FORCE_STATES
 
     return Exists(Accord.objects.filter(resource=OuterRef("pk"), state__in=sorted(IN_FORCE_STATES)))
 
@@ -18,6 +18,7 @@ class AccordsConfig(AppConfig):
     verbose_name = _("Public-commons accords")
 
     def ready(self):
+        from accords import rules  # noqa: F401 - registers the accords' permission policies
         from proposals.models import register_under_accord_condition
 
         register_under_accord_condition(under_accord_condition)

@@ -13,7 +13,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 from PIL import Image, ImageDraw
@@ -122,9 +121,9 @@ def seed(stdout) -> None:
     if not getattr(settings, "DEMO_ACCOUNTS", False):
         stdout.write("DEMO_ACCOUNTS is off: no demo accords created.")
         return
+    # No transaction around the seeding: every service is its own (durable) transaction.
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-        with transaction.atomic():
-            _seed()
+        _seed()
 
 
 def _users() -> dict[str, User]:

@@ -11,9 +11,9 @@ from accords.models import (
     SupportKind,
 )
 from accords.models.versions import CONTENT_TEXT_FIELDS
+from accords.rules import PUBLIC
 from accords.services import SupportItemDraft, VersionDraft
 from accords.uploads import max_photos_per_report
-from accords.workflow import PUBLIC_STATES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -34,7 +34,7 @@ class RegistryFilterForm(forms.Form):
         anything = [("", _("Any"))]
         self.fields["q"].widget.attrs.update(type="search")
         self.fields["state"].choices = anything + [
-            (s.value, s.label) for s in AccordState if s in PUBLIC_STATES
+            (s.value, s.label) for s in AccordState if s in PUBLIC
         ]
         self.fields["district"].choices = anything + [(d, d) for d in facets["districts"]]
         self.fields["kind"].choices = anything + [

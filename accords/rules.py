@@ -1,6 +1,8 @@
-"""Who may do what with an accord, in one table, with a queryset twin for every action.
+"""Who may do what with an accord and the records around it: one table per model, read by the
+kernel's policy mechanism (`core.policy`), which answers both "may this user do it now?"
+(`allows`, a `Verdict`) and "on which objects?" (`queryset`).
 
-Each action names the side that may take it and the accord states in which it is possible:
+The actors are the two sides of every accord:
 
 - the *city* side: officers of the accord's department (and administrators);
 - the *civic* side: the resident parties and the representatives of the group parties;
@@ -8,25 +10,49 @@ Each action names the side that may take it and the accord states in which it is
 - the *city signatory*: any officer with signing authority (`citizens.rules.can_sign_for_city`),
   who is not also a civic party of the same accord.
 
-`verdict(user, action, accord)` answers "may this user do it now?" (a `Verdict`: falsy with
-a message; `.enforce()` raises PermissionDenied for the wrong person and ValidationError for
-the wrong moment). `accords_for(user, action)` answers "on which accords?".
-Finer conditions (which version, already signed, dates) are checked by the services.
+Versions, reports, disputes and support items belong to an accord: their actors are the
+accord's (`_via_accord`), and their rules add the record's own state to the accord's rule for
+the same action, so a version is locked only when the accord may be agreed on *and* the version
+is a draft. Finer conditions (which version, already signed, dates) are checked by the services.
 """
 
-from dataclasses import dataclass
+from dataclasses import replace
 from enum import StrEnum
+from operator import attrgetter
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
-from django.utils.functional import Promise
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accords.models import Accord, AccordParty, Side
+from accords.models import (
+    Accord,
+    AccordParty,
+    AccordVersion,
+    ActivityReport,
+    Dispute,
+    Side,
+    SupportItem,
+)
 from accords.models import AccordState as S
-from accords.workflow import PUBLIC_STATES
+from accords.models import DisputeState as D
+from accords.models import ReportState as R
+from accords.models import SupportStatus as SS
+from accords.models import VersionStatus as V
 from citizens import rules as citizen_rules
 from citizens.rules import can_sign_for_city, is_administrator, is_officer
+from core.policy import (
+    ALLOW,
+    ANYONE,
+    EVERY,
+    NONE,
+    Policy,
+    Rule,
+    Verdict,
+    Who,
+    deny_state,
+    register,
+)
+from proposals.models import Claim
 
 # Permission names this app relies on ("app_label.codename"); a test asserts each exists.
 PERM_OFFICER = citizen_rules.PERM_OFFICER
@@ -35,16 +61,10 @@ PERM_SIGN_FOR_CITY = citizen_rules.PERM_SIGN_FOR_CITY
 ALL_PERMISSIONS = [PERM_OFFICER, PERM_SIGN_FOR_CITY]
 
 
-class Who(StrEnum):
-    CITY = "city"
-    CIVIC = "civic"
-    EITHER = "either"
-    SIGNATORY = "signatory"
-    WORKSPACE = "workspace"  # either side, or any city signatory
-
-
 class Action(StrEnum):
+    VIEW = "view"
     VIEW_WORKSPACE = "view_workspace"
+    PARTICIPATE = "participate"
     EDIT = "edit"
     COMMENT = "comment"
     PROPOSE = "propose"
@@ -66,73 +86,26 @@ class Action(StrEnum):
     DISPUTE_COMMITTEE = "dispute_committee"
     DISPUTE_SETTLEMENT = "dispute_settlement"
     DISPUTE_CLOSE = "dispute_close"
+    # Actions on the records of an accord (versions, support items, the accord's start).
+    WITHDRAW = "withdraw"
+    START = "start"
 
 
-@dataclass(frozen=True)
-class Rule:
-    who: Who
-    states: frozenset
-    when: Promise
-
+# States --------------------------------------------------------------------------------------
 
 ALL = frozenset(S)
-CO_DESIGN = frozenset({S.DRAFTING, S.ACTIVE})  # active: amendments
-SIGNING = frozenset({S.AWAITING_SIGNATURES, S.ACTIVE})  # active: signing an amendment
+# States in which the accord binds the parties (its signed version is in force).
 IN_FORCE = frozenset({S.ACTIVE, S.SUSPENDED})
+# States in which the text may change: the co-design, or an amendment of an active accord.
+CO_DESIGN = frozenset({S.DRAFTING, S.ACTIVE})
+SIGNING = frozenset({S.AWAITING_SIGNATURES, S.ACTIVE})  # active: signing an amendment
 AFTER_SIGNING = frozenset({S.ACTIVE, S.SUSPENDED, S.TERMINATED, S.EXPIRED})
 OPEN = frozenset({S.DRAFTING, S.AWAITING_SIGNATURES, S.ACTIVE, S.SUSPENDED})
-
-RULES: dict[Action, Rule] = {
-    Action.VIEW_WORKSPACE: Rule(Who.WORKSPACE, ALL, _("always")),
-    Action.EDIT: Rule(Who.EITHER, CO_DESIGN, _("during the co-design or, once active, to amend")),
-    Action.COMMENT: Rule(Who.EITHER, OPEN, _("until the accord ends")),
-    Action.PROPOSE: Rule(Who.EITHER, CO_DESIGN, _("during the co-design or an amendment")),
-    Action.AGREE: Rule(Who.EITHER, CO_DESIGN, _("during the co-design or an amendment")),
-    Action.REOPEN: Rule(Who.EITHER, SIGNING, _("while signatures are awaited")),
-    Action.CANCEL: Rule(
-        Who.CITY, frozenset({S.DRAFTING, S.AWAITING_SIGNATURES}), _("before it is signed")
-    ),
-    Action.SIGN_CIVIC: Rule(Who.CIVIC, SIGNING, _("once both sides agreed on the text")),
-    Action.SIGN_CITY: Rule(Who.SIGNATORY, SIGNING, _("once both sides agreed on the text")),
-    Action.REPORT: Rule(
-        Who.CIVIC, frozenset({S.ACTIVE, S.SUSPENDED, S.EXPIRED}), _("once the accord is active")
-    ),
-    Action.ACKNOWLEDGE: Rule(Who.CITY, AFTER_SIGNING, _("once the accord is active")),
-    Action.TRACK_SUPPORT: Rule(Who.CITY, AFTER_SIGNING, _("once the accord is active")),
-    Action.SUSPEND: Rule(Who.CITY, frozenset({S.ACTIVE}), _("while it is active")),
-    Action.RESUME: Rule(Who.CITY, frozenset({S.SUSPENDED}), _("while it is suspended")),
-    Action.TERMINATE: Rule(Who.EITHER, IN_FORCE, _("while it is in force")),
-    Action.ARCHIVE: Rule(Who.CITY, frozenset({S.TERMINATED, S.EXPIRED}), _("once it has ended")),
-    Action.EXTEND: Rule(Who.EITHER, frozenset({S.ACTIVE}), _("while it is active")),
-    Action.RENEW: Rule(Who.EITHER, frozenset({S.ACTIVE}), _("while it is active")),
-    Action.OPEN_DISPUTE: Rule(Who.EITHER, IN_FORCE, _("while it is in force")),
-    Action.DISPUTE_COMMITTEE: Rule(Who.EITHER, AFTER_SIGNING, _("once the accord is active")),
-    Action.DISPUTE_SETTLEMENT: Rule(Who.CITY, AFTER_SIGNING, _("once the accord is active")),
-    Action.DISPUTE_CLOSE: Rule(Who.EITHER, AFTER_SIGNING, _("once the accord is active")),
-}
+# Open to the public registry (a cancelled draft never bound anyone).
+PUBLIC = frozenset(ALL - {S.CANCELLED})
 
 
-@dataclass(frozen=True)
-class Verdict:
-    allowed: bool
-    message: str = ""
-    wrong_person: bool = False
-
-    def __bool__(self) -> bool:
-        return self.allowed
-
-    def enforce(self) -> None:
-        if self.allowed:
-            return
-        if self.wrong_person:
-            raise PermissionDenied(self.message)
-        raise ValidationError(self.message, code="not_now")
-
-
-ALLOW = Verdict(True)
-
-
-# Sides -------------------------------------------------------------------------------------
+# Sides ---------------------------------------------------------------------------------------
 
 
 def is_city_officer(user, accord: Accord) -> bool:
@@ -173,91 +146,12 @@ def side_of(user, accord: Accord) -> str | None:
     return None
 
 
-def _is(who: Who, user, accord: Accord) -> bool:
-    if who == Who.CITY:
-        return is_city_officer(user, accord)
-    if who == Who.CIVIC:
-        return is_civic_member(user, accord)
-    if who == Who.EITHER:
-        return is_city_officer(user, accord) or is_civic_member(user, accord)
-    if who == Who.SIGNATORY:
-        return can_sign_for_city(user) and not is_civic_member(user, accord)
-    return is_city_officer(user, accord) or is_civic_member(user, accord) or can_sign_for_city(user)
-
-
-WRONG_PERSON = {
-    Who.CITY: _("Only officers of the accord's department can do this."),
-    Who.CIVIC: _("Only the civic parties of this accord can do this."),
-    Who.EITHER: _("Only the parties to this accord can do this."),
-    Who.SIGNATORY: _(
-        "Only an officer with signing authority, who is not a party, can sign for the city."
-    ),
-    Who.WORKSPACE: _("Only the parties to this accord can see its workspace."),
-}
-
-
-def verdict(user, action: Action, accord: Accord) -> Verdict:
-    rule = RULES[action]
-    if not user.is_authenticated:
-        return Verdict(False, str(_("Please log in first.")), wrong_person=True)
-    if not _is(rule.who, user, accord):
-        return Verdict(False, str(WRONG_PERSON[rule.who]), wrong_person=True)
-    if accord.state not in rule.states:
-        return Verdict(
-            False,
-            str(
-                _("This is possible only %(when)s; the accord is “%(state)s”.")
-                % {"when": rule.when, "state": accord.get_state_display()}
-            ),
-        )
-    return ALLOW
-
-
-def can(user, action: Action, accord: Accord) -> bool:
-    return bool(verdict(user, action, accord))
-
-
-def allowed_actions(user, accord: Accord) -> set[str]:
-    """Every action the user may take now, for templates (`"sign_city" in actions`)."""
-    return {action.value for action in Action if can(user, action, accord)}
-
-
-def may_start(user, claim) -> Verdict:
-    """Officers start an accord from an approved claim that has no live accord yet."""
-    if not is_officer(user):
-        return Verdict(False, str(_("Only city officers can start an accord.")), True)
-    if claim.state != "approved":
-        return Verdict(False, str(_("Only an approved claim can become an accord.")))
-    if Accord.objects.filter(claim=claim).exclude(state=S.CANCELLED).exists():
-        return Verdict(False, str(_("This claim already has an accord.")))
-    return ALLOW
-
-
-def may_view_version(user, version) -> bool:
-    if version.is_signed and version.accord.is_public:
-        return True
-    return can(user, Action.VIEW_WORKSPACE, version.accord)
-
-
-def may_view_report(user, report) -> bool:
-    if report.state == report.State.ACKNOWLEDGED and report.accord.is_public:
-        return True
-    return can(user, Action.VIEW_WORKSPACE, report.accord)
-
-
-# Queryset twins ----------------------------------------------------------------------------
-
-
 def _civic_q(user) -> Q:
     ids = AccordParty.objects.filter(
         Q(user=user) | Q(group__memberships__user=user, group__memberships__is_representative=True),
         side=Side.CIVIC,
     ).values("accord_id")
     return Q(pk__in=ids)
-
-
-EVERY = Q(pk__isnull=False)  # not Q(): an empty Q vanishes when OR-ed with another
-NONE = Q(pk__in=[])
 
 
 def _city_q(user) -> Q:
@@ -268,41 +162,235 @@ def _city_q(user) -> Q:
     return NONE
 
 
-def _who_q(who: Who, user) -> Q:
-    if who == Who.CITY:
-        return _city_q(user)
-    if who == Who.CIVIC:
-        return _civic_q(user)
-    if who == Who.EITHER:
-        return _city_q(user) | _civic_q(user)
-    if who == Who.SIGNATORY:
-        return ~_civic_q(user) if can_sign_for_city(user) else NONE
-    if can_sign_for_city(user):
-        return EVERY
-    return _city_q(user) | _civic_q(user)
+CITY = Who(
+    "city",
+    test=is_city_officer,
+    q=_city_q,
+    refusal=_("Only officers of the accord's department can do this."),
+)
+CIVIC = Who(
+    "civic",
+    test=is_civic_member,
+    q=_civic_q,
+    refusal=_("Only the civic parties of this accord can do this."),
+)
+EITHER = replace(
+    CITY | CIVIC, name="either", refusal=_("Only the parties to this accord can do this.")
+)
+SIGNATORY = Who(
+    "signatory",
+    test=lambda u, a: can_sign_for_city(u) and not is_civic_member(u, a),
+    q=lambda u: ~_civic_q(u) if can_sign_for_city(u) else NONE,
+    refusal=_("Only an officer with signing authority, who is not a party, can sign for the city."),
+)
+WORKSPACE = Who(
+    "workspace",
+    test=lambda u, a: can_sign_for_city(u) or EITHER.test(u, a),
+    q=lambda u: EVERY if can_sign_for_city(u) else EITHER.q(u),
+    refusal=_("Only the parties to this accord can see its workspace."),
+)
 
 
-def accords_for(user, action: Action) -> QuerySet:
-    """Twin of `verdict`: the accords on which `user` may take `action` now."""
-    if not user.is_authenticated:
-        return Accord.objects.none()
-    rule = RULES[action]
-    return Accord.objects.filter(_who_q(rule.who, user), state__in=sorted(rule.states))
+def _instance(cls: type[Policy]) -> Policy:
+    """Build a policy from its class attributes (passed on, so any engine version keeps them)."""
+    return cls(model=cls.model, rules=dict(cls.rules), state_field=cls.state_field)
 
 
-def accords_public() -> QuerySet:
-    return Accord.objects.filter(state__in=sorted(PUBLIC_STATES))
+class AccordPolicy(Policy):
+    model = Accord
+    rules = {
+        Action.VIEW: Rule(ANYONE, PUBLIC, _("once it is not a cancelled draft")),
+        Action.VIEW_WORKSPACE: Rule(WORKSPACE, ALL, _("always")),
+        Action.PARTICIPATE: Rule(EITHER, ALL, _("always")),
+        Action.EDIT: Rule(EITHER, CO_DESIGN, _("during the co-design or, once active, to amend")),
+        Action.COMMENT: Rule(EITHER, OPEN, _("until the accord ends")),
+        Action.PROPOSE: Rule(EITHER, CO_DESIGN, _("during the co-design or an amendment")),
+        Action.AGREE: Rule(EITHER, CO_DESIGN, _("during the co-design or an amendment")),
+        Action.REOPEN: Rule(EITHER, SIGNING, _("while signatures are awaited")),
+        Action.CANCEL: Rule(CITY, {S.DRAFTING, S.AWAITING_SIGNATURES}, _("before it is signed")),
+        Action.SIGN_CIVIC: Rule(CIVIC, SIGNING, _("once both sides agreed on the text")),
+        Action.SIGN_CITY: Rule(SIGNATORY, SIGNING, _("once both sides agreed on the text")),
+        Action.REPORT: Rule(
+            CIVIC, {S.ACTIVE, S.SUSPENDED, S.EXPIRED}, _("once the accord is active")
+        ),
+        Action.ACKNOWLEDGE: Rule(CITY, AFTER_SIGNING, _("once the accord is active")),
+        Action.TRACK_SUPPORT: Rule(CITY, AFTER_SIGNING, _("once the accord is active")),
+        Action.SUSPEND: Rule(CITY, {S.ACTIVE}, _("while it is active")),
+        Action.RESUME: Rule(CITY, {S.SUSPENDED}, _("while it is suspended")),
+        Action.TERMINATE: Rule(EITHER, IN_FORCE, _("while it is in force")),
+        Action.ARCHIVE: Rule(CITY, {S.TERMINATED, S.EXPIRED}, _("once it has ended")),
+        Action.EXTEND: Rule(EITHER, {S.ACTIVE}, _("while it is active")),
+        Action.RENEW: Rule(EITHER, {S.ACTIVE}, _("while it is active")),
+        Action.OPEN_DISPUTE: Rule(EITHER, IN_FORCE, _("while it is in force")),
+        Action.DISPUTE_COMMITTEE: Rule(EITHER, AFTER_SIGNING, _("once the accord is active")),
+        Action.DISPUTE_SETTLEMENT: Rule(CITY, AFTER_SIGNING, _("once the accord is active")),
+        Action.DISPUTE_CLOSE: Rule(EITHER, AFTER_SIGNING, _("once the accord is active")),
+    }
 
 
-def accords_visible_to(user) -> QuerySet:
-    """Public accords, plus the ones whose workspace the user may open."""
-    if not user.is_authenticated:
-        return accords_public()
-    return Accord.objects.filter(Q(state__in=sorted(PUBLIC_STATES)) | _who_q(Who.WORKSPACE, user))
+ACCORDS = register(_instance(AccordPolicy))
 
 
-def accords_of(user) -> QuerySet:
-    """The user's own accords: as a civic party or as an officer of the department."""
-    if not user.is_authenticated:
-        return Accord.objects.none()
-    return Accord.objects.filter(_city_q(user) | _civic_q(user))
+def public_accords() -> QuerySet:
+    """The public registry: what anyone may see (the twin of `allows(anyone, "view")`)."""
+    return ACCORDS.queryset(AnonymousUser(), Action.VIEW)
+
+
+# The records of an accord ----------------------------------------------------------------------
+
+
+def _via_accord(who: Who, path: str = "accord") -> Who:
+    """The same actor, asked about the accord a record belongs to (`path` leads to it)."""
+    get = attrgetter(path.replace("__", "."))
+    return Who(
+        who.name,
+        test=lambda u, obj: who.test(u, get(obj)),
+        q=lambda u: Q(**{f"{path}__in": Accord.objects.filter(who.q(u)).values("pk")}),
+        refusal=who.refusal,
+        anonymous=who.anonymous,
+    )
+
+
+def _accord_rule(action: str, states, when, *, path: str = "accord") -> Rule:
+    """The accord's rule for `action`, plus the record's own states: a record's action is
+    possible when the accord's is and the record is in one of `states`."""
+    get = attrgetter(path.replace("__", "."))
+    return Rule(
+        _via_accord(AccordPolicy.rules[action].who, path),
+        states,
+        when,
+        check=lambda user, obj: ACCORDS.allows(user, action, get(obj)),
+        check_q=lambda user: Q(**{f"{path}__in": ACCORDS.queryset(user, action).values("pk")}),
+    )
+
+
+def _published_or_workspace(published: str, published_q: Q) -> Who:
+    """Anyone, once the record is published on a public accord; else the workspace's people."""
+    workspace = _via_accord(WORKSPACE)
+    return Who(
+        "public|workspace",
+        test=lambda u, obj: (
+            (getattr(obj, published) and obj.accord.is_public)
+            or (u.is_authenticated and workspace.test(u, obj))
+        ),
+        q=lambda u: (
+            (published_q & Q(accord__state__in=sorted(PUBLIC)))
+            | (workspace.q(u) if u.is_authenticated else NONE)
+        ),
+        refusal=WORKSPACE.refusal,
+        anonymous=True,
+    )
+
+
+class VersionPolicy(Policy):
+    model = AccordVersion
+    state_field = "status"
+    rules = {
+        # Signed texts of public accords are public; drafts only in the workspace.
+        Action.VIEW: Rule(
+            _published_or_workspace("is_signed", Q(status__in=[V.SIGNED, V.REPLACED]))
+        ),
+        Action.AGREE: _accord_rule(Action.AGREE, {V.DRAFT}, _("while it is a draft")),
+        # Withdrawing an agreement (reopening, cancelling, stopping the accord).
+        Action.WITHDRAW: Rule(_via_accord(EITHER), {V.AGREED}, _("once both sides agreed")),
+    }
+
+
+class ReportPolicy(Policy):
+    model = ActivityReport
+    rules = {
+        Action.VIEW: Rule(_published_or_workspace("is_acknowledged", Q(state=R.ACKNOWLEDGED))),
+        Action.ACKNOWLEDGE: _accord_rule(
+            Action.ACKNOWLEDGE, {R.SUBMITTED}, _("while it awaits acknowledgement")
+        ),
+    }
+
+
+class DisputePolicy(Policy):
+    model = Dispute
+    rules = {
+        Action.VIEW: Rule(_via_accord(WORKSPACE)),
+        Action.DISPUTE_COMMITTEE: _accord_rule(
+            Action.DISPUTE_COMMITTEE, {D.OPEN}, _("while the committee is being formed")
+        ),
+        Action.DISPUTE_SETTLEMENT: _accord_rule(
+            Action.DISPUTE_SETTLEMENT, {D.COMMITTEE_FORMED}, _("once the committee is formed")
+        ),
+        Action.DISPUTE_CLOSE: _accord_rule(
+            Action.DISPUTE_CLOSE,
+            {D.OPEN, D.COMMITTEE_FORMED, D.SETTLEMENT_PROPOSED},
+            _("until it is closed"),
+        ),
+    }
+
+
+class SupportPolicy(Policy):
+    model = SupportItem
+    state_field = "status"
+    rules = {
+        Action.TRACK_SUPPORT: _accord_rule(
+            Action.TRACK_SUPPORT,
+            {SS.GRANTED, SS.DELIVERED},
+            _("until it is returned"),
+            path="version__accord",
+        ),
+    }
+
+
+VERSIONS = register(_instance(VersionPolicy))
+REPORTS = register(_instance(ReportPolicy))
+DISPUTES = register(_instance(DisputePolicy))
+SUPPORT = register(_instance(SupportPolicy))
+
+
+# Starting an accord from a claim ---------------------------------------------------------------
+
+OFFICER = Who(
+    "officer",
+    test=lambda u, claim: is_officer(u),
+    q=lambda u: EVERY if is_officer(u) else NONE,
+    refusal=_("Only city officers can start an accord."),
+)
+
+
+def _live_accord(claim_ref) -> Exists:
+    return Exists(Accord.objects.filter(claim=claim_ref).exclude(state=S.CANCELLED))
+
+
+def _no_live_accord(user, claim) -> Verdict:
+    if Accord.objects.filter(claim=claim).exclude(state=S.CANCELLED).exists():
+        return deny_state(_("This claim already has an accord."))
+    return ALLOW
+
+
+class StartPolicy(Policy):
+    """Officers start an accord from an approved claim that has no live accord yet.
+
+    A policy on claims (the claims app's model), so not registered: the claims app registers
+    the policy that `core.policy.allows(user, action, claim)` finds. Asked directly instead.
+    """
+
+    model = Claim
+    rules = {
+        Action.START: Rule(
+            OFFICER,
+            {Claim.State.APPROVED},
+            _("once the claim is approved"),
+            check=_no_live_accord,
+            check_q=lambda u: Q(~_live_accord(OuterRef("pk"))),
+        ),
+    }
+
+
+START = _instance(StartPolicy)
+
+
+def may_start(user, claim) -> Verdict:
+    return START.allows(user, Action.START, claim)
+
+
+def claims_to_start(user) -> QuerySet:
+    """The twin of `may_start`: approved claims this officer may turn into an accord."""
+    from proposals.handoff import claims_ready_for_accord
+
+    return START.queryset(user, Action.START, base=claims_ready_for_accord())

@@ -1,5 +1,6 @@
 """Reads for lists and pages. Each list is a constant number of queries, whatever its length."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
@@ -15,7 +16,9 @@ from accords.models import (
     SupportItem,
     VersionComment,
 )
-from accords.rules import accords_of, accords_public
+from accords.rules import ACCORDS, REPORTS, VERSIONS, Action, public_accords
+
+ANYONE = AnonymousUser()
 
 
 def _count(model, **filters) -> Subquery:
@@ -40,8 +43,10 @@ def with_counts(qs: QuerySet) -> QuerySet:
 
 
 def accord_list(*, filters: dict | None = None, base: QuerySet | None = None) -> QuerySet:
-    """The public registry, newest first (filters: state, district, kind, year, q)."""
-    qs = base if base is not None else accords_public()
+    """The public registry, newest first (filters: state, district, kind, year, q).
+
+    `base`: the accords the asking user may see (`ACCORDS.queryset(user, Action.VIEW)`)."""
+    qs = base if base is not None else public_accords()
     qs = with_counts(qs.select_related("department", "current_version"))
     filters = filters or {}
     if filters.get("state"):
@@ -87,7 +92,7 @@ def accord_map_points(qs: QuerySet, limit: int = 500) -> list[dict]:
 
 def registry_facets() -> dict:
     """Choices for the registry filters, from the accords that exist."""
-    public = accords_public()
+    public = public_accords()
     districts = sorted(set(public.values_list("district", flat=True)) - {""})
     kinds = sorted(set(public.values_list("kind", flat=True)) - {""})
     years = (
@@ -127,11 +132,15 @@ def accord_get(pk: int) -> Accord:
 
 
 def signed_versions(accord: Accord) -> QuerySet:
-    return accord.versions.filter(status__in=["signed", "replaced"]).order_by("-number")
+    """The accord's versions anyone may read (signed ones, on a public accord)."""
+    return VERSIONS.queryset(ANYONE, Action.VIEW, base=accord.versions.all()).order_by("-number")
 
 
 def public_reports(accord: Accord) -> QuerySet:
-    return accord.reports.filter(state=ReportState.ACKNOWLEDGED).prefetch_related("photos")
+    """The accord's reports anyone may read (acknowledged ones, on a public accord)."""
+    return REPORTS.queryset(ANYONE, Action.VIEW, base=accord.reports.all()).prefetch_related(
+        "photos"
+    )
 
 
 def workspace_versions(accord: Accord) -> QuerySet:
@@ -159,7 +168,8 @@ def version_get(accord: Accord, number: int) -> AccordVersion:
 
 def workspace_list(user) -> QuerySet:
     """The user's own accords (as a party or an officer of the department)."""
-    return with_counts(accords_of(user).select_related("department", "current_version")).order_by(
+    mine = ACCORDS.queryset(user, Action.PARTICIPATE)
+    return with_counts(mine.select_related("department", "current_version")).order_by(
         "-updated_at", "-id"
     )
 

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.fsm import StateMachine, Transition
+
 
 class AccordState(models.TextChoices):
     DRAFTING = "drafting", _("Co-design")
@@ -19,6 +21,11 @@ class AccordState(models.TextChoices):
     EXPIRED = "expired", _("Expired")
     ARCHIVED = "archived", _("Archived")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+A = AccordState
+# States in which the accord binds the parties (its signed version is in force).
+IN_FORCE_STATES = frozenset({A.ACTIVE, A.SUSPENDED})
 
 
 class Side(models.TextChoices):
@@ -149,6 +156,36 @@ class Accord(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    # Amendments (extensions and renewals too) do not change the accord's state: an active
+    # accord stays in force under its signed version while the next one is drafted, agreed
+    # and signed. Each transition names the policy action that guards it (`accords.rules`);
+    # None: only the system fires it (the last signature, the end date).
+    machine = StateMachine(
+        Transition(
+            "agree", _("agree on the final text"), {A.DRAFTING}, A.AWAITING_SIGNATURES, "agree"
+        ),
+        Transition(
+            "reopen", _("reopen the co-design"), {A.AWAITING_SIGNATURES}, A.DRAFTING, "reopen"
+        ),
+        Transition("activate", _("bring into force"), {A.AWAITING_SIGNATURES}, A.ACTIVE),
+        Transition("suspend", _("suspend"), {A.ACTIVE}, A.SUSPENDED, "suspend"),
+        Transition("resume", _("resume"), {A.SUSPENDED}, A.ACTIVE, "resume"),
+        Transition("terminate", _("terminate"), IN_FORCE_STATES, A.TERMINATED, "terminate"),
+        Transition("expire", _("expire"), IN_FORCE_STATES, A.EXPIRED),
+        Transition("archive", _("archive"), {A.TERMINATED, A.EXPIRED}, A.ARCHIVED, "archive"),
+        Transition(
+            "cancel", _("cancel"), {A.DRAFTING, A.AWAITING_SIGNATURES}, A.CANCELLED, "cancel"
+        ),
+        audit_prefix="accord",
+        tones={
+            A.DRAFTING: "warn",
+            A.AWAITING_SIGNATURES: "warn",
+            A.ACTIVE: "ok",
+            A.SUSPENDED: "err",
+            A.TERMINATED: "err",
+        },
+    )
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("accord")
@@ -203,7 +240,28 @@ class Accord(models.Model):
 
     @property
     def is_in_force(self) -> bool:
-        return self.state in (AccordState.ACTIVE, AccordState.SUSPENDED)
+        return self.state in IN_FORCE_STATES
+
+    # What the pages ask instead of comparing state strings.
+    @property
+    def is_drafting(self) -> bool:
+        return self.state == AccordState.DRAFTING
+
+    @property
+    def is_active(self) -> bool:
+        return self.state == AccordState.ACTIVE
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.state == AccordState.SUSPENDED
+
+    @property
+    def is_terminated(self) -> bool:
+        return self.state == AccordState.TERMINATED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.state == AccordState.CANCELLED
 
     @property
     def has_location(self) -> bool:

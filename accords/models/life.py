@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accords.models.accords import Accord, Side
+from core.fsm import StateMachine, Transition
 from proposals.models import private_storage
 
 
@@ -47,6 +48,17 @@ class ActivityReport(models.Model):
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     city_note = models.TextField(_("the city's note"), max_length=5_000, blank=True)
 
+    machine = StateMachine(
+        Transition(
+            "acknowledge",
+            _("acknowledge"),
+            {ReportState.SUBMITTED},
+            ReportState.ACKNOWLEDGED,
+            "acknowledge",
+        ),
+        tones={ReportState.SUBMITTED: "warn", ReportState.ACKNOWLEDGED: "ok"},
+    )
+
     class Meta:
         ordering = ["-period_end", "-id"]
         verbose_name = _("activity report")
@@ -70,6 +82,10 @@ class ActivityReport(models.Model):
 
     def get_absolute_url(self):
         return reverse("accords:report-detail", args=[self.accord_id, self.pk])
+
+    @property
+    def is_acknowledged(self) -> bool:
+        return self.state == ReportState.ACKNOWLEDGED
 
 
 def photo_path(instance, filename: str) -> str:
@@ -154,6 +170,36 @@ class Dispute(models.Model):
     )
     overdue_notified_at = models.DateTimeField(null=True, blank=True)
 
+    machine = StateMachine(
+        Transition(
+            "form_committee",
+            _("form the committee"),
+            {DisputeState.OPEN},
+            DisputeState.COMMITTEE_FORMED,
+            "dispute_committee",
+            guard=lambda d: "" if d.committee_complete else _("The committee is not complete."),
+        ),
+        Transition(
+            "propose_settlement",
+            _("record the proposed settlement"),
+            {DisputeState.COMMITTEE_FORMED},
+            DisputeState.SETTLEMENT_PROPOSED,
+            "dispute_settlement",
+        ),
+        Transition(
+            "close",
+            _("close"),
+            {DisputeState.OPEN, DisputeState.COMMITTEE_FORMED, DisputeState.SETTLEMENT_PROPOSED},
+            DisputeState.CLOSED,
+            "dispute_close",
+        ),
+        tones={
+            DisputeState.OPEN: "warn",
+            DisputeState.COMMITTEE_FORMED: "warn",
+            DisputeState.SETTLEMENT_PROPOSED: "warn",
+        },
+    )
+
     class Meta:
         ordering = ["-opened_at", "-id"]
         verbose_name = _("dispute")
@@ -195,6 +241,10 @@ class Dispute(models.Model):
             bool(self.city_member and self.civic_member and self.third_member)
             and self.third_member_agreed
         )
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == DisputeState.CLOSED
 
     @property
     def is_overdue(self) -> bool:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accords.models.accords import Accord, AccordParty, Side
+from core.fsm import StateMachine, Transition
 
 TEXT_LIMIT = 20_000
 
@@ -116,6 +117,25 @@ class AccordVersion(models.Model):
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
 
     objects = VersionQuerySet.as_manager()
+
+    machine = StateMachine(
+        Transition(
+            "lock", _("lock as agreed"), {VersionStatus.DRAFT}, VersionStatus.AGREED, "agree"
+        ),
+        Transition(
+            "withdraw",
+            _("withdraw the agreement"),
+            {VersionStatus.AGREED},
+            VersionStatus.WITHDRAWN,
+            "withdraw",
+        ),
+        # The last signature brings it into force; a later one replaces it.
+        Transition("sign", _("sign"), {VersionStatus.AGREED}, VersionStatus.SIGNED),
+        Transition("replace", _("replace"), {VersionStatus.SIGNED}, VersionStatus.REPLACED),
+        field="status",
+        audit_prefix="accord.version",
+        tones={VersionStatus.AGREED: "warn", VersionStatus.SIGNED: "ok"},
+    )
 
     class Meta:
         ordering = ["accord", "number"]
@@ -239,6 +259,31 @@ class SupportItem(models.Model):
     status_note = models.CharField(_("note"), max_length=300, blank=True)
 
     objects = SupportItemQuerySet.as_manager()
+
+    machine = StateMachine(
+        Transition(
+            "deliver",
+            _("mark delivered"),
+            {SupportStatus.GRANTED},
+            SupportStatus.DELIVERED,
+            "track_support",
+        ),
+        Transition(
+            "return",
+            _("mark returned"),
+            {SupportStatus.DELIVERED},
+            SupportStatus.RETURNED,
+            "track_support",
+            guard=lambda item: (
+                ""
+                if item.returnable
+                else _("“%(item)s” is not something that is returned.") % {"item": item.description}
+            ),
+        ),
+        field="status",
+        audit_prefix="accord.support",
+        tones={SupportStatus.DELIVERED: "ok"},
+    )
 
     class Meta:
         ordering = ["version", "position", "id"]

@@ -1,4 +1,5 @@
-"""Helpers shared by the accords services: locking, text hygiene, people to notify."""
+"""Helpers shared by the accords services: locking, permission checks, state moves, text
+hygiene, people to notify."""
 
 import datetime as dt
 import unicodedata
@@ -10,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accords.models import Accord, AccordParty, AccordVersion, Side, VersionStatus
-from accords.rules import Action, civic_user_ids, side_of, verdict
+from accords.rules import ACCORDS, Action, civic_user_ids, side_of
 from citizens.models import User
 from citizens.rules import PERM_SIGN_FOR_CITY, officers_of, users_with_permission
 from citizens.services import notify
+from core.fsm import fire
 
 
 def lock(accord: Accord) -> Accord:
@@ -23,8 +25,25 @@ def lock(accord: Accord) -> Accord:
 
 def check(user, action: Action, accord: Accord) -> str:
     """Enforce the rule; return the side the user acts for."""
-    verdict(user, action, accord).enforce()
+    ACCORDS.allows(user, action, accord).enforce()
     return side_of(user, accord) or Side.CITY
+
+
+def move(accord: Accord, name: str, *, actor, reason: str = "", **changes) -> Accord:
+    """Fire one of the accord's transitions (see `Accord.machine`), stamping the time."""
+    return fire(
+        accord, name, actor=actor, reason=reason, state_changed_at=timezone.now(), **changes
+    )
+
+
+def withdraw_agreement(accord: Accord, *, actor) -> AccordVersion | None:
+    """The agreed version (if any) loses its agreement: reopening, cancelling, or an accord
+    that stops while an amendment waits for signatures."""
+    version = agreed_version(accord)
+    if version is not None:
+        version.accord = accord
+        fire(version, "withdraw", actor=actor)
+    return version
 
 
 def clean_text(value: str, *, label: str, required: bool = True, limit: int = 20_000) -> str:

@@ -8,13 +8,12 @@ from django.utils.translation import gettext as _
 from accords import fingerprint as fp
 from accords.models import (
     Accord,
-    AccordState,
     AccordVersion,
     VersionApproval,
     VersionComment,
     VersionStatus,
 )
-from accords.rules import Action, verdict
+from accords.rules import ACCORDS, Action
 from accords.services import _common as c
 from accords.services.drafts import (
     VersionDraft,
@@ -23,8 +22,8 @@ from accords.services.drafts import (
     insert_version,
     same_content,
 )
-from accords.workflow import ACCORD_TRANSITIONS, VERSION_TRANSITIONS, advance
 from audit.services import audit_log
+from core.fsm import fire
 
 
 def version_create(
@@ -38,57 +37,64 @@ def version_create(
     """Save the text as a new version. Nothing saved before changes."""
     draft = clean_draft(draft)
     change_note = c.clean_text(change_note, label=_("What changed"), required=False, limit=300)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         accord = c.lock(accord)
-        allowed = verdict(actor, Action.EDIT, accord)
-        if not allowed and allowed.wrong_person:
-            allowed.enforce()
-        if c.agreed_version(accord) is not None:
-            raise ValidationError(
-                _(
-                    "Both sides agreed on the text and it is locked for signing. Reopen the "
-                    "co-design to change it."
-                ),
-                code="locked",
-            )
+        return create_locked(
+            actor=actor, accord=accord, draft=draft, change_note=change_note, kind=kind
+        )
+
+
+def create_locked(*, actor, accord: Accord, draft: VersionDraft, change_note: str, kind):
+    """`version_create` on an accord already locked by the caller's transaction."""
+    allowed = ACCORDS.allows(actor, Action.EDIT, accord)
+    if not allowed and allowed.wrong_person:
         allowed.enforce()
-        side = c.side_of(actor, accord)
-        base = c.latest_version(accord)
-        if accord.current_version_id and base is not None and base.is_signed:
-            base = accord.current_version
-        kind, fixed_start = cycle_kind_and_start(accord, base, kind)
-        if fixed_start is not None and draft.start_date != fixed_start:
-            raise ValidationError(
-                {
-                    "start_date": _(
-                        "An amendment keeps the start date of the accord (%(date)s); a renewal "
-                        "starts the day after it ends."
-                    )
-                    % {"date": fixed_start.isoformat()}
-                },
-                code="start_fixed",
-            )
-        c.check_end_date(accord, draft.start_date, draft.end_date)
-        if base is not None and same_content(draft, base):
-            raise ValidationError(
-                _("Nothing changed since version %(n)s.") % {"n": base.number}, code="unchanged"
-            )
-        version = insert_version(
-            accord=accord,
-            actor=actor,
-            side=side,
-            draft=draft,
-            kind=kind,
-            base=base,
-            change_note=change_note,
+    if c.agreed_version(accord) is not None:
+        raise ValidationError(
+            _(
+                "Both sides agreed on the text and it is locked for signing. Reopen the "
+                "co-design to change it."
+            ),
+            code="locked",
         )
-        audit_log(
-            actor=actor,
-            action="accord.version.create",
-            obj=accord,
-            after={"version": version.number, "kind": version.kind, "side": side},
-            reason=change_note,
+    allowed.enforce()
+    side = c.side_of(actor, accord)
+    base = c.latest_version(accord)
+    if accord.current_version_id and base is not None and base.is_signed:
+        base = accord.current_version
+    kind, fixed_start = cycle_kind_and_start(accord, base, kind)
+    if fixed_start is not None and draft.start_date != fixed_start:
+        raise ValidationError(
+            {
+                "start_date": _(
+                    "An amendment keeps the start date of the accord (%(date)s); a renewal "
+                    "starts the day after it ends."
+                )
+                % {"date": fixed_start.isoformat()}
+            },
+            code="start_fixed",
         )
+    c.check_end_date(accord, draft.start_date, draft.end_date)
+    if base is not None and same_content(draft, base):
+        raise ValidationError(
+            _("Nothing changed since version %(n)s.") % {"n": base.number}, code="unchanged"
+        )
+    version = insert_version(
+        accord=accord,
+        actor=actor,
+        side=side,
+        draft=draft,
+        kind=kind,
+        base=base,
+        change_note=change_note,
+    )
+    audit_log(
+        actor=actor,
+        action="accord.version.create",
+        obj=accord,
+        after={"version": version.number, "kind": version.kind, "side": side},
+        reason=change_note,
+    )
     return version
 
 
@@ -96,7 +102,7 @@ def version_comment(*, actor, version: AccordVersion, body: str) -> VersionComme
     body = c.clean_text(body, label=_("Comment"), limit=4000)
     accord = version.accord
     side = c.check(actor, Action.COMMENT, accord)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         comment = VersionComment.objects.create(version=version, author=actor, side=side, body=body)
         audit_log(
             actor=actor,
@@ -136,27 +142,32 @@ def _approvable(accord: Accord, version: AccordVersion) -> None:
 
 def version_propose_final(*, actor, version: AccordVersion) -> VersionApproval:
     """One side proposes the version as final; the other side is asked to agree."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         accord = c.lock(version.accord)
-        side = c.check(actor, Action.PROPOSE, accord)
-        version = AccordVersion.objects.get(pk=version.pk)
-        _approvable(accord, version)
-        if version.approvals.filter(side=side).exists():
-            raise ValidationError(
-                _("Your side has already proposed this version as final."), code="already"
-            )
-        if version.approvals.exists():
-            raise ValidationError(
-                _("The other side has already proposed this version: agree to it instead."),
-                code="agree_instead",
-            )
-        approval = VersionApproval.objects.create(version=version, side=side, user=actor)
-        audit_log(
-            actor=actor,
-            action="accord.version.propose",
-            obj=accord,
-            after={"version": version.number, "side": side},
+        return propose_locked(actor=actor, accord=accord, version=version)
+
+
+def propose_locked(*, actor, accord: Accord, version: AccordVersion) -> VersionApproval:
+    """`version_propose_final` on an accord already locked by the caller's transaction."""
+    side = c.check(actor, Action.PROPOSE, accord)
+    version = AccordVersion.objects.get(pk=version.pk)
+    _approvable(accord, version)
+    if version.approvals.filter(side=side).exists():
+        raise ValidationError(
+            _("Your side has already proposed this version as final."), code="already"
         )
+    if version.approvals.exists():
+        raise ValidationError(
+            _("The other side has already proposed this version: agree to it instead."),
+            code="agree_instead",
+        )
+    approval = VersionApproval.objects.create(version=version, side=side, user=actor)
+    audit_log(
+        actor=actor,
+        action="accord.version.propose",
+        obj=accord,
+        after={"version": version.number, "side": side},
+    )
     c.tell(
         c.other_side_users(accord, side),
         "accord.proposed",
@@ -174,7 +185,7 @@ def version_propose_final(*, actor, version: AccordVersion) -> VersionApproval:
 
 def version_agree(*, actor, version: AccordVersion) -> AccordVersion:
     """The other side agrees: the version is locked, fingerprinted and goes to signing."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         accord = c.lock(version.accord)
         side = c.check(actor, Action.AGREE, accord)
         version = AccordVersion.objects.get(pk=version.pk)
@@ -191,24 +202,30 @@ def version_agree(*, actor, version: AccordVersion) -> AccordVersion:
                 code="propose_first",
             )
         VersionApproval.objects.create(version=version, side=side, user=actor)
-        fields = advance(version, VERSION_TRANSITIONS, "lock")
-        version.fingerprint = fp.fingerprint(version)
-        version.locked_at = timezone.now()
-        version.save(update_fields=[*fields, "fingerprint", "locked_at"])
-        if accord.state == AccordState.DRAFTING:
-            fields = advance(accord, ACCORD_TRANSITIONS, "agree")
-            accord.state_changed_at = timezone.now()
-            accord.save(update_fields=[*fields, "state_changed_at", "updated_at"])
-        audit_log(
+        version.accord = accord
+        fire(
+            version,
+            "lock",
             actor=actor,
-            action="accord.version.agree",
-            obj=accord,
-            after={
-                "version": version.number,
-                "fingerprint": version.fingerprint,
-                "state": accord.state,
-            },
+            fingerprint=fp.fingerprint(version),
+            locked_at=timezone.now(),
         )
+        agreed = {"version": version.number, "fingerprint": version.fingerprint}
+        if accord.machine.can(accord, "agree"):  # the first text; an amendment keeps the state
+            c.move(
+                accord,
+                "agree",
+                actor=actor,
+                audit_action="accord.version.agree",
+                audit_after=agreed,
+            )
+        else:
+            audit_log(
+                actor=actor,
+                action="accord.version.agree",
+                obj=accord,
+                after={**agreed, "state": accord.state},
+            )
     url = accord.workspace_url() + "#signing"
     c.tell(
         [*c.civic_users(accord), *c.signatories(accord)],
@@ -225,25 +242,19 @@ def version_agree(*, actor, version: AccordVersion) -> AccordVersion:
 def accord_reopen(*, actor, accord: Accord, reason: str) -> Accord:
     """Withdraw the agreement on the locked version (before it is fully signed)."""
     reason = c.clean_text(reason, label=_("Reason"), limit=2000)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         accord = c.lock(accord)
         side = c.check(actor, Action.REOPEN, accord)
-        version = c.agreed_version(accord)
+        version = c.withdraw_agreement(accord, actor=actor)
         if version is None:
             raise ValidationError(_("There is no agreed version waiting for signatures."))
-        fields = advance(version, VERSION_TRANSITIONS, "withdraw")
-        version.save(update_fields=fields)
-        if accord.state == AccordState.AWAITING_SIGNATURES:
-            fields = advance(accord, ACCORD_TRANSITIONS, "reopen")
-            accord.state_changed_at = timezone.now()
-            accord.save(update_fields=[*fields, "state_changed_at", "updated_at"])
-        audit_log(
-            actor=actor,
-            action="accord.reopen",
-            obj=accord,
-            after={"version": version.number, "side": side},
-            reason=reason,
-        )
+        reopened = {"version": version.number, "side": side}
+        if accord.machine.can(accord, "reopen"):  # the first text; an amendment keeps the state
+            c.move(accord, "reopen", actor=actor, reason=reason, audit_after=reopened)
+        else:
+            audit_log(
+                actor=actor, action="accord.reopen", obj=accord, after=reopened, reason=reason
+            )
     c.tell(
         c.other_side_users(accord, side),
         "accord.reopened",
@@ -259,19 +270,11 @@ def accord_reopen(*, actor, accord: Accord, reason: str) -> Accord:
 def accord_cancel(*, actor, accord: Accord, reason: str) -> Accord:
     """The city gives up an accord that was never signed; the claim may start a new one."""
     reason = c.clean_text(reason, label=_("Reason"), limit=2000)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         accord = c.lock(accord)
         c.check(actor, Action.CANCEL, accord)
-        version = c.agreed_version(accord)
-        if version is not None:
-            version.save(update_fields=advance(version, VERSION_TRANSITIONS, "withdraw"))
-        fields = advance(accord, ACCORD_TRANSITIONS, "cancel")
-        accord.cancellation_reason = reason
-        accord.state_changed_at = timezone.now()
-        accord.save(
-            update_fields=[*fields, "cancellation_reason", "state_changed_at", "updated_at"]
-        )
-        audit_log(actor=actor, action="accord.cancel", obj=accord, reason=reason)
+        c.withdraw_agreement(accord, actor=actor)
+        c.move(accord, "cancel", actor=actor, reason=reason, cancellation_reason=reason)
     c.tell(
         c.civic_users(accord),
         "accord.cancelled",

@@ -11,19 +11,21 @@ from django.utils.translation import gettext as _
 from accords.models import Accord, AccordConfig, Dispute, DisputeOutcome, DisputeState, Side
 from accords.rules import Action
 from accords.services import _common as c
-from accords.workflow import DISPUTE_TRANSITIONS, advance
 from audit.services import audit_log
+from core.fsm import fire
 
 
 def _lock(dispute: Dispute) -> tuple[Accord, Dispute]:
     accord = c.lock(dispute.accord)
-    return accord, Dispute.objects.select_for_update().get(pk=dispute.pk)
+    dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
+    dispute.accord = accord
+    return accord, dispute
 
 
 def dispute_open(*, actor, accord: Accord, description: str) -> Dispute:
     description = c.clean_text(description, label=_("Description"), limit=10_000)
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             accord = c.lock(accord)
             side = c.check(actor, Action.OPEN_DISPUTE, accord)
             if accord.disputes.exclude(state=DisputeState.CLOSED).exists():
@@ -63,10 +65,12 @@ def dispute_open(*, actor, accord: Accord, description: str) -> Dispute:
     return dispute
 
 
-def _form_committee_if_complete(dispute: Dispute) -> list[str]:
-    if dispute.state == DisputeState.OPEN and dispute.committee_complete:
-        return advance(dispute, DISPUTE_TRANSITIONS, "form_committee")
-    return []
+def _save_committee(dispute: Dispute, *, actor, fields: list[str]) -> None:
+    """Save a committee change; the change that completes it forms the committee."""
+    if dispute.machine.can(dispute, "form_committee"):
+        fire(dispute, "form_committee", actor=actor, update_fields=fields)
+    else:
+        dispute.save(update_fields=fields)
 
 
 def _editable_committee(dispute: Dispute) -> None:
@@ -77,14 +81,13 @@ def _editable_committee(dispute: Dispute) -> None:
 def dispute_name_member(*, actor, dispute: Dispute, name: str) -> Dispute:
     """Each side names its own member of the committee."""
     name = c.clean_text(name, label=_("Member"), limit=200)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         accord, dispute = _lock(dispute)
         side = c.check(actor, Action.DISPUTE_COMMITTEE, accord)
         _editable_committee(dispute)
         field = "city_member" if side == Side.CITY else "civic_member"
         setattr(dispute, field, name)
-        fields = _form_committee_if_complete(dispute)
-        dispute.save(update_fields=[field, *fields])
+        _save_committee(dispute, actor=actor, fields=[field])
         audit_log(
             actor=actor,
             action="accord.dispute.member",
@@ -96,7 +99,7 @@ def dispute_name_member(*, actor, dispute: Dispute, name: str) -> Dispute:
 
 def dispute_propose_third_member(*, actor, dispute: Dispute, name: str) -> Dispute:
     name = c.clean_text(name, label=_("Third member"), limit=200)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         accord, dispute = _lock(dispute)
         side = c.check(actor, Action.DISPUTE_COMMITTEE, accord)
         _editable_committee(dispute)
@@ -128,7 +131,7 @@ def dispute_propose_third_member(*, actor, dispute: Dispute, name: str) -> Dispu
 
 
 def dispute_agree_third_member(*, actor, dispute: Dispute) -> Dispute:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         accord, dispute = _lock(dispute)
         side = c.check(actor, Action.DISPUTE_COMMITTEE, accord)
         _editable_committee(dispute)
@@ -140,8 +143,7 @@ def dispute_agree_third_member(*, actor, dispute: Dispute) -> Dispute:
                 code="own_proposal",
             )
         dispute.third_member_agreed = True
-        fields = _form_committee_if_complete(dispute)
-        dispute.save(update_fields=["third_member_agreed", *fields])
+        _save_committee(dispute, actor=actor, fields=["third_member_agreed"])
         audit_log(
             actor=actor,
             action="accord.dispute.third_member.agree",
@@ -154,13 +156,16 @@ def dispute_agree_third_member(*, actor, dispute: Dispute) -> Dispute:
 def dispute_record_settlement(*, actor, dispute: Dispute, settlement: str) -> Dispute:
     """The city records the settlement the committee proposed."""
     settlement = c.clean_text(settlement, label=_("Settlement"), limit=10_000)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         accord, dispute = _lock(dispute)
         c.check(actor, Action.DISPUTE_SETTLEMENT, accord)
-        fields = advance(dispute, DISPUTE_TRANSITIONS, "propose_settlement")
-        dispute.settlement = settlement
-        dispute.settlement_at = timezone.now()
-        dispute.save(update_fields=[*fields, "settlement", "settlement_at"])
+        fire(
+            dispute,
+            "propose_settlement",
+            actor=actor,
+            settlement=settlement,
+            settlement_at=timezone.now(),
+        )
         audit_log(
             actor=actor,
             action="accord.dispute.settlement",
@@ -184,7 +189,7 @@ def dispute_close(*, actor, dispute: Dispute, outcome: str, text: str) -> Disput
     text = c.clean_text(text, label=_("Outcome"), limit=10_000)
     if outcome not in DisputeOutcome.values:
         raise ValidationError({"outcome": _("Choose an outcome.")})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         accord, dispute = _lock(dispute)
         side = c.check(actor, Action.DISPUTE_CLOSE, accord)
         if outcome == DisputeOutcome.WITHDRAWN and side != dispute.opened_side:
@@ -198,12 +203,16 @@ def dispute_close(*, actor, dispute: Dispute, outcome: str, text: str) -> Disput
             )
         if outcome == DisputeOutcome.NOT_SETTLED and dispute.state == DisputeState.OPEN:
             raise ValidationError(_("The committee has not been formed yet."), code="no_committee")
-        fields = advance(dispute, DISPUTE_TRANSITIONS, "close")
-        dispute.outcome = outcome
-        dispute.outcome_text = text
-        dispute.closed_at = timezone.now()
-        dispute.closed_by = actor
-        dispute.save(update_fields=[*fields, "outcome", "outcome_text", "closed_at", "closed_by"])
+        fire(
+            dispute,
+            "close",
+            actor=actor,
+            reason=text,
+            outcome=outcome,
+            outcome_text=text,
+            closed_at=timezone.now(),
+            closed_by=actor,
+        )
         audit_log(
             actor=actor,
             action="accord.dispute.close",
@@ -225,7 +234,7 @@ def dispute_close(*, actor, dispute: Dispute, outcome: str, text: str) -> Disput
 
 def dispute_flag_overdue(*, dispute: Dispute, today: dt.date) -> bool:
     """Tell both sides, once, that the committee's time to propose a settlement is over."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         accord, dispute = _lock(dispute)
         if (
             dispute.overdue_notified_at is not None

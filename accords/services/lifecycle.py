@@ -8,39 +8,24 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accords.models import Accord, AccordState, AccordVersion, SupportItem, VersionKind
+from accords.models import Accord, AccordVersion, SupportItem, VersionKind
+from accords.models.accords import IN_FORCE_STATES
 from accords.rules import Action
 from accords.services import _common as c
-from accords.services.codesign import version_create, version_propose_final
+from accords.services.codesign import create_locked, propose_locked
 from accords.services.drafts import VersionDraft
-from accords.workflow import ACCORD_TRANSITIONS, VERSION_TRANSITIONS, advance
 from audit.services import audit_log
-
-
-def _move(accord: Accord, name: str, **values) -> list[str]:
-    fields = advance(accord, ACCORD_TRANSITIONS, name)
-    for key, value in values.items():
-        setattr(accord, key, value)
-    accord.state_changed_at = timezone.now()
-    accord.save(update_fields=[*fields, *values, "state_changed_at", "updated_at"])
-    return fields
-
-
-def _drop_pending_amendment(accord: Accord) -> None:
-    """An amendment agreed but not yet signed lapses when the accord stops."""
-    version = c.agreed_version(accord)
-    if version is not None:
-        version.save(update_fields=advance(version, VERSION_TRANSITIONS, "withdraw"))
+from core.fsm import fire
 
 
 def accord_suspend(*, actor, accord: Accord, reason: str) -> Accord:
     reason = c.clean_text(reason, label=_("Reason"), limit=5000)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         accord = c.lock(accord)
         c.check(actor, Action.SUSPEND, accord)
-        _drop_pending_amendment(accord)
-        _move(accord, "suspend", suspension_reason=reason)
-        audit_log(actor=actor, action="accord.suspend", obj=accord, reason=reason)
+        # An amendment agreed but not yet signed lapses when the accord stops.
+        c.withdraw_agreement(accord, actor=actor)
+        c.move(accord, "suspend", actor=actor, reason=reason, suspension_reason=reason)
     c.tell(
         c.civic_users(accord),
         "accord.suspended",
@@ -55,11 +40,10 @@ def accord_suspend(*, actor, accord: Accord, reason: str) -> Accord:
 
 def accord_resume(*, actor, accord: Accord, note: str = "") -> Accord:
     note = c.clean_text(note, label=_("Note"), required=False, limit=5000)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         accord = c.lock(accord)
         c.check(actor, Action.RESUME, accord)
-        _move(accord, "resume", suspension_reason="")
-        audit_log(actor=actor, action="accord.resume", obj=accord, reason=note)
+        c.move(accord, "resume", actor=actor, reason=note, suspension_reason="")
     c.tell(
         c.civic_users(accord),
         "accord.resumed",
@@ -72,17 +56,18 @@ def accord_resume(*, actor, accord: Accord, note: str = "") -> Accord:
 def accord_terminate(*, actor, accord: Accord, reason: str) -> Accord:
     """Either side ends the accord early, with reasons (published)."""
     reason = c.clean_text(reason, label=_("Reasons"), limit=5000)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         accord = c.lock(accord)
         side = c.check(actor, Action.TERMINATE, accord)
-        _drop_pending_amendment(accord)
-        _move(accord, "terminate", termination_reason=reason, terminated_by_side=side)
-        audit_log(
+        c.withdraw_agreement(accord, actor=actor)
+        c.move(
+            accord,
+            "terminate",
             actor=actor,
-            action="accord.terminate",
-            obj=accord,
-            after={"side": side},
             reason=reason,
+            audit_after={"side": side},
+            termination_reason=reason,
+            terminated_by_side=side,
         )
     c.tell(
         c.everyone(accord),
@@ -98,20 +83,14 @@ def accord_terminate(*, actor, accord: Accord, reason: str) -> Accord:
 
 def accord_expire(*, accord: Accord, today: dt.date) -> bool:
     """End an accord whose end date has passed (run by `accords.deadlines`). Idempotent."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         accord = c.lock(accord)
-        if accord.state not in ACCORD_TRANSITIONS["expire"].sources:
+        if not accord.machine.can(accord, "expire"):
             return False
         if accord.end_date is None or accord.end_date >= today:
             return False
-        _drop_pending_amendment(accord)
-        _move(accord, "expire")
-        audit_log(
-            actor=None,
-            action="accord.expire",
-            obj=accord,
-            after={"end_date": accord.end_date},
-        )
+        c.withdraw_agreement(accord, actor=None)
+        c.move(accord, "expire", actor=None, audit_after={"end_date": accord.end_date})
     c.tell(
         c.everyone(accord),
         "accord.expired",
@@ -125,12 +104,9 @@ def accord_expire(*, accord: Accord, today: dt.date) -> bool:
 
 def accord_notify_expiry(*, accord: Accord) -> bool:
     """Remind both sides that the accord ends soon, once per term."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         accord = c.lock(accord)
-        if accord.expiry_notified_at is not None or accord.state not in (
-            AccordState.ACTIVE,
-            AccordState.SUSPENDED,
-        ):
+        if accord.expiry_notified_at is not None or accord.state not in IN_FORCE_STATES:
             return False
         accord.expiry_notified_at = timezone.now()
         accord.save(update_fields=["expiry_notified_at"])
@@ -153,11 +129,10 @@ def accord_notify_expiry(*, accord: Accord) -> bool:
 
 
 def accord_archive(*, actor, accord: Accord) -> Accord:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         accord = c.lock(accord)
         c.check(actor, Action.ARCHIVE, accord)
-        _move(accord, "archive")
-        audit_log(actor=actor, action="accord.archive", obj=accord)
+        c.move(accord, "archive", actor=actor)
     return accord
 
 
@@ -165,7 +140,7 @@ def accord_archive(*, actor, accord: Accord) -> Accord:
 
 
 def _new_term(*, actor, accord, action, kind, start, end, note) -> AccordVersion:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         accord = c.lock(accord)
         c.check(actor, action, accord)
         current = accord.current_version
@@ -188,10 +163,10 @@ def _new_term(*, actor, accord, action, kind, start, end, note) -> AccordVersion
                 code="pending",
             )
         draft = VersionDraft.from_version(current, start_date=start, end_date=end)
-        version = version_create(
+        version = create_locked(
             actor=actor, accord=accord, draft=draft, change_note=note, kind=kind
         )
-        version_propose_final(actor=actor, version=version)
+        propose_locked(actor=actor, accord=accord, version=version)
     return version
 
 
@@ -244,9 +219,10 @@ def accord_renew(*, actor, accord: Accord, end_date: dt.date, note: str = "") ->
 
 # Support tracking --------------------------------------------------------------------------
 
+# The status a party asks for -> the transition of `SupportItem.machine` that reaches it.
 SUPPORT_STEPS = {
-    SupportItem.Status.GRANTED: SupportItem.Status.DELIVERED,
-    SupportItem.Status.DELIVERED: SupportItem.Status.RETURNED,
+    SupportItem.Status.DELIVERED: "deliver",
+    SupportItem.Status.RETURNED: "return",
 }
 
 
@@ -255,13 +231,15 @@ def support_item_update(
 ) -> SupportItem:
     """Record that a support item was delivered, then (where it applies) returned."""
     note = c.clean_text(note, label=_("Note"), required=False, limit=300)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         accord = c.lock(item.version.accord)
         c.check(actor, Action.TRACK_SUPPORT, accord)
-        item = SupportItem.objects.select_for_update().get(pk=item.pk)
+        item = SupportItem.objects.select_for_update().select_related("version").get(pk=item.pk)
+        item.version.accord = accord
         if item.version_id != accord.current_version_id:
             raise ValidationError(_("Only the support of the version in force is tracked."))
-        if SUPPORT_STEPS.get(item.status) != status:
+        step = SUPPORT_STEPS.get(status)
+        if step is None or item.status not in item.machine[step].sources:
             raise ValidationError(
                 _("“%(item)s” is “%(status)s”; it cannot become “%(new)s”.")
                 % {
@@ -273,29 +251,22 @@ def support_item_update(
                 },
                 code="step",
             )
-        if status == SupportItem.Status.RETURNED and not item.returnable:
-            raise ValidationError(
-                _("“%(item)s” is not something that is returned.") % {"item": item.description},
-                code="not_returnable",
-            )
         if on > c.today():
             raise ValidationError({"on": _("The date cannot be in the future.")})
-        before = {"status": item.status}
-        item.status = status
-        item.status_note = note
-        if status == SupportItem.Status.DELIVERED:
-            item.delivered_on = on
+        if step == "deliver":
+            dates = {"delivered_on": on}
         else:
             if item.delivered_on and on < item.delivered_on:
                 raise ValidationError({"on": _("It cannot be returned before it was delivered.")})
-            item.returned_on = on
-        item.save(update_fields=["status", "status_note", "delivered_on", "returned_on"])
-        audit_log(
+            dates = {"returned_on": on}
+        fire(
+            item,
+            step,
             actor=actor,
-            action=f"accord.support.{status}",
-            obj=accord,
-            before=before,
-            after={"item": item.description, "status": status, "on": on},
             reason=note,
+            audit_action=f"accord.support.{status}",
+            audit_after={"item": item.description, "on": on},
+            status_note=note,
+            **dates,
         )
     return item

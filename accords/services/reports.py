@@ -12,8 +12,8 @@ from accords.models import Accord, ActivityReport, ReportPhoto
 from accords.rules import Action
 from accords.services import _common as c
 from accords.uploads import check_photo, max_photos_per_report
-from accords.workflow import REPORT_TRANSITIONS, advance
 from audit.services import audit_log
+from core.fsm import fire
 
 MAX_HOURS = Decimal("1000000")
 MAX_PARTICIPANTS = 10_000_000
@@ -66,7 +66,7 @@ def report_submit(
             {"photos": _("At most %(n)s photos per report.") % {"n": max_photos_per_report()}}
         )
     checked = [check_photo(p) for p in photos]
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         accord = c.lock(accord)
         c.check(actor, Action.REPORT, accord)
         if accord.start_date and period_start < accord.start_date:
@@ -124,15 +124,20 @@ def report_submit(
 
 def report_acknowledge(*, actor, report: ActivityReport, note: str = "") -> ActivityReport:
     note = c.clean_text(note, label=_("Note"), required=False, limit=5_000)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         accord = c.lock(report.accord)
         c.check(actor, Action.ACKNOWLEDGE, accord)
         report = ActivityReport.objects.select_for_update().get(pk=report.pk)
-        fields = advance(report, REPORT_TRANSITIONS, "acknowledge")
-        report.acknowledged_by = actor
-        report.acknowledged_at = timezone.now()
-        report.city_note = note
-        report.save(update_fields=[*fields, "acknowledged_by", "acknowledged_at", "city_note"])
+        report.accord = accord
+        fire(
+            report,
+            "acknowledge",
+            actor=actor,
+            reason=note,
+            acknowledged_by=actor,
+            acknowledged_at=timezone.now(),
+            city_note=note,
+        )
         audit_log(
             actor=actor,
             action="accord.report.acknowledge",

@@ -10,17 +10,17 @@ from accords import fingerprint as fp
 from accords.models import (
     Accord,
     AccordParty,
-    AccordState,
     AccordVersion,
     Side,
     Signature,
     SupportItem,
 )
-from accords.rules import Action, civic_user_ids, verdict
+from accords.rules import ACCORDS, Action, civic_user_ids
 from accords.services import _common as c
-from accords.workflow import ACCORD_TRANSITIONS, VERSION_TRANSITIONS, advance
 from audit.services import audit_log
 from citizens.throttle import Throttle
+from core.fsm import fire
+from core.policy import THROTTLED
 
 
 def signing_throttle() -> Throttle:
@@ -44,7 +44,7 @@ def reauthenticate(*, user, credential: str, ip: str = "") -> str:
     idents = (f"user:{user.pk}", f"ip:{ip}" if ip else "")
     if throttle.blocked(*idents):
         raise ValidationError(
-            _("Too many failed attempts. Please try again in a few minutes."), code="throttled"
+            _("Too many failed attempts. Please try again in a few minutes."), code=THROTTLED
         )
     credential = (credential or "").strip()
     if uses_totp(user):
@@ -79,7 +79,7 @@ def signable_parties(user, accord: Accord) -> list[AccordParty]:
     for party in parties:
         if party.pk in signed:
             continue
-        if party.side == Side.CITY and verdict(user, Action.SIGN_CITY, accord):
+        if party.side == Side.CITY and ACCORDS.allows(user, Action.SIGN_CITY, accord):
             out.append(party)
         elif party.side == Side.CIVIC and user.pk in party.signer_ids():
             out.append(party)
@@ -106,7 +106,7 @@ def accord_sign(
         raise PermissionDenied(_("Please log in first."))
     method = reauthenticate(user=actor, credential=credential, ip=ip)
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             accord = c.lock(accord)
             agreed = c.agreed_version(accord)
             if version is not None and (agreed is None or version.pk != agreed.pk):
@@ -172,15 +172,15 @@ def _party_to_sign(actor, accord, version, party) -> AccordParty:
         if not options:
             # Find the clearest refusal: wrong person or wrong moment, else already signed.
             action = Action.SIGN_CIVIC if actor.pk in civic_user_ids(accord) else Action.SIGN_CITY
-            verdict(actor, action, accord).enforce()
+            ACCORDS.allows(actor, action, accord).enforce()
             raise ValidationError(_("You have already signed this version."), code="already")
         party = options[0]
     if party.accord_id != accord.pk:
         raise PermissionDenied(_("This party is not part of the accord."))
     if party.side == Side.CITY:
-        verdict(actor, Action.SIGN_CITY, accord).enforce()
+        ACCORDS.allows(actor, Action.SIGN_CITY, accord).enforce()
     else:
-        verdict(actor, Action.SIGN_CIVIC, accord).enforce()
+        ACCORDS.allows(actor, Action.SIGN_CIVIC, accord).enforce()
         if actor.pk not in party.signer_ids():
             raise PermissionDenied(
                 _("Only %(party)s or its representatives can sign for it.") % {"party": party}
@@ -191,40 +191,48 @@ def _party_to_sign(actor, accord, version, party) -> AccordParty:
 
 
 def _bring_into_force(accord: Accord, version: AccordVersion) -> None:
+    """The last signature: the version comes into force (the system fires the transitions)."""
     now = timezone.now()
     previous = accord.current_version
-    fields = advance(version, VERSION_TRANSITIONS, "sign")
-    version.signed_at = now
-    version.save(update_fields=[*fields, "signed_at"])
+    version.accord = accord
+    fire(version, "sign", actor=None, signed_at=now)
     if previous is not None:
-        previous.save(update_fields=advance(previous, VERSION_TRANSITIONS, "replace"))
+        fire(previous, "replace", actor=None)
         _carry_support_tracking(previous, version)
-    accord.current_version = version
-    accord.start_date = version.start_date
-    accord.end_date = version.end_date
-    accord.title = version.title
-    accord.expiry_notified_at = None
-    fields = ["current_version", "start_date", "end_date", "title", "expiry_notified_at"]
-    first = accord.state == AccordState.AWAITING_SIGNATURES
-    if first:
-        fields += advance(accord, ACCORD_TRANSITIONS, "activate")
-        accord.signed_at = accord.signed_at or now
-        accord.state_changed_at = now
-        fields += ["signed_at", "state_changed_at"]
-    accord.save(update_fields=[*fields, "updated_at"])
-    audit_log(
-        actor=None,
-        action="accord.activate" if first else "accord.amendment.in_force",
-        obj=accord,
-        before={"version": previous.number} if previous else None,
-        after={
-            "version": version.number,
-            "kind": version.kind,
-            "fingerprint": version.fingerprint,
-            "start_date": version.start_date,
-            "end_date": version.end_date,
-        },
-    )
+    term = {
+        "current_version": version,
+        "start_date": version.start_date,
+        "end_date": version.end_date,
+        "title": version.title,
+        "expiry_notified_at": None,
+    }
+    in_force = {
+        "version": version.number,
+        "kind": version.kind,
+        "fingerprint": version.fingerprint,
+        "start_date": version.start_date,
+        "end_date": version.end_date,
+    }
+    if accord.machine.can(accord, "activate"):  # the first signed text
+        c.move(
+            accord,
+            "activate",
+            actor=None,
+            audit_after=in_force,
+            signed_at=accord.signed_at or now,
+            **term,
+        )
+    else:  # an amendment, extension or renewal: the accord stays as it is
+        for field, value in term.items():
+            setattr(accord, field, value)
+        accord.save(update_fields=[*term, "updated_at"])
+        audit_log(
+            actor=None,
+            action="accord.amendment.in_force",
+            obj=accord,
+            before={"version": previous.number} if previous else None,
+            after=in_force,
+        )
     url = accord.get_absolute_url()
     c.tell(
         c.everyone(accord),
@@ -238,7 +246,10 @@ def _bring_into_force(accord: Accord, version: AccordVersion) -> None:
 
 
 def _carry_support_tracking(previous: AccordVersion, version: AccordVersion) -> None:
-    """An amendment keeps the delivery status of the support items it carries over."""
+    """An amendment keeps the delivery status of the support items it carries over.
+
+    A copy of the tracking already recorded (and audited) on the previous version's items, not
+    a new step of `SupportItem.machine`: nothing was delivered or returned now."""
     old = {item.key: item for item in previous.support_items.all()}
     for item in version.support_items.all():
         before = old.get(item.key)

@@ -36,7 +36,7 @@ def accord_start(*, actor, claim, department=None, start_date: dt.date | None = 
     end = min(requested_end, seed.accord_end_limit(start))
     resource = seed.resource
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             # Lock the claim so two officers starting at once create one accord.
             type(claim).objects.select_for_update().get(pk=claim.pk)
             may_start(actor, claim).enforce()

@@ -4,33 +4,6 @@ from django import template
 
 register = template.Library()
 
-STATE_CLASS = {
-    "drafting": "warn",
-    "awaiting_signatures": "warn",
-    "active": "ok",
-    "suspended": "err",
-    "terminated": "err",
-    "expired": "",
-    "archived": "",
-    "cancelled": "",
-    "draft": "",
-    "agreed": "warn",
-    "signed": "ok",
-    "replaced": "",
-    "withdrawn": "",
-    "submitted": "warn",
-    "acknowledged": "ok",
-    "open": "warn",
-    "committee_formed": "warn",
-    "settlement_proposed": "warn",
-    "closed": "",
-}
-
-
-@register.filter
-def state_class(state: str) -> str:
-    return STATE_CLASS.get(str(state), "")
-
 
 @register.filter
 def amount(value) -> str:

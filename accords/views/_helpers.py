@@ -7,16 +7,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 
 from accords.models import Accord
-from accords.rules import Action, verdict
+from accords.rules import Action
+from core.policy import allows
 
 
 def accord_or_404(pk: int) -> Accord:
     return get_object_or_404(Accord.objects.select_related("department", "current_version"), pk=pk)
 
 
-def require(user, action: Action, accord: Accord) -> None:
+def require(user, action: Action, obj) -> None:
     """Refuse with 403 when the user is not the right person (state errors become messages)."""
-    result = verdict(user, action, accord)
+    result = allows(user, action, obj)
     if not result and result.wrong_person:
         raise PermissionDenied(result.message)
 

@@ -23,10 +23,11 @@ from accords.forms import (
     SupportUpdateForm,
 )
 from accords.models import AccordConfig, ActivityReport, Dispute, SupportItem
-from accords.rules import Action, allowed_actions, can, may_view_report, side_of, verdict
+from accords.rules import DISPUTES, Action, side_of
 from accords.services import _common as common
 from accords.views._helpers import accord_or_404, add_errors, error_text, require, run
 from accords.views.workspace import _confirm
+from core.policy import allows
 
 
 @login_required
@@ -125,7 +126,7 @@ def _new_term(request, pk: int, *, action, service, title, success):
             "title": title,
             "start": start,
             "limit": common.end_limit(accord, start) if start else None,
-            "allowed": verdict(request.user, action, accord),
+            "allowed": allows(request.user, action, accord),
         },
         status=400 if form.errors else 200,
     )
@@ -211,7 +212,7 @@ def report_create(request, pk: int):
     return render(
         request,
         "accords/report_form.html",
-        {"accord": accord, "form": form, "allowed": verdict(request.user, Action.REPORT, accord)},
+        {"accord": accord, "form": form, "allowed": allows(request.user, Action.REPORT, accord)},
         status=400 if form.errors else 200,
     )
 
@@ -224,11 +225,12 @@ def report_detail(request, pk: int, report_pk: int):
         pk=report_pk,
         accord=accord,
     )
-    if not may_view_report(request.user, report):
+    report.accord = accord
+    if not allows(request.user, Action.VIEW, report):
         raise Http404
     form = NoteForm(request.POST or None)
     if request.method == "POST":
-        require(request.user, Action.ACKNOWLEDGE, accord)
+        require(request.user, Action.ACKNOWLEDGE, report)
         if form.is_valid():
             try:
                 services.report_acknowledge(
@@ -246,8 +248,7 @@ def report_detail(request, pk: int, report_pk: int):
             "accord": accord,
             "report": report,
             "form": form,
-            "can_acknowledge": can(request.user, Action.ACKNOWLEDGE, accord)
-            and report.state == ActivityReport.State.SUBMITTED,
+            "can_acknowledge": bool(allows(request.user, Action.ACKNOWLEDGE, report)),
         },
     )
 
@@ -276,7 +277,7 @@ def dispute_create(request, pk: int):
         {
             "accord": accord,
             "form": form,
-            "allowed": verdict(request.user, Action.OPEN_DISPUTE, accord),
+            "allowed": allows(request.user, Action.OPEN_DISPUTE, accord),
             "days": AccordConfig.get_solo().settlement_days,
         },
         status=400 if form.errors else 200,
@@ -321,8 +322,9 @@ DISPUTE_STEPS = {
 @login_required
 def dispute_detail(request, pk: int, dispute_pk: int):
     accord = accord_or_404(pk)
-    require(request.user, Action.VIEW_WORKSPACE, accord)
     dispute = get_object_or_404(Dispute, pk=dispute_pk, accord=accord)
+    dispute.accord = accord
+    require(request.user, Action.VIEW, dispute)
     forms = {
         "member": MemberForm(prefix="member"),
         "third": MemberForm(prefix="third"),
@@ -355,7 +357,7 @@ def dispute_detail(request, pk: int, dispute_pk: int):
             "dispute": dispute,
             "forms": forms,
             "my_side": side_of(request.user, accord),
-            "actions": allowed_actions(request.user, accord),
+            "actions": DISPUTES.actions(request.user, dispute),
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -12,16 +12,10 @@ from accords import fingerprint as fp
 from accords.forms import RegistryFilterForm
 from accords.models import Accord, AccordVersion, ReportPhoto
 from accords.pdf import version_pdf, version_sections
-from accords.rules import (
-    Action,
-    accords_public,
-    allowed_actions,
-    can,
-    may_view_report,
-    may_view_version,
-)
+from accords.rules import ACCORDS, Action, public_accords
 from accords.views._helpers import accord_or_404
 from audit.models import AuditEntry
+from core.policy import allows
 
 PAGE_SIZE = 20
 
@@ -58,7 +52,7 @@ def accord_list(request):
     if form.is_bound:
         form.is_valid()  # a wrong value drops that filter only; the others still apply
         filters = form.cleaned_data
-    qs = selectors.accord_list(filters=filters)
+    qs = selectors.accord_list(filters=filters, base=ACCORDS.queryset(request.user, Action.VIEW))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for accord in page:
         accord.kind_label = labels.get(accord.kind, accord.kind)
@@ -91,7 +85,10 @@ def accord_detail(request, pk: int):
         accord = selectors.accord_get(pk)
     except Accord.DoesNotExist:
         raise Http404 from None
-    if not accord.is_public and not can(request.user, Action.VIEW_WORKSPACE, accord):
+    if not (
+        allows(request.user, Action.VIEW, accord)
+        or allows(request.user, Action.VIEW_WORKSPACE, accord)
+    ):
         raise Http404
     version = accord.current_version
     return render(
@@ -107,7 +104,7 @@ def accord_detail(request, pk: int):
             "signed_versions": selectors.signed_versions(accord),
             "timeline": _timeline(accord),
             "kind_label": kind_labels().get(accord.kind, accord.kind),
-            "actions": allowed_actions(request.user, accord),
+            "actions": ACCORDS.actions(request.user, accord),
             "dispute": selectors.open_dispute(accord),
         },
     )
@@ -119,7 +116,7 @@ def _version(request, pk: int, number: int) -> AccordVersion:
         version = selectors.version_get(accord, number)
     except AccordVersion.DoesNotExist:
         raise Http404 from None
-    if not may_view_version(request.user, version):
+    if not allows(request.user, Action.VIEW, version):
         if request.user.is_authenticated:
             raise PermissionDenied
         raise Http404
@@ -139,7 +136,7 @@ def version_detail(request, pk: int, number: int):
             "parties": [diff.party_line(p) for p in version.parties],
             "support": list(version.support_items.all()),
             "signatures": list(version.signatures.all()),
-            "in_workspace": can(request.user, Action.VIEW_WORKSPACE, version.accord),
+            "in_workspace": bool(allows(request.user, Action.VIEW_WORKSPACE, version.accord)),
         },
     )
 
@@ -174,7 +171,7 @@ def version_compare(request, pk: int):
     versions = list(accord.versions.order_by("number"))
     if not versions:
         raise Http404
-    visible = [v for v in versions if may_view_version(request.user, v)]
+    visible = [v for v in versions if allows(request.user, Action.VIEW, v)]
     if len(visible) < 2:
         if not request.user.is_authenticated:
             raise Http404
@@ -201,14 +198,15 @@ def version_compare(request, pk: int):
             "versions": visible,
             "changed": [s for s in sections if s.changed],
             "unchanged": [s for s in sections if not s.changed],
-            "in_workspace": can(request.user, Action.VIEW_WORKSPACE, accord),
+            "in_workspace": bool(allows(request.user, Action.VIEW_WORKSPACE, accord)),
         },
     )
 
 
 def _export_qs():
+    """Open data: the public registry, whoever downloads it."""
     return selectors.with_counts(
-        accords_public().select_related("department", "current_version")
+        public_accords().select_related("department", "current_version")
     ).order_by("id")
 
 
@@ -238,7 +236,7 @@ def report_photo(request, pk: int, photo_pk: int):
     photo = get_object_or_404(
         ReportPhoto.objects.select_related("report__accord"), pk=photo_pk, report__accord_id=pk
     )
-    if not may_view_report(request.user, photo.report):
+    if not allows(request.user, Action.VIEW, photo.report):
         raise Http404
     try:
         handle = photo.file.open("rb")

@@ -23,13 +23,13 @@ from accords.forms import (
     draft_from,
     support_initial,
 )
-from accords.models import Accord, AccordState, AccordVersion, Side
-from accords.rules import Action, accords_for, allowed_actions, may_start, side_of, verdict
+from accords.models import AccordVersion, Side
+from accords.rules import ACCORDS, Action, claims_to_start, may_start, side_of
 from accords.services import _common as common
 from accords.services.signing import signable_parties, uses_totp
 from accords.views._helpers import accord_or_404, add_errors, error_text, require, run
-from citizens.rules import can_sign_for_city, is_officer
 from citizens.throttle import client_ip
+from core.policy import THROTTLED, allows
 
 
 @login_required
@@ -37,22 +37,11 @@ def accord_mine(request):
     """My accords, what waits on me, and (officers) approved claims to start from."""
     user = request.user
     page = Paginator(selectors.workspace_list(user), 20).get_page(request.GET.get("page"))
-    ready = []
-    if is_officer(user):
-        from proposals.handoff import claims_ready_for_accord
-
-        live = Accord.objects.exclude(state=AccordState.CANCELLED).exclude(claim=None)
-        ready = (
-            claims_ready_for_accord()
-            .exclude(pk__in=live.values("claim_id"))
-            .order_by("-decided_at", "-id")[:50]
-        )
-    to_sign = []
-    if can_sign_for_city(user):
-        unsigned = AccordVersion.objects.filter(
-            accord=OuterRef("pk"), status=AccordVersion.Status.AGREED
-        ).exclude(signatures__party__side=Side.CITY)
-        to_sign = accords_for(user, Action.SIGN_CITY).filter(Exists(unsigned))
+    ready = claims_to_start(user).order_by("-decided_at", "-id")[:50]
+    unsigned = AccordVersion.objects.filter(
+        accord=OuterRef("pk"), status=AccordVersion.Status.AGREED
+    ).exclude(signatures__party__side=Side.CITY)
+    to_sign = ACCORDS.queryset(user, Action.SIGN_CITY).filter(Exists(unsigned))
     return render(
         request,
         "accords/accord_mine.html",
@@ -147,7 +136,7 @@ def accord_workspace(request, pk: int):
             "agreed": agreed,
             "parties": [(p, signatures.get(p.pk)) for p in parties],
             "my_side": side_of(request.user, accord),
-            "actions": allowed_actions(request.user, accord),
+            "actions": ACCORDS.actions(request.user, accord),
             "can_sign": bool(signable_parties(request.user, accord)),
             "comment_form": CommentForm(),
             "support": list(current.support_items.all()) if current else [],
@@ -274,13 +263,14 @@ def accord_sign(request, pk: int):
         action = (
             Action.SIGN_CIVIC if side_of(request.user, accord) == Side.CIVIC else (Action.SIGN_CITY)
         )
-        result = verdict(request.user, action, accord)
+        result = allows(request.user, action, accord)
         if not result and result.wrong_person:
             raise PermissionDenied(result.message)
         messages.error(request, result.message or _("There is nothing for you to sign."))
         return redirect(accord.workspace_url())
     totp = uses_totp(request.user)
     form = SignForm(request.POST or None, totp=totp)
+    throttled = False
     if request.method == "POST" and form.is_valid():
         party_pk = request.POST.get("party")
         party = next((p for p in options if str(p.pk) == party_pk), options[0])
@@ -294,8 +284,9 @@ def accord_sign(request, pk: int):
                 ip=client_ip(request),
             )
         except ValidationError as exc:
+            throttled = exc.code == THROTTLED
             form.add_error(
-                "credential" if exc.code in ("reauth", "throttled") else None, error_text(exc)
+                "credential" if exc.code in ("reauth", THROTTLED) else None, error_text(exc)
             )
         else:
             messages.success(
@@ -304,11 +295,7 @@ def accord_sign(request, pk: int):
                 % {"n": version.number, "party": party.name},
             )
             return redirect(accord.workspace_url() + "#signing")
-    status = (
-        429
-        if any("Too many" in e for e in form.errors.get("credential", []))
-        else (400 if form.errors else 200)
-    )
+    status = 429 if throttled else (400 if form.errors else 200)
     return render(
         request,
         "accords/accord_sign.html",
@@ -357,7 +344,7 @@ def _confirm(
             "title": template_title,
             "button": button,
             "danger": danger,
-            "allowed": verdict(request.user, action, accord),
+            "allowed": allows(request.user, action, accord),
         },
         status=400 if form.errors else 200,
     )

@@ -162,3 +162,40 @@ def test_signing_after_termination_is_refused():
     services.accord_terminate(actor=world.officer, accord=world.accord, reason="Breach")
     with pytest.raises(ValidationError):
         services.accord_sign(actor=world.rep, accord=world.accord, credential=PASSWORD)
+
+
+def test_every_state_change_is_audited_with_the_state_before_and_after():
+    world = World()
+    world.active()
+    version = world.accord.current_version
+    services.accord_suspend(actor=world.officer, accord=world.accord, reason="Pruning")
+    services.accord_resume(actor=world.officer, accord=world.accord)
+    services.accord_terminate(actor=world.rep, accord=world.accord, reason="Moving away")
+    trail = {
+        e.action: (e.before, e.after)
+        for e in AuditEntry.objects.for_object(world.accord).filter(
+            action__in=["accord.activate", "accord.suspend", "accord.resume", "accord.terminate"]
+        )
+    }
+    assert trail["accord.activate"][0] == {"state": "awaiting_signatures"}
+    assert trail["accord.activate"][1]["state"] == "active"
+    assert trail["accord.suspend"] == ({"state": "active"}, {"state": "suspended"})
+    assert trail["accord.resume"] == ({"state": "suspended"}, {"state": "active"})
+    assert trail["accord.terminate"] == (
+        {"state": "active"},
+        {"state": "terminated", "side": "civic"},
+    )
+    signed = AuditEntry.objects.for_object(version).get(action="accord.version.sign")
+    assert (signed.before, signed.after) == ({"status": "agreed"}, {"status": "signed"})
+
+
+def test_a_service_is_its_own_transaction_and_refuses_to_run_inside_another():
+    """Entry points are durable: a caller cannot fold them into a larger transaction whose
+    rollback would undo what the service already announced."""
+    from django.db import transaction
+
+    world = World()
+    world.active()
+    with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
+        services.accord_suspend(actor=world.officer, accord=world.accord, reason="Pruning")
+    assert world.refresh().state == AccordState.ACTIVE

@@ -41,8 +41,9 @@ def test_a_wrong_password_is_refused_and_throttled():
     for _ in range(5):
         with pytest.raises(ValidationError, match="password is not correct"):
             services.accord_sign(actor=world.rep, accord=world.accord, credential="nope")
-    with pytest.raises(ValidationError, match="Too many failed attempts"):
+    with pytest.raises(ValidationError, match="Too many failed attempts") as refused:
         services.accord_sign(actor=world.rep, accord=world.accord, credential=PASSWORD)
+    assert refused.value.code == "throttled"
     assert not Signature.objects.exists()
 
 

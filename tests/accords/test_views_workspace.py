@@ -300,3 +300,19 @@ def test_my_accords_queries_do_not_grow_with_the_number_of_accords(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(reverse("accords:accord-mine")).content.decode()
     assert page.count("/sign/") == 4
+
+
+def test_a_throttled_signature_answers_429_whatever_the_language(client):
+    """The status comes from the refusal's code, not from its (translated) text."""
+    world = World()
+    world.start()
+    world.agree()
+    client.force_login(world.rep)
+    url = reverse("accords:accord-sign", args=[world.accord.pk])
+    attempt = {"credential": "nope", "confirm": "on"}
+    for _ in range(5):
+        wrong = client.post(url, attempt, HTTP_ACCEPT_LANGUAGE="it")
+        assert wrong.status_code == 400
+    response = client.post(url, attempt, HTTP_ACCEPT_LANGUAGE="it")
+    assert response.status_code == 429
+    assert "Troppi tentativi" in response.content.decode()
