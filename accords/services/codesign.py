@@ -25,6 +25,7 @@ from accords.services.drafts import (
 )
 from accords.workflow import ACCORD_TRANSITIONS, VERSION_TRANSITIONS, advance
 from audit.services import audit_log
+from core.notify import notify
 
 
 def version_create(
@@ -104,7 +105,7 @@ def version_comment(*, actor, version: AccordVersion, body: str) -> VersionComme
             obj=accord,
             after={"version": version.number, "comment": comment.pk},
         )
-    c.tell(
+    notify(
         c.other_side_users(accord, side),
         "accord.comment",
         lambda: (
@@ -157,7 +158,7 @@ def version_propose_final(*, actor, version: AccordVersion) -> VersionApproval:
             obj=accord,
             after={"version": version.number, "side": side},
         )
-    c.tell(
+    notify(
         c.other_side_users(accord, side),
         "accord.proposed",
         lambda: (
@@ -210,7 +211,7 @@ def version_agree(*, actor, version: AccordVersion) -> AccordVersion:
             },
         )
     url = accord.workspace_url() + "#signing"
-    c.tell(
+    notify(
         [*c.civic_users(accord), *c.signatories(accord)],
         "accord.sign_needed",
         lambda: (
@@ -244,7 +245,7 @@ def accord_reopen(*, actor, accord: Accord, reason: str) -> Accord:
             after={"version": version.number, "side": side},
             reason=reason,
         )
-    c.tell(
+    notify(
         c.other_side_users(accord, side),
         "accord.reopened",
         lambda: (
@@ -272,7 +273,7 @@ def accord_cancel(*, actor, accord: Accord, reason: str) -> Accord:
             update_fields=[*fields, "cancellation_reason", "state_changed_at", "updated_at"]
         )
         audit_log(actor=actor, action="accord.cancel", obj=accord, reason=reason)
-    c.tell(
+    notify(
         c.civic_users(accord),
         "accord.cancelled",
         lambda: (

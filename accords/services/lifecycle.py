@@ -15,6 +15,7 @@ from accords.services.codesign import version_create, version_propose_final
 from accords.services.drafts import VersionDraft
 from accords.workflow import ACCORD_TRANSITIONS, VERSION_TRANSITIONS, advance
 from audit.services import audit_log
+from core.notify import notify
 
 
 def _move(accord: Accord, name: str, **values) -> list[str]:
@@ -41,7 +42,7 @@ def accord_suspend(*, actor, accord: Accord, reason: str) -> Accord:
         _drop_pending_amendment(accord)
         _move(accord, "suspend", suspension_reason=reason)
         audit_log(actor=actor, action="accord.suspend", obj=accord, reason=reason)
-    c.tell(
+    notify(
         c.civic_users(accord),
         "accord.suspended",
         lambda: (
@@ -60,7 +61,7 @@ def accord_resume(*, actor, accord: Accord, note: str = "") -> Accord:
         c.check(actor, Action.RESUME, accord)
         _move(accord, "resume", suspension_reason="")
         audit_log(actor=actor, action="accord.resume", obj=accord, reason=note)
-    c.tell(
+    notify(
         c.civic_users(accord),
         "accord.resumed",
         lambda: _("Accord %(ref)s is active again.") % {"ref": accord.reference},
@@ -84,7 +85,7 @@ def accord_terminate(*, actor, accord: Accord, reason: str) -> Accord:
             after={"side": side},
             reason=reason,
         )
-    c.tell(
+    notify(
         c.everyone(accord),
         "accord.terminated",
         lambda: (
@@ -112,7 +113,7 @@ def accord_expire(*, accord: Accord, today: dt.date) -> bool:
             obj=accord,
             after={"end_date": accord.end_date},
         )
-    c.tell(
+    notify(
         c.everyone(accord),
         "accord.expired",
         lambda: (
@@ -140,7 +141,7 @@ def accord_notify_expiry(*, accord: Accord) -> bool:
             obj=accord,
             after={"end_date": accord.end_date},
         )
-    c.tell(
+    notify(
         c.everyone(accord),
         "accord.ends_soon",
         lambda: (

@@ -21,6 +21,7 @@ from accords.services import _common as c
 from accords.workflow import ACCORD_TRANSITIONS, VERSION_TRANSITIONS, advance
 from audit.services import audit_log
 from citizens.throttle import Throttle
+from core.notify import notify
 
 
 def signing_throttle() -> Throttle:
@@ -226,7 +227,7 @@ def _bring_into_force(accord: Accord, version: AccordVersion) -> None:
         },
     )
     url = accord.get_absolute_url()
-    c.tell(
+    notify(
         c.everyone(accord),
         "accord.in_force",
         lambda: (

@@ -9,7 +9,7 @@ from audit.services import audit_log
 from budgeting.models import Process, Project
 from budgeting.permissions import can_review_projects, can_submit_idea
 from citizens.models import User
-from citizens.services import notify
+from core.notify import notify
 
 S = Process.State
 

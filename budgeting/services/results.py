@@ -12,7 +12,7 @@ from budgeting.models import Process, Project, Result
 from budgeting.permissions import can_compute_results, can_publish_results
 from budgeting.signals import process_state_changed
 from citizens.models import User
-from citizens.services import notify
+from core.notify import notify
 
 
 def result_compute(*, actor: User, process: Process) -> list[Result]:
