@@ -167,12 +167,11 @@ def version_pdf_view(request, pk: int, number: int):
         )
         response["Retry-After"] = "3"
         return response
-    return FileResponse(
-        path.open("rb"),
-        as_attachment=True,
-        filename=f"{version.accord.reference}-v{version.number}.pdf",
-        content_type="application/pdf",
+    response = HttpResponse(path.read_bytes(), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{version.accord.reference}-v{version.number}.pdf"'
     )
+    return response
 
 
 @require_GET
