@@ -31,7 +31,7 @@ run: $(VENV)/.base-installed translations
 	$(PY) manage.py seed_demo
 	@echo "Serving PartnerCity on http://$(HOST):$(PORT), with a task worker (Ctrl-C stops both)"
 	@# The background worker (emails, imports, PDFs) runs beside the server and stops with it.
-	@$(PY) manage.py db_worker --queue-name '*' --no-reload --no-startup-delay -v0 & worker=$$!; \
+	@$(PY) manage.py db_worker --queue-name '*' --no-reload --no-startup-delay & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
