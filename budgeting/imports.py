@@ -14,6 +14,7 @@ from django_tasks.base import TaskContext, TaskResult
 from django_tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 
 from budgeting.pabulib_io import PabulibImportError, process_import
+from citizens.models import User
 from core.tasks import background
 
 INLINE_LIMIT = 2 * 1024 * 1024  # bytes; larger uploads run in the background
@@ -48,8 +49,6 @@ def pabulib_import_run(
 ) -> dict:
     """Import a stored upload. A file the importer refuses is an outcome, not a failure: it
     is reported to the page and not tried again; the stored file goes once it is settled."""
-    from citizens.models import User
-
     path = _folder() / name
     key = _progress_key(context.task_result.id)
 
