@@ -63,7 +63,7 @@ class TaskResultAdmin(DBTaskResultAdmin):
         lines = [line for line in obj.traceback.strip().splitlines() if line.strip()]
         return lines[-1][:160] if lines else ""
 
-    @admin.action(description=_("Try the selected failed tasks again now"))
+    @admin.action(description=_("Try the selected failed tasks again now"), permissions=["view"])
     def try_again(self, request, queryset):
         # One more try each: the worker marks it failed again if it still fails.
         count = queryset.filter(status=TaskResultStatus.FAILED).update(

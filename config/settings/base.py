@@ -33,6 +33,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.humanize",
+    # Background tasks: Django's tasks API (backport) and its database backend. Not last:
+    # citizens' role groups are synced after each app's post_migrate, and the last app's
+    # permissions would be created after that sync.
+    "django_tasks",
+    "django_tasks_db",
     # Accounts
     "allauth",
     "allauth.account",
@@ -55,9 +60,6 @@ INSTALLED_APPS = [
     # Others
     "django_filters",
     "channels",
-    # Background tasks: Django's tasks API (backport) and its database backend.
-    "django_tasks",
-    "django_tasks_db",
 ]
 
 MIDDLEWARE = [

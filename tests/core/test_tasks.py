@@ -58,7 +58,7 @@ def test_a_refused_email_leaves_the_request_alone_is_retried_and_shown_failed_to
     assert row.status == TaskResultStatus.FAILED and len(row.worker_ids) == 3
     assert row.exception_class_path == "smtplib.SMTPRecipientsRefused"
 
-    client.force_login(user_create(is_superuser=True, is_staff=True, roles=[Role.ADMINISTRATOR]))
+    client.force_login(user_create(roles=[Role.ADMINISTRATOR]))
     page = client.get(
         "/django-admin/django_tasks_database/dbtaskresult/", {"outcome": "failed"}
     ).content.decode()
@@ -90,7 +90,7 @@ def test_a_permanent_error_is_not_tried_again(database_tasks, run_worker):
 def test_an_administrator_can_queue_a_failed_task_again(database_tasks, run_worker, client):
     result = refuse_permanently.enqueue()
     run_worker()
-    client.force_login(user_create(is_superuser=True, is_staff=True))
+    client.force_login(user_create(roles=[Role.ADMINISTRATOR]))
     response = client.post(
         "/django-admin/django_tasks_database/dbtaskresult/",
         {"action": "try_again", "_selected_action": [result.id]},
