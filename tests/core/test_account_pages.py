@@ -27,3 +27,13 @@ def test_a_signup_error_sits_next_to_its_field(client):
     assert email_field, html
     assert 'name="email"' in email_field.group(1)
     assert 'class="errorlist" role="alert"' in email_field.group(1)
+
+
+def test_allauths_single_fields_use_the_site_style_too(client):
+    from tests.citizens.factories import user_create
+
+    client.force_login(user_create())
+    html = client.get(reverse("account_email")).content.decode()
+    assert '<div class="field' in html and 'name="email"' in html
+    labels = re.findall(r"<label[^>]*>(.*?)</label>", html, re.S)
+    assert labels and not [label for label in labels if ":" in label]
