@@ -29,7 +29,10 @@ translations: $(VENV)/.base-installed
 run: $(VENV)/.base-installed translations
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py seed_demo
-	@echo "Serving PartnerCity on http://$(HOST):$(PORT) (Ctrl-C to stop)"
+	@echo "Serving PartnerCity on http://$(HOST):$(PORT), with a task worker (Ctrl-C stops both)"
+	@# The background worker (emails, imports, PDFs) runs beside the server and stops with it.
+	@$(PY) manage.py db_worker --queue-name '*' --no-reload --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 # Browser tests use Debian's Chromium; install it when missing and we may (root + apt).

@@ -5,6 +5,7 @@ so CI cannot pass by skipping what it is meant to check.
 """
 
 import os
+import signal
 import socket
 import threading
 import time
@@ -182,3 +183,40 @@ def artifacts(request) -> Path:
     path = REPO / "tests" / "e2e" / "artifacts" / request.node.name
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+# Background tasks: the suite runs them at once (config.settings.test); these run them the
+# way production does, queued in the database and picked up by a worker pass.
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+@pytest.fixture
+def database_tasks(settings):
+    """Tasks go to the database queue instead of running at once."""
+    settings.TASKS = DATABASE_TASKS
+    return settings
+
+
+@pytest.fixture
+def run_worker():
+    """Run `manage.py db_worker --batch`: every task that is due, then return."""
+
+    def run():
+        saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+        from django.core.management import call_command
+
+        try:
+            call_command(
+                "db_worker",
+                "--batch",
+                "--no-reload",
+                "--no-startup-delay",
+                "--queue-name",
+                "*",
+                verbosity=0,
+            )
+        finally:
+            for sig, handler in saved.items():
+                signal.signal(sig, handler)
+
+    return run

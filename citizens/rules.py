@@ -29,6 +29,8 @@ PERM_MODERATE = "citizens.moderate_content"
 PERM_IMPORT_CENSUS = "citizens.import_census"
 PERM_MANAGE_PROCEDURE = "citizens.manage_procedure"
 PERM_WAGTAIL_ADMIN = "wagtailadmin.access_admin"
+# The background tasks' results in the Django admin (failed emails, imports, PDFs).
+PERM_VIEW_TASKS = "django_tasks_database.view_dbtaskresult"
 
 ALL_PERMISSIONS = [
     PERM_OFFICER,
@@ -38,6 +40,7 @@ ALL_PERMISSIONS = [
     PERM_IMPORT_CENSUS,
     PERM_MANAGE_PROCEDURE,
     PERM_WAGTAIL_ADMIN,
+    PERM_VIEW_TASKS,
 ]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {

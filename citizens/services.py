@@ -2,24 +2,20 @@
 
 import datetime as dt
 import secrets
-from collections.abc import Callable, Iterable
 
 from allauth.account.models import EmailAddress
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log
 from citizens.census import census_lookup
-from citizens.consumers import user_group
 from citizens.models import CivicGroup, GroupInvitation, Membership, Notification, User
 from citizens.rules import can_manage_group
 from citizens.throttle import Throttle
+from core.emails import email_enqueue
 
 
 def residency_throttle() -> Throttle:
@@ -139,15 +135,16 @@ def group_invite(
         raise ValidationError(
             _("An invitation to this address is already pending."), code="pending"
         ) from None
-    url = f"{settings.WAGTAILADMIN_BASE_URL}/me/invitations/{invitation.token}/"
-    transaction.on_commit(
-        lambda: send_mail(
-            _("You are invited to join %(group)s on PartnerCity") % {"group": group.name},
-            _("%(who)s invited you to join %(group)s. Accept or decline here: %(url)s")
-            % {"who": actor, "group": group.name, "url": url},
-            None,
-            [email],
-        )
+    # The invitee may have no account yet: the email speaks the inviter's language.
+    email_enqueue(
+        "group_invitation",
+        {
+            "inviter": str(actor),
+            "group_name": group.name,
+            "link": f"{settings.SITE_URL}/me/invitations/{invitation.token}/",
+        },
+        to=[email],
+        language=translation.get_language(),
     )
     return invitation
 
@@ -210,46 +207,7 @@ def membership_set_representative(*, actor: User, membership: Membership, value:
         )
 
 
-# Notifications ----------------------------------------------------------------------------
-
-
-def notify(
-    *,
-    users: Iterable[User],
-    verb: str,
-    message: Callable[[], str] | str,
-    url: str = "",
-    email: bool = True,
-) -> list[Notification]:
-    """Create in-app notifications, then (after commit) email and push them live.
-
-    `message` is rendered in each recipient's language: pass a callable returning a
-    gettext string so it is evaluated under that language.
-    """
-    created = []
-    for user in {u.pk: u for u in users if u is not None and u.is_active}.values():
-        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-            text = str(message() if callable(message) else message)
-            subject = _("PartnerCity: %(message)s") % {"message": text[:80]}
-        created.append(
-            (user, subject, Notification(user=user, verb=verb, message=text[:500], url=url))
-        )
-    Notification.objects.bulk_create([n for _u, _s, n in created])
-
-    def after_commit():
-        layer = get_channel_layer()
-        for user, subject, note in created:
-            if email and user.notify_by_email:
-                body = note.message + (f"\n\n{settings.WAGTAILADMIN_BASE_URL}{url}" if url else "")
-                send_mail(subject, body, None, [user.email], fail_silently=True)
-            if layer is not None:
-                async_to_sync(layer.group_send)(
-                    user_group(user.pk),
-                    {"type": "notify", "data": {"message": note.message, "url": note.url}},
-                )
-
-    transaction.on_commit(after_commit)
-    return [n for _u, _s, n in created]
+# Notifications (sent with core.notify.notify) ----------------------------------------------
 
 
 def notifications_mark_read(*, user: User) -> int:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log
+from core.notify import notify
 from proposals import notifications
 from proposals.models import Claim, ReviewRequest
 from proposals.services import claim_consultation_close
@@ -85,9 +86,7 @@ def flag_overdue_claims(now: dt.datetime) -> int:
                     "date": format_date(claim.due_at),
                 }
 
-            notifications.send(
-                recipients, verb="claim.overdue", url=office_url(claim), message=message
-            )
+            notify(recipients, verb="claim.overdue", url=office_url(claim), message=message)
             flagged += 1
     return flagged
 
@@ -130,7 +129,7 @@ def flag_overdue_reviews(now: dt.datetime) -> int:
                     "date": format_date(review.due_at),
                 }
 
-            notifications.send(
+            notify(
                 notifications.department_officers(review) + notifications.city_of(review.claim),
                 verb="review.overdue",
                 url=reverse("proposals:review-answer", args=[review.pk]),

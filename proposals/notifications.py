@@ -1,11 +1,8 @@
-"""Who hears about each step of a claim. Messages are callables so each recipient reads them
-in their own language (see citizens.services.notify)."""
-
-from collections.abc import Callable, Iterable
+"""Who hears about each step of a claim (the services tell them with core.notify.notify; its
+messages are callables so each recipient reads them in their own language)."""
 
 from citizens.models import User
 from citizens.rules import PERM_MODERATE, PERM_OFFICER, officers_of, users_with_permission
-from citizens.services import notify
 from proposals.models import Claim, ProcedureConfig, ReviewRequest
 
 
@@ -40,17 +37,3 @@ def department_officers(review: ReviewRequest) -> list[User]:
 
 def moderators() -> list[User]:
     return list(users_with_permission(PERM_MODERATE))
-
-
-def send(
-    users: Iterable[User],
-    *,
-    verb: str,
-    message: Callable[[], str],
-    url: str,
-    exclude: User | None = None,
-    email: bool = True,
-) -> None:
-    recipients = [u for u in users if exclude is None or u.pk != exclude.pk]
-    if recipients:
-        notify(users=recipients, verb=verb, message=message, url=url, email=email)

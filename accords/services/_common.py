@@ -3,7 +3,6 @@ hygiene, people to notify."""
 
 import datetime as dt
 import unicodedata
-from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -14,7 +13,6 @@ from accords.models import Accord, AccordParty, AccordVersion, Side, VersionStat
 from accords.rules import ACCORDS, Action, civic_user_ids, side_of
 from citizens.models import User
 from citizens.rules import PERM_SIGN_FOR_CITY, officers_of, users_with_permission
-from citizens.services import notify
 from core.fsm import fire
 
 
@@ -153,10 +151,6 @@ def other_side_users(accord: Accord, side: str) -> QuerySet:
 
 def everyone(accord: Accord) -> list[User]:
     return [*city_users(accord), *civic_users(accord)]
-
-
-def tell(users, verb: str, message: Callable[[], str], url: str) -> None:
-    notify(users=list(users), verb=verb, message=message, url=url)
 
 
 def city_party(accord: Accord) -> AccordParty:

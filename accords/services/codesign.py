@@ -24,6 +24,7 @@ from accords.services.drafts import (
 )
 from audit.services import audit_log
 from core.fsm import fire
+from core.notify import notify
 
 
 def version_create(
@@ -110,7 +111,7 @@ def version_comment(*, actor, version: AccordVersion, body: str) -> VersionComme
             obj=accord,
             after={"version": version.number, "comment": comment.pk},
         )
-    c.tell(
+    notify(
         c.other_side_users(accord, side),
         "accord.comment",
         lambda: (
@@ -168,7 +169,7 @@ def propose_locked(*, actor, accord: Accord, version: AccordVersion) -> VersionA
         obj=accord,
         after={"version": version.number, "side": side},
     )
-    c.tell(
+    notify(
         c.other_side_users(accord, side),
         "accord.proposed",
         lambda: (
@@ -227,7 +228,7 @@ def version_agree(*, actor, version: AccordVersion) -> AccordVersion:
                 after={**agreed, "state": accord.state},
             )
     url = accord.workspace_url() + "#signing"
-    c.tell(
+    notify(
         [*c.civic_users(accord), *c.signatories(accord)],
         "accord.sign_needed",
         lambda: (
@@ -255,7 +256,7 @@ def accord_reopen(*, actor, accord: Accord, reason: str) -> Accord:
             audit_log(
                 actor=actor, action="accord.reopen", obj=accord, after=reopened, reason=reason
             )
-    c.tell(
+    notify(
         c.other_side_users(accord, side),
         "accord.reopened",
         lambda: (
@@ -275,7 +276,7 @@ def accord_cancel(*, actor, accord: Accord, reason: str) -> Accord:
         c.check(actor, Action.CANCEL, accord)
         c.withdraw_agreement(accord, actor=actor)
         c.move(accord, "cancel", actor=actor, reason=reason, cancellation_reason=reason)
-    c.tell(
+    notify(
         c.civic_users(accord),
         "accord.cancelled",
         lambda: (

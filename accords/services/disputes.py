@@ -13,6 +13,7 @@ from accords.rules import Action
 from accords.services import _common as c
 from audit.services import audit_log
 from core.fsm import fire
+from core.notify import notify
 
 
 def _lock(dispute: Dispute) -> tuple[Accord, Dispute]:
@@ -50,7 +51,7 @@ def dispute_open(*, actor, accord: Accord, description: str) -> Dispute:
         raise ValidationError(
             _("A dispute on this accord is already open."), code="already_open"
         ) from None
-    c.tell(
+    notify(
         c.other_side_users(accord, side),
         "accord.dispute",
         lambda: (
@@ -115,7 +116,7 @@ def dispute_propose_third_member(*, actor, dispute: Dispute, name: str) -> Dispu
             obj=accord,
             after={"dispute": dispute.pk, "side": side, "member": name},
         )
-    c.tell(
+    notify(
         c.other_side_users(accord, side),
         "accord.dispute",
         lambda: (
@@ -172,7 +173,7 @@ def dispute_record_settlement(*, actor, dispute: Dispute, settlement: str) -> Di
             obj=accord,
             after={"dispute": dispute.pk},
         )
-    c.tell(
+    notify(
         c.everyone(accord),
         "accord.dispute",
         lambda: (
@@ -220,7 +221,7 @@ def dispute_close(*, actor, dispute: Dispute, outcome: str, text: str) -> Disput
             after={"dispute": dispute.pk, "outcome": outcome},
             reason=text,
         )
-    c.tell(
+    notify(
         c.everyone(accord),
         "accord.dispute",
         lambda: (
@@ -250,7 +251,7 @@ def dispute_flag_overdue(*, dispute: Dispute, today: dt.date) -> bool:
             obj=accord,
             after={"dispute": dispute.pk, "due": dispute.settlement_due},
         )
-    c.tell(
+    notify(
         c.everyone(accord),
         "accord.dispute",
         lambda: (

@@ -16,6 +16,7 @@ from accords.services.codesign import create_locked, propose_locked
 from accords.services.drafts import VersionDraft
 from audit.services import audit_log
 from core.fsm import fire
+from core.notify import notify
 
 
 def accord_suspend(*, actor, accord: Accord, reason: str) -> Accord:
@@ -26,7 +27,7 @@ def accord_suspend(*, actor, accord: Accord, reason: str) -> Accord:
         # An amendment agreed but not yet signed lapses when the accord stops.
         c.withdraw_agreement(accord, actor=actor)
         c.move(accord, "suspend", actor=actor, reason=reason, suspension_reason=reason)
-    c.tell(
+    notify(
         c.civic_users(accord),
         "accord.suspended",
         lambda: (
@@ -44,7 +45,7 @@ def accord_resume(*, actor, accord: Accord, note: str = "") -> Accord:
         accord = c.lock(accord)
         c.check(actor, Action.RESUME, accord)
         c.move(accord, "resume", actor=actor, reason=note, suspension_reason="")
-    c.tell(
+    notify(
         c.civic_users(accord),
         "accord.resumed",
         lambda: _("Accord %(ref)s is active again.") % {"ref": accord.reference},
@@ -69,7 +70,7 @@ def accord_terminate(*, actor, accord: Accord, reason: str) -> Accord:
             termination_reason=reason,
             terminated_by_side=side,
         )
-    c.tell(
+    notify(
         c.everyone(accord),
         "accord.terminated",
         lambda: (
@@ -91,7 +92,7 @@ def accord_expire(*, accord: Accord, today: dt.date) -> bool:
             return False
         c.withdraw_agreement(accord, actor=None)
         c.move(accord, "expire", actor=None, audit_after={"end_date": accord.end_date})
-    c.tell(
+    notify(
         c.everyone(accord),
         "accord.expired",
         lambda: (
@@ -116,7 +117,7 @@ def accord_notify_expiry(*, accord: Accord) -> bool:
             obj=accord,
             after={"end_date": accord.end_date},
         )
-    c.tell(
+    notify(
         c.everyone(accord),
         "accord.ends_soon",
         lambda: (

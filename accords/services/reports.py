@@ -14,6 +14,7 @@ from accords.services import _common as c
 from accords.uploads import check_photo, max_photos_per_report
 from audit.services import audit_log
 from core.fsm import fire
+from core.notify import notify
 
 MAX_HOURS = Decimal("1000000")
 MAX_PARTICIPANTS = 10_000_000
@@ -110,7 +111,7 @@ def report_submit(
                 "photos": len(checked),
             },
         )
-    c.tell(
+    notify(
         c.city_users(accord),
         "accord.report",
         lambda: (
@@ -145,7 +146,7 @@ def report_acknowledge(*, actor, report: ActivityReport, note: str = "") -> Acti
             after={"report": report.pk},
             reason=note,
         )
-    c.tell(
+    notify(
         c.civic_users(accord),
         "accord.report_acknowledged",
         lambda: (

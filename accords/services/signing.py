@@ -20,6 +20,7 @@ from accords.services import _common as c
 from audit.services import audit_log
 from citizens.throttle import Throttle
 from core.fsm import fire
+from core.notify import notify
 from core.policy import THROTTLED
 
 
@@ -234,7 +235,7 @@ def _bring_into_force(accord: Accord, version: AccordVersion) -> None:
             after=in_force,
         )
     url = accord.get_absolute_url()
-    c.tell(
+    notify(
         c.everyone(accord),
         "accord.in_force",
         lambda: (

@@ -12,6 +12,7 @@ from accords.rules import may_start
 from accords.services import _common as c
 from accords.services.drafts import VersionDraft, insert_version
 from audit.services import audit_log
+from core.notify import notify
 
 
 def _months_later(start: dt.date, months: int) -> dt.date:
@@ -90,7 +91,7 @@ def accord_start(*, actor, claim, department=None, start_date: dt.date | None = 
     except IntegrityError:
         raise ValidationError(_("This claim already has an accord."), code="exists") from None
     url = accord.workspace_url()
-    c.tell(
+    notify(
         c.civic_users(accord),
         "accord.started",
         lambda: (

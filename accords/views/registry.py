@@ -4,14 +4,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 
 from accords import diff, exports, selectors
 from accords import fingerprint as fp
 from accords.forms import RegistryFilterForm
 from accords.models import Accord, AccordVersion, ReportPhoto
-from accords.pdf import version_pdf, version_sections
+from accords.pdf import version_pdf_file, version_sections
 from accords.rules import ACCORDS, Action, public_accords
 from accords.views._helpers import accord_or_404
 from audit.models import AuditEntry
@@ -157,8 +157,14 @@ def version_pdf_view(request, pk: int, number: int):
     version = _version(request, pk, number)
     if not version.is_signed:
         raise Http404
-    pdf = version_pdf(version, base_url=request.build_absolute_uri("/"))
-    response = HttpResponse(pdf, content_type="application/pdf")
+    path = version_pdf_file(version, language=translation.get_language())
+    if path is None:
+        response = render(
+            request, "accords/version_pdf_pending.html", {"version": version}, status=202
+        )
+        response["Retry-After"] = "3"
+        return response
+    response = HttpResponse(path.read_bytes(), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="{version.accord.reference}-v{version.number}.pdf"'
     )

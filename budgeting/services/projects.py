@@ -9,8 +9,8 @@ from audit.services import audit_log
 from budgeting import permissions
 from budgeting.models import Process, Project
 from citizens.models import User
-from citizens.services import notify
 from core.fsm import fire
+from core.notify import notify
 
 S = Process.State
 

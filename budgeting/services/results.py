@@ -11,7 +11,7 @@ from budgeting import permissions, results
 from budgeting.models import Process, Project, Result
 from budgeting.signals import process_state_changed
 from citizens.models import User
-from citizens.services import notify
+from core.notify import notify
 
 
 def result_compute(*, actor: User, process: Process) -> list[Result]:

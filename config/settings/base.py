@@ -1,6 +1,7 @@
 """Settings shared by every environment. Environment-specific modules import * from here."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +33,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.humanize",
+    # Background tasks: Django's tasks API (backport) and its database backend. Not last:
+    # citizens' role groups are synced after each app's post_migrate, and the last app's
+    # permissions would be created after that sync.
+    "django_tasks",
+    "django_tasks_db",
     # Accounts
     "allauth",
     "allauth.account",
@@ -132,6 +138,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# The site's address and name, for links and the voice of every email. One setting each:
+# core keeps the Sites framework's row in sync after migrate, and `check --deploy` refuses an
+# unset or example.com address in production.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+SITE_DOMAIN = urlsplit(SITE_URL).netloc
+SITE_NAME = env("SITE_NAME", default="PartnerCity")
 SITE_ID = 1
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "citizens:profile"
@@ -184,11 +196,23 @@ CHANNEL_LAYERS["live"] = (
 )
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="PartnerCity <noreply@partnercity.local>")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <noreply@partnercity.local>")
+ACCOUNT_ADAPTER = "core.emails.AccountAdapter"
+
+# Background tasks (docs/decisions/005-tasks.md): rows in the database, run by
+# `manage.py db_worker` (started by `make run`, its own process in production). A task that
+# raises is tried again after each of these delays (seconds), then marked failed.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+TASK_RETRY_DELAYS = [30, 120, 600, 3600]
 
 # Wagtail
-WAGTAIL_SITE_NAME = "PartnerCity"
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+WAGTAIL_SITE_NAME = SITE_NAME
+WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default=SITE_URL)
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "txt", "odt", "docx", "xlsx"]

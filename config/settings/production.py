@@ -1,5 +1,7 @@
 """Production: everything from the environment. Fails loudly when something is missing."""
 
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -45,7 +47,11 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 DEMO_ACCOUNTS = False
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL")
+# The public address (https://partecipa.example.org): links in emails, allauth's Site row.
+# Left unset, `check --deploy` fails (core.checks) instead of mailing example.com links.
+SITE_URL = env("SITE_URL", default="").rstrip("/")
+SITE_DOMAIN = urlsplit(SITE_URL).netloc
+WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default=SITE_URL)
 LOGGING["root"]["level"] = env("LOG_LEVEL", default="INFO")  # noqa: F405
 
 # Live voting (defaults in budgeting/live/conf.py; docs/decisions/003-live-voting.md).

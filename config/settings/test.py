@@ -22,3 +22,5 @@ STORAGES = {
 DEMO_ACCOUNTS = True
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Tasks run at once, in the caller's thread; tests/core runs the database backend's worker.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

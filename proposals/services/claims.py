@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_log
 from citizens.models import CivicGroup, Membership, User
 from citizens.rules import is_verified_resident
+from core.notify import notify
 from proposals import notifications, rules
 from proposals.attachments import check_upload, max_attachments_per_claim
 from proposals.models import Attachment, Claim, ClaimCoauthor, ProcedureConfig, ReviewRequest
@@ -180,7 +181,7 @@ def claim_submit(*, actor: User, claim: Claim) -> Claim:
         move(claim, "submit", actor=actor, update_fields=("submitted_at",))
         competitors = _link_competitors(claim)
         url = claim.get_absolute_url()
-        notifications.send(
+        notify(
             notifications.proposers_of(claim),
             verb="claim.submitted",
             url=url,
@@ -189,14 +190,14 @@ def claim_submit(*, actor: User, claim: Claim) -> Claim:
                 % {"title": claim.title, "date": format_date(claim.due_at)}
             ),
         )
-        notifications.send(
+        notify(
             notifications.city_of(claim),
             verb="claim.submitted",
             url=office_url(claim),
             message=lambda: _("New claim to screen: “%(title)s”.") % {"title": claim.title},
         )
         for other in competitors:
-            notifications.send(
+            notify(
                 notifications.proposers_of(other),
                 verb="claim.competitor",
                 url=other.get_absolute_url(),
@@ -247,13 +248,11 @@ def claim_withdraw(*, actor: User, claim: Claim, reason: str) -> Claim:
                 "title": claim.title
             }
 
-        notifications.send(
-            notifications.supporters_of(claim), verb="claim.withdrawn", url=url, message=message
-        )
+        notify(notifications.supporters_of(claim), verb="claim.withdrawn", url=url, message=message)
         if claim.handler_id:
-            notifications.send([claim.handler], verb="claim.withdrawn", url=url, message=message)
+            notify([claim.handler], verb="claim.withdrawn", url=url, message=message)
         for review in pending:
-            notifications.send(
+            notify(
                 notifications.department_officers(review),
                 verb="claim.withdrawn",
                 url=url,
@@ -293,7 +292,7 @@ def coauthor_invite(*, actor: User, claim: Claim, email: str) -> ClaimCoauthor:
         audit_log(
             actor=actor, action="claim.coauthor_invite", obj=claim, after={"user": invitee.pk}
         )
-        notifications.send(
+        notify(
             [invitee],
             verb="claim.coauthor_invite",
             url=claim.get_absolute_url(),
@@ -315,7 +314,7 @@ def coauthor_answer(*, user: User, claim: Claim, accept: bool) -> ClaimCoauthor:
         coauthor.save(update_fields=["state", "answered_at"])
         audit_log(actor=user, action=f"claim.coauthor_{coauthor.state}", obj=claim)
         if claim.created_by_id:
-            notifications.send(
+            notify(
                 [claim.created_by],
                 verb="claim.coauthor_answer",
                 url=claim.get_absolute_url(),

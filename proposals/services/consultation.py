@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_log
 from citizens.models import User
+from core.notify import notify
 from proposals import notifications, rules
 from proposals.models import Claim, Comment, CommentReport, Support
 from proposals.services._common import lock_claim
@@ -68,7 +69,7 @@ def comment_add(*, author: User, claim: Claim, body: str) -> Comment:
         rules.may_comment(author, claim).enforce()
         body = _text(body, empty_message=_("Write a comment first."))
         comment = Comment.objects.create(claim=claim, author=author, body=body)
-        notifications.send(
+        notify(
             notifications.proposers_of(claim),
             verb="claim.comment",
             exclude=author,
@@ -99,13 +100,9 @@ def objection_add(*, author: User, claim: Claim, reason: str) -> Comment:
         def message():
             return _("New objection to “%(title)s”.") % {"title": claim.title}
 
-        notifications.send(
-            notifications.proposers_of(claim), verb="claim.objection", url=url, message=message
-        )
+        notify(notifications.proposers_of(claim), verb="claim.objection", url=url, message=message)
         if claim.handler_id:
-            notifications.send(
-                [claim.handler], verb="claim.objection", url=url, message=message, email=False
-            )
+            notify([claim.handler], verb="claim.objection", url=url, message=message, email=False)
     return comment
 
 
@@ -124,7 +121,7 @@ def comment_report(*, reporter: User, comment: Comment, reason: str) -> CommentR
                 _("You have already reported this comment."), code="twice"
             ) from None
         audit_log(actor=reporter, action="comment.report", obj=comment, reason=reason)
-        notifications.send(
+        notify(
             notifications.moderators(),
             verb="comment.reported",
             email=False,
@@ -158,7 +155,7 @@ def comment_hide(*, actor: User, comment: Comment, reason: str) -> Comment:
             reason=reason,
         )
         if comment.author_id:
-            notifications.send(
+            notify(
                 [comment.author],
                 verb="comment.hidden",
                 url=comment.claim.get_absolute_url(),

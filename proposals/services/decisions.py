@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from citizens.models import User
+from core.notify import notify
 from proposals import notifications, rules
 from proposals.models import Claim
 from proposals.services._common import (
@@ -34,12 +35,8 @@ def claim_refer_to_executive(*, actor: User, claim: Claim, reason: str = "") -> 
                 "date": format_date(claim.due_at),
             }
 
-        notifications.send(
-            notifications.proposers_of(claim), verb="claim.executive", url=url, message=message
-        )
-        notifications.send(
-            notifications.supporters_of(claim), verb="claim.executive", url=url, message=message
-        )
+        notify(notifications.proposers_of(claim), verb="claim.executive", url=url, message=message)
+        notify(notifications.supporters_of(claim), verb="claim.executive", url=url, message=message)
     return claim
 
 
@@ -72,12 +69,8 @@ def claim_decide(*, actor: User, claim: Claim, approve: bool, reasons: str) -> C
             )
             return text % {"title": claim.title}
 
-        notifications.send(
-            notifications.proposers_of(claim), verb="claim.decided", url=url, message=message
-        )
-        notifications.send(
-            notifications.supporters_of(claim), verb="claim.decided", url=url, message=message
-        )
+        notify(notifications.proposers_of(claim), verb="claim.decided", url=url, message=message)
+        notify(notifications.supporters_of(claim), verb="claim.decided", url=url, message=message)
         if approve:
             transaction.on_commit(lambda: claim_approved.send(sender=Claim, claim=claim))
     return claim

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_log
 from citizens.models import Department, User
+from core.notify import notify
 from proposals import notifications, rules
 from proposals.models import Claim, ProcedureConfig, ReviewRequest
 from proposals.services._common import (
@@ -60,7 +61,7 @@ def review_request(
             after={"review": review.pk, "department": department.name, "due_at": due_at},
             reason=review.message,
         )
-        notifications.send(
+        notify(
             notifications.department_officers(review),
             verb="review.requested",
             url=reverse("proposals:review-answer", args=[review.pk]),
@@ -90,7 +91,7 @@ def review_cancel(*, actor: User, review: ReviewRequest, reason: str) -> ReviewR
             after={"review": review.pk, "department": review.department.name},
             reason=reason,
         )
-        notifications.send(
+        notify(
             notifications.department_officers(review),
             verb="review.cancelled",
             url=office_url(claim),
@@ -178,14 +179,12 @@ def review_answer(
                 "opinion": ReviewRequest.Opinion(opinion).label,
             }
 
-        notifications.send(
+        notify(
             notifications.city_of(claim),
             verb="review.answered",
             url=office_url(claim),
             message=message,
             exclude=actor,
         )
-        notifications.send(
-            notifications.proposers_of(claim), verb="review.answered", url=url, message=message
-        )
+        notify(notifications.proposers_of(claim), verb="review.answered", url=url, message=message)
     return review

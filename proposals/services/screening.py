@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from citizens.models import User
+from core.notify import notify
 from proposals import notifications, rules
 from proposals.attachments import check_upload, max_attachments_per_claim
 from proposals.models import Claim
@@ -34,7 +35,7 @@ def claim_screening_start(*, actor: User, claim: Claim) -> Claim:
         rules.may_start_screening(actor, claim).enforce()
         claim.handler = actor
         move(claim, "screening_start", actor=actor, update_fields=("handler",))
-        notifications.send(
+        notify(
             notifications.proposers_of(claim),
             verb="claim.screening",
             url=claim.get_absolute_url(),
@@ -119,9 +120,7 @@ def claim_screen(
                     "“%(title)s” was declared inadmissible. The reasons are on the claim's page."
                 ) % {"title": claim.title}
 
-        notifications.send(
-            notifications.proposers_of(claim), verb=f"claim.{outcome}", url=url, message=message
-        )
+        notify(notifications.proposers_of(claim), verb=f"claim.{outcome}", url=url, message=message)
     return claim
 
 
@@ -134,7 +133,7 @@ def claim_request_documents(*, actor: User, claim: Claim, reason: str) -> Claim:
         claim.handler = claim.handler or actor
         claim.due_at = days_from(timezone.now(), track_rules(claim).documents_days)
         move(claim, "request_documents", actor=actor, reason=reason, update_fields=("handler",))
-        notifications.send(
+        notify(
             notifications.proposers_of(claim),
             verb="claim.documents_requested",
             url=reverse("proposals:claim-documents", args=[claim.pk]),
@@ -163,7 +162,7 @@ def claim_provide_documents(*, actor: User, claim: Claim, note: str, uploads=())
             store_attachment(claim, upload, info, actor, stored)
         claim.due_at = days_from(timezone.now(), track_rules(claim).screening_days)
         move(claim, "provide_documents", actor=actor, reason=note, after={"files": len(checked)})
-        notifications.send(
+        notify(
             notifications.city_of(claim),
             verb="claim.documents_provided",
             url=office_url(claim),
@@ -192,19 +191,19 @@ def claim_consultation_close(
                 "The city is now evaluating it."
             ) % {"title": claim.title, "n": claim.supports_count}
 
-        notifications.send(
+        notify(
             notifications.proposers_of(claim),
             verb="claim.consultation_closed",
             url=url,
             message=message,
         )
-        notifications.send(
+        notify(
             notifications.supporters_of(claim),
             verb="claim.consultation_closed",
             url=url,
             message=message,
         )
-        notifications.send(
+        notify(
             notifications.city_of(claim),
             verb="claim.consultation_closed",
             url=office_url(claim),

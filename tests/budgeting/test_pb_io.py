@@ -1,7 +1,5 @@
 """Pabulib in and out: import (command, admin), export, and the round trip."""
 
-import time
-
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -171,25 +169,3 @@ def test_admin_upload_of_a_small_file(client, tmp_path):
         response = client.post(url, {"file": f, "title": "Uploaded"}, follow=True)
     assert "Imported 3 projects and 4 ballots" in response.content.decode()
     assert Project.objects.filter(process__title="Uploaded").count() == 3
-
-
-@pytest.mark.django_db(transaction=True)
-def test_admin_upload_of_a_large_file_runs_in_the_background(client, tmp_path, monkeypatch):
-    from budgeting import imports
-
-    monkeypatch.setattr(imports, "INLINE_LIMIT", 10)
-    client.force_login(user_create(roles=[Role.ADMINISTRATOR]))
-    source = tmp_path / "big.pb"
-    source.write_text(SMALL)
-    with source.open("rb") as f:
-        response = client.post("/django-admin/budgeting/process/import/", {"file": f})
-    assert response.status_code == 302
-    status_url = response["Location"]
-    deadline = time.monotonic() + 30
-    while True:
-        html = client.get(status_url).content.decode()
-        if "refreshes every second" not in html or time.monotonic() > deadline:
-            break
-        time.sleep(0.1)
-    assert "Imported 3 projects and 4 ballots" in html
-    assert Process.objects.filter(state=S.COUNTING).count() == 1

@@ -22,8 +22,8 @@ def login(browser, server, email):
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.goto(server.url + "/accounts/login/")
-    page.get_by_label("Email:").fill(email)
-    page.get_by_label("Password:").fill(PASSWORD)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url("**/me/")
     return page
