@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
@@ -19,10 +20,8 @@ from citizens.forms import (
 from citizens.models import CivicGroup, GroupInvitation, Membership
 from citizens.rules import can_manage_group, groups_visible_to, is_administrator, roles_of
 from citizens.throttle import client_ip
-
-
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
+from core import errors
+from core.views import confirm
 
 
 @login_required
@@ -64,9 +63,7 @@ def residency_verify_view(request):
         else:
             messages.success(request, _("Your residency is verified."))
             return redirect("citizens:profile")
-    status = (
-        429 if any(e.code == "throttled" for e in form.errors.as_data().get("__all__", [])) else 400
-    )
+    status = errors.form_status(form)
     return render(
         request,
         "citizens/profile_detail.html",
@@ -160,9 +157,9 @@ def group_detail(request, pk):
                 return redirect("citizens:group-detail", pk=pk)
         except ValidationError as exc:
             if invite_form is not None:
-                invite_form.add_error(None, _error_text(exc))
+                errors.add_to_form(invite_form, exc)
             else:
-                messages.error(request, _error_text(exc))
+                errors.flash(request, exc)
     return render(
         request,
         "citizens/group_detail.html",
@@ -185,11 +182,17 @@ def group_leave_view(request, pk):
         try:
             services.group_leave(user=request.user, group=group)
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            errors.flash(request, exc)
             return redirect("citizens:group-detail", pk=pk)
         messages.success(request, _("You left the group."))
         return redirect("citizens:group-list")
-    return render(request, "citizens/group_leave_confirm.html", {"group": group})
+    return confirm(
+        request,
+        title=_("Leave %(name)s?") % {"name": group.name},
+        button=_("Leave the group"),
+        danger=True,
+        cancel_url=reverse("citizens:group-detail", args=[group.pk]),
+    )
 
 
 @login_required
@@ -203,7 +206,7 @@ def invitation_detail(request, token):
                 accept=request.POST.get("answer") == "accept",
             )
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            errors.flash(request, exc)
             return redirect("citizens:group-list")
         invitation.refresh_from_db()
         if invitation.state == GroupInvitation.State.ACCEPTED:

@@ -27,9 +27,11 @@ from accords.models import Accord, AccordState, AccordVersion, Side
 from accords.rules import Action, accords_for, allowed_actions, may_start, side_of, verdict
 from accords.services import _common as common
 from accords.services.signing import signable_parties, uses_totp
-from accords.views._helpers import accord_or_404, add_errors, error_text, require, run
+from accords.views._helpers import accord_or_404, require, run
 from citizens.rules import can_sign_for_city, is_officer
 from citizens.throttle import client_ip
+from core import errors
+from core.views import confirm_then_act
 
 
 @login_required
@@ -86,7 +88,7 @@ def accord_start(request, claim_pk: int):
                 start_date=form.cleaned_data["start_date"],
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            errors.add_to_form(form, exc)
         else:
             messages.success(
                 request,
@@ -184,7 +186,7 @@ def version_create(request, pk: int):
                     change_note=form.cleaned_data.get("change_note", ""),
                 )
             except ValidationError as exc:
-                add_errors(form, exc)
+                errors.add_to_form(form, exc)
             else:
                 messages.success(request, _("Version %(n)s saved.") % {"n": version.number})
                 return redirect(accord.workspace_url() + f"#v{version.number}")
@@ -294,8 +296,8 @@ def accord_sign(request, pk: int):
                 ip=client_ip(request),
             )
         except ValidationError as exc:
-            form.add_error(
-                "credential" if exc.code in ("reauth", "throttled") else None, error_text(exc)
+            errors.add_to_form(
+                form, exc, "credential" if exc.code in ("reauth", "throttled") else None
             )
         else:
             messages.success(
@@ -304,11 +306,7 @@ def accord_sign(request, pk: int):
                 % {"n": version.number, "party": party.name},
             )
             return redirect(accord.workspace_url() + "#signing")
-    status = (
-        429
-        if any("Too many" in e for e in form.errors.get("credential", []))
-        else (400 if form.errors else 200)
-    )
+    status = errors.form_status(form)
     return render(
         request,
         "accords/accord_sign.html",
@@ -339,27 +337,23 @@ def _confirm(
     """A confirmation page with reasons, for actions that cannot be undone lightly."""
     accord = accord_or_404(pk)
     require(request.user, action, accord)
-    form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service(accord, form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect(accord.get_absolute_url() if to_detail else accord.workspace_url())
-    return render(
+    allowed = verdict(request.user, action, accord)
+    return confirm_then_act(
         request,
-        "accords/accord_confirm.html",
-        {
-            "accord": accord,
-            "form": form,
-            "title": template_title,
-            "button": button,
-            "danger": danger,
-            "allowed": verdict(request.user, action, accord),
-        },
-        status=400 if form.errors else 200,
+        act=lambda data: service(accord, data),
+        success=success,
+        next_url=accord.get_absolute_url() if to_detail else accord.workspace_url(),
+        form=form_class(request.POST or None),
+        title=template_title,
+        summary=f"{accord.reference} · {accord.title} · {accord.get_state_display()}",
+        button=button,
+        danger=danger,
+        refusal="" if allowed else allowed.message,
+        back_url=accord.workspace_url(),
+        back_label=accord.reference,
+        cancel_url=accord.workspace_url(),
+        cancel_label=_("Go back without changes"),
+        head_template="accords/includes/head.html",
     )
 
 

@@ -5,10 +5,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import errors
 from proposals import rules, services
 from proposals.forms import ReasonForm
 from proposals.models import Comment, CommentReport
-from proposals.views._helpers import add_errors, flash_error, paginate
+from proposals.views._helpers import paginate
 
 
 def _visible_comment(request, pk) -> Comment:
@@ -39,7 +40,7 @@ def comment_report(request, pk):
                 reporter=request.user, comment=comment, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            errors.add_to_form(form, exc)
         else:
             messages.success(request, _("Thank you. The moderators will look at it."))
             return redirect(back)
@@ -77,7 +78,7 @@ def comment_hide(request, pk):
                 actor=request.user, comment=comment, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            errors.add_to_form(form, exc)
         else:
             messages.success(request, _("The comment is hidden."))
             return redirect(back)
@@ -116,7 +117,7 @@ def report_dismiss(request, pk):
     try:
         services.report_dismiss(actor=request.user, report=report)
     except ValidationError as exc:
-        flash_error(request, exc)
+        errors.flash(request, exc)
     else:
         messages.success(request, _("The report was dismissed."))
     return redirect("proposals:moderation-queue")
