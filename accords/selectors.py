@@ -1,6 +1,16 @@
 """Reads for lists and pages. Each list is a constant number of queries, whatever its length."""
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 
@@ -11,11 +21,12 @@ from accords.models import (
     ActivityReport,
     Dispute,
     ReportState,
+    Side,
     Signature,
     SupportItem,
     VersionComment,
 )
-from accords.rules import accords_of, accords_public
+from accords.rules import Action, accords_for, accords_of, accords_public
 
 
 def _count(model, **filters) -> Subquery:
@@ -162,6 +173,14 @@ def workspace_list(user) -> QuerySet:
     return with_counts(accords_of(user).select_related("department", "current_version")).order_by(
         "-updated_at", "-id"
     )
+
+
+def awaiting_city_signature(user) -> QuerySet:
+    """Accords whose agreed version waits for the city's signature, that `user` may sign."""
+    unsigned = AccordVersion.objects.filter(
+        accord=OuterRef("pk"), status=AccordVersion.Status.AGREED
+    ).exclude(signatures__party__side=Side.CITY)
+    return accords_for(user, Action.SIGN_CITY).filter(Exists(unsigned)).order_by("pk")
 
 
 def open_dispute(accord: Accord) -> Dispute | None:

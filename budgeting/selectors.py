@@ -18,14 +18,19 @@ from citizens.models import CensusRecord
 AGE_BANDS = [(0, 17), (18, 24), (25, 34), (35, 49), (50, 64), (65, None)]
 
 
-def process_list(user) -> QuerySet:
-    return (
-        processes_visible_to(user)
-        .annotate(
-            ballot_projects=Count("projects", filter=Q(projects__state=Project.State.FEASIBLE))
-        )
-        .order_by("-created_at", "-id")
-    )
+def process_list(user, *, state: str | None = None) -> QuerySet:
+    qs = processes_visible_to(user)
+    if state:
+        qs = qs.filter(state=state)
+    return qs.annotate(
+        ballot_projects=Count("projects", filter=Q(projects__state=Project.State.FEASIBLE))
+    ).order_by("-created_at", "-id")
+
+
+def process_counts_by_state(user) -> dict[str, int]:
+    """How many of the processes `user` sees are in each phase (one query)."""
+    rows = processes_visible_to(user).order_by().values_list("state").annotate(n=Count("pk"))
+    return dict(rows)
 
 
 def process_get(user, pk) -> Process:

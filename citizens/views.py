@@ -18,10 +18,26 @@ from citizens.forms import (
     ResidencyForm,
 )
 from citizens.models import CivicGroup, GroupInvitation, Membership
-from citizens.rules import can_manage_group, groups_visible_to, is_administrator, roles_of
+from citizens.rules import (
+    Role,
+    can_manage_group,
+    groups_visible_to,
+    has_role,
+    is_administrator,
+    roles_of,
+)
 from citizens.throttle import client_ip
 from core import errors
 from core.views import confirm
+from core.workspace import is_staff_member
+
+
+def asks_residency(user) -> bool:
+    """Residents are asked to verify their residency; staff (officers, facilitators, ...) only
+    when they also hold the resident role."""
+    if user.is_verified_resident:
+        return False
+    return has_role(user, Role.RESIDENT) or not is_staff_member(user)
 
 
 @login_required
@@ -40,6 +56,7 @@ def profile(request):
         {
             "form": form,
             "residency_form": ResidencyForm(),
+            "ask_residency": asks_residency(user),
             "roles": sorted(roles_of(user)),
             "memberships": user.memberships.select_related("group"),
         },
@@ -70,6 +87,7 @@ def residency_verify_view(request):
         {
             "form": ProfileForm(instance=request.user),
             "residency_form": form,
+            "ask_residency": True,
             "roles": sorted(roles_of(request.user)),
             "memberships": request.user.memberships.select_related("group"),
         },

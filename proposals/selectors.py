@@ -161,6 +161,15 @@ def review_inbox(user) -> QuerySet:
     )
 
 
+def report_queue() -> QuerySet:
+    """Reports on comments that no moderator has handled yet, oldest first."""
+    return (
+        CommentReport.objects.filter(resolved_at__isnull=True)
+        .select_related("comment", "comment__claim", "comment__author", "reporter")
+        .order_by("created_at", "id")
+    )
+
+
 def departments() -> QuerySet:
     return Department.objects.order_by("name")
 

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -24,7 +23,7 @@ from accords.forms import (
     support_initial,
 )
 from accords.models import Accord, AccordState, AccordVersion, Side
-from accords.rules import Action, accords_for, allowed_actions, may_start, side_of, verdict
+from accords.rules import Action, allowed_actions, may_start, side_of, verdict
 from accords.services import _common as common
 from accords.services.signing import signable_parties, uses_totp
 from accords.views._helpers import accord_or_404, require, run
@@ -51,10 +50,7 @@ def accord_mine(request):
         )
     to_sign = []
     if can_sign_for_city(user):
-        unsigned = AccordVersion.objects.filter(
-            accord=OuterRef("pk"), status=AccordVersion.Status.AGREED
-        ).exclude(signatures__party__side=Side.CITY)
-        to_sign = accords_for(user, Action.SIGN_CITY).filter(Exists(unsigned))
+        to_sign = selectors.awaiting_city_signature(user)
     return render(
         request,
         "accords/accord_mine.html",

@@ -20,11 +20,20 @@ S = Process.State
 
 
 def process_list(request):
-    page = Paginator(selectors.process_list(request.user), 20).get_page(request.GET.get("page"))
+    state = request.GET.get("state") or ""
+    if state not in S.values:
+        state = ""
+    processes = selectors.process_list(request.user, state=state or None)
+    page = Paginator(processes, 20).get_page(request.GET.get("page"))
     return render(
         request,
         "budgeting/process_list.html",
-        {"page": page, "can_manage": permissions.can_manage_process(request.user)},
+        {
+            "page": page,
+            "can_manage": permissions.can_manage_process(request.user),
+            "state": state,
+            "states": S.choices,
+        },
     )
 
 

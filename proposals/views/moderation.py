@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import errors
-from proposals import rules, services
+from proposals import rules, selectors, services
 from proposals.forms import ReasonForm
 from proposals.models import Comment, CommentReport
 from proposals.views._helpers import paginate
@@ -101,12 +101,7 @@ def moderation_queue(request):
     verdict = rules.may_moderate(request.user)
     if not verdict:
         raise PermissionDenied(verdict.message)
-    reports = (
-        CommentReport.objects.filter(resolved_at__isnull=True)
-        .select_related("comment", "comment__claim", "comment__author", "reporter")
-        .order_by("created_at", "id")
-    )
-    page, query = paginate(request, reports, per_page=25)
+    page, query = paginate(request, selectors.report_queue(), per_page=25)
     return render(request, "proposals/moderation_queue.html", {"page": page, "query": query})
 
 

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -52,7 +53,11 @@ def session_list(request):
     state = request.GET.get("state") or ""
     if state not in S.values:
         state = ""
-    sessions = selectors.session_list(request.user, state=state or None)
+    try:
+        day = parse_date(request.GET.get("day") or "")
+    except ValueError:  # well formed but not a date (2026-02-30)
+        day = None
+    sessions = selectors.session_list(request.user, state=state or None, day=day)
     page = Paginator(sessions, 25).get_page(request.GET.get("page"))
     return render(
         request,
@@ -61,6 +66,7 @@ def session_list(request):
             "page": page,
             "state": state,
             "states": S.choices,
+            "day": day,
             "can_plan": can_plan_session(request.user),
         },
     )
