@@ -47,6 +47,7 @@ def confirm(
     fields: dict | None = None,
     danger: bool = False,
     summary: str = "",
+    quote: str = "",
     back_url: str = "",
     back_label: str = "",
     cancel_label: str = "",
@@ -54,7 +55,8 @@ def confirm(
     head_template: str = "",
     status: int | None = None,
 ) -> HttpResponse:
-    """The question page. `fields` are posted back hidden (e.g. the phase chosen on the page
+    """The question page. `summary` names what the action is on, `quote` shows its text (a
+    comment to hide); `fields` are posted back hidden (e.g. the phase chosen on the page
     before); `refusal` replaces the form with why the action is not possible now;
     `head_template` adds an app's stylesheet. The status follows the form's errors."""
     if status is None:
@@ -72,6 +74,7 @@ def confirm(
             "fields": fields or {},
             "danger": danger,
             "summary": summary,
+            "quote": quote,
             "back_url": back_url,
             "back_label": back_label,
             "refusal": refusal,

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import errors
+from core.views import confirm
 from proposals import rules, selectors, services
 from proposals.forms import ReasonForm
 from proposals.models import Comment, CommentReport
@@ -17,6 +18,17 @@ def _visible_comment(request, pk) -> Comment:
         rules.comments_visible_to(request.user).select_related("claim", "author"), pk=pk
     )
     return comment
+
+
+def _comment_page(comment: Comment, back: str) -> dict:
+    """The parts of a confirmation page that show the comment and lead back to it."""
+    return {
+        "quote": comment.body,
+        "back_url": back,
+        "back_label": comment.claim.title,
+        "cancel_url": back,
+        "head_template": "proposals/includes/head.html",
+    }
 
 
 @login_required
@@ -44,16 +56,12 @@ def comment_report(request, pk):
         else:
             messages.success(request, _("Thank you. The moderators will look at it."))
             return redirect(back)
-    return render(
+    return confirm(
         request,
-        "proposals/comment_action.html",
-        {
-            "comment": comment,
-            "form": form,
-            "heading": _("Report a comment"),
-            "button": _("Send the report"),
-        },
-        status=400 if form.errors else 200,
+        **_comment_page(comment, back),
+        form=form,
+        title=_("Report a comment"),
+        button=_("Send the report"),
     )
 
 
@@ -82,17 +90,13 @@ def comment_hide(request, pk):
         else:
             messages.success(request, _("The comment is hidden."))
             return redirect(back)
-    return render(
+    return confirm(
         request,
-        "proposals/comment_action.html",
-        {
-            "comment": comment,
-            "form": form,
-            "heading": _("Hide a comment"),
-            "button": _("Hide the comment"),
-            "danger": True,
-        },
-        status=400 if form.errors else 200,
+        **_comment_page(comment, back),
+        form=form,
+        title=_("Hide a comment"),
+        button=_("Hide the comment"),
+        danger=True,
     )
 
 
