@@ -103,7 +103,19 @@ def account_delete_view(request):
         logout(request)
         messages.success(request, _("Your account was closed."))
         return redirect("/")
-    return render(request, "citizens/account_delete.html", {"form": form})
+    return confirm(
+        request,
+        form=form,
+        title=_("Delete your account"),
+        question=_(
+            "What you wrote (claims, comments, reports) stays public, shown as written by a "
+            "deleted user. Your email, name, residency link and group memberships are removed. "
+            "Votes already cast stay counted, anonymously."
+        ),
+        button=_("Delete my account"),
+        danger=True,
+        cancel_url=reverse("citizens:profile"),
+    )
 
 
 @login_required
