@@ -39,16 +39,18 @@ def codes(exc: BaseException) -> list[str]:
     return list(dict.fromkeys(e.code for e in errors if e.code))
 
 
-def http_status(exc: BaseException, default: int = 400) -> int:
+def http_status(exc: BaseException, default: int = 400, by_code: dict | None = None) -> int:
     """The HTTP status a refusal answers: 403 for PermissionDenied, 404 for a missing object,
-    else by the first code that has one (`STATUS_BY_CODE`), else `default`."""
+    else by the first code that has one (`STATUS_BY_CODE`, then `by_code`, a protocol's own
+    table such as the kiosk's), else `default`."""
     if isinstance(exc, PermissionDenied):
         return 403
     if isinstance(exc, Http404 | ObjectDoesNotExist):
         return 404
+    table = STATUS_BY_CODE | (by_code or {})
     for code in codes(exc):
-        if code in STATUS_BY_CODE:
-            return STATUS_BY_CODE[code]
+        if code in table:
+            return table[code]
     return default
 
 

@@ -82,3 +82,10 @@ def test_a_throttled_signature_answers_429_in_italian(client):
     assert response.status_code == 429
     assert "Troppi tentativi" in response.content.decode()
     assert not world.accord.versions.get().signatures.exists()
+
+
+def test_a_protocol_may_add_its_own_codes():
+    used = ValidationError("This ballot token was used.", code="token_used")
+    assert errors.http_status(used) == 400
+    assert errors.http_status(used, by_code={"token_used": 409}) == 409
+    assert errors.http_status(PermissionDenied(), by_code={"forbidden": 401}) == 403

@@ -120,11 +120,11 @@ def _json_error(exc, status=None) -> JsonResponse:
             {"ok": False, "code": "forbidden", "errors": [errors.message(exc)]}, status=403
         )
     code = getattr(exc, "code", None) or "invalid"
-    if isinstance(exc, BallotInvalid) or code not in STATUS:
+    if isinstance(exc, BallotInvalid):
         status = status or 400
     return JsonResponse(
         {"ok": False, "code": code, "errors": list(getattr(exc, "messages", [str(exc)]))},
-        status=status or STATUS.get(code, 400),
+        status=status or errors.http_status(exc, by_code=STATUS),
     )
 
 
