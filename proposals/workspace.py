@@ -33,8 +33,9 @@ register_link(
 
 
 def claims_panel(user) -> Panel | None:
-    """Open claims (the office queue), the overdue ones (its "Overdue only" filter), and the
-    review requests waiting for the officer's department (the review inbox)."""
+    """Open claims (the office queue), those due within a week and those overdue (its
+    filters), and the review requests waiting for the officer's department (the review
+    inbox)."""
     if not is_officer(user):
         return None
     queue = selectors.office_queue(user)
@@ -44,6 +45,12 @@ def claims_panel(user) -> Panel | None:
         title=_("Claims"),
         counts=[
             Count("claims-open", _("Claims waiting for the city"), queue.count(), office),
+            Count(
+                "claims-due-soon",
+                _("Claims due within a week"),
+                selectors.due_soon(queue).count(),
+                f"{office}?due_soon=on",
+            ),
             Count(
                 "claims-overdue",
                 _("Overdue claims"),

@@ -167,6 +167,17 @@ def test_the_overdue_count_is_the_queue_filtered_on_overdue(client, officer):
     assert rows_listed(client, url) == count
 
 
+def test_the_due_soon_count_is_the_queue_filtered_on_due_within_a_week(client, officer):
+    soon, later, late = (claim_in_state(S.SUBMITTED, officer=officer) for _ in range(3))
+    now = timezone.now()
+    for claim, due in ((soon, 2), (later, 20), (late, -1)):
+        Claim.objects.filter(pk=claim.pk).update(due_at=now + dt.timedelta(days=due))
+    client.force_login(officer)
+    count, url = count_on_dashboard(client, "claims-due-soon")
+    assert count == 1 and url == "/office/?due_soon=on"
+    assert rows_listed(client, url) == count
+
+
 def test_the_reviews_count_is_the_department_review_inbox(client):
     department = department_create()
     officer = officer_create(department=department)
