@@ -15,6 +15,7 @@ from accords.models import (
     Dispute,
     Signature,
 )
+from core.admin import ReadOnlyAdminMixin
 
 
 @admin.register(AccordConfig)
@@ -28,42 +29,23 @@ class AccordConfigAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class PartyInline(admin.TabularInline):
+class PartyInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = AccordParty
     fields = ["side", "kind", "department", "group", "user"]
     readonly_fields = fields
     extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class VersionInline(admin.TabularInline):
+class VersionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = AccordVersion
     fields = ["number", "kind", "status", "created_side", "created_at", "fingerprint"]
     readonly_fields = fields
     extra = 0
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Accord)
-class AccordAdmin(ReadOnlyAdmin):
+class AccordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "reference",
         "title",
@@ -80,27 +62,27 @@ class AccordAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AccordVersion)
-class AccordVersionAdmin(ReadOnlyAdmin):
+class AccordVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "kind", "status", "created_at", "fingerprint"]
     list_filter = ["status", "kind"]
     list_select_related = ["accord"]
 
 
 @admin.register(Signature)
-class SignatureAdmin(ReadOnlyAdmin):
+class SignatureAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["version", "party", "signer_name", "signed_at", "method"]
     list_select_related = ["version__accord", "party__department", "party__group", "party__user"]
 
 
 @admin.register(ActivityReport)
-class ActivityReportAdmin(ReadOnlyAdmin):
+class ActivityReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["accord", "period_start", "period_end", "state", "submitted_at"]
     list_filter = ["state"]
     list_select_related = ["accord"]
 
 
 @admin.register(Dispute)
-class DisputeAdmin(ReadOnlyAdmin):
+class DisputeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["accord", "state", "opened_at", "settlement_due", "outcome"]
     list_filter = ["state", "outcome"]
     list_select_related = ["accord"]

@@ -1,7 +1,17 @@
 """Reads for lists and pages. Each list is a constant number of queries, whatever its length."""
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 
@@ -12,6 +22,7 @@ from accords.models import (
     ActivityReport,
     Dispute,
     ReportState,
+    Side,
     Signature,
     SupportItem,
     VersionComment,
@@ -172,6 +183,14 @@ def workspace_list(user) -> QuerySet:
     return with_counts(mine.select_related("department", "current_version")).order_by(
         "-updated_at", "-id"
     )
+
+
+def awaiting_city_signature(user) -> QuerySet:
+    """Accords whose agreed version waits for the city's signature, that `user` may sign."""
+    unsigned = AccordVersion.objects.filter(
+        accord=OuterRef("pk"), status=AccordVersion.Status.AGREED
+    ).exclude(signatures__party__side=Side.CITY)
+    return ACCORDS.queryset(user, Action.SIGN_CITY).filter(Exists(unsigned)).order_by("pk")
 
 
 def open_dispute(accord: Accord) -> Dispute | None:

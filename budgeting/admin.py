@@ -15,27 +15,14 @@ from budgeting import imports, permissions, services
 from budgeting.forms import PabulibUploadForm
 from budgeting.models import Ballot, DistrictBudget, Participation, Process, Project, Result
 from budgeting.pabulib_io import PabulibImportError, process_import
+from core import errors
+from core.admin import ReadOnlyAdminMixin
 
 
-class DistrictBudgetInline(admin.TabularInline):
+class DistrictBudgetInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = DistrictBudget
     extra = 0
-    can_delete = False
     readonly_fields = ["district", "budget"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Process)
@@ -106,7 +93,7 @@ class ProcessAdmin(admin.ModelAdmin):
         try:
             services.process_save(actor=request.user, process=obj)
         except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), level="error")
+            self.message_user(request, errors.message(exc), level="error")
             raise
 
 
@@ -123,7 +110,7 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Ballot)
-class BallotAdmin(ReadOnlyAdmin):
+class BallotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["id", "process", "channel", "district", "state", "created_at"]
     list_filter = ["channel", "state", "process"]
     list_select_related = ["process"]
@@ -131,7 +118,7 @@ class BallotAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(ReadOnlyAdmin):
+class ParticipationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["id", "process", "channel", "district", "birth_year", "created_at"]
     list_filter = ["channel", "process"]
     list_select_related = ["process"]
@@ -139,7 +126,7 @@ class ParticipationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Result)
-class ResultAdmin(ReadOnlyAdmin):
+class ResultAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["process", "district", "rule", "spent", "budget", "published_at"]
     list_select_related = ["process"]
     fields = [

@@ -21,14 +21,21 @@ from citizens.models import CensusRecord
 AGE_BANDS = [(0, 17), (18, 24), (25, 34), (35, 49), (50, 64), (65, None)]
 
 
-def process_list(user) -> QuerySet:
-    return (
-        PROCESS.queryset(user, Action.VIEW)
-        .annotate(
-            ballot_projects=Count("projects", filter=Q(projects__state=Project.State.FEASIBLE))
-        )
-        .order_by("-created_at", "-id")
+def process_list(user, *, state: str | None = None) -> QuerySet:
+    qs = PROCESS.queryset(user, Action.VIEW)
+    if state:
+        qs = qs.filter(state=state)
+    return qs.annotate(
+        ballot_projects=Count("projects", filter=Q(projects__state=Project.State.FEASIBLE))
+    ).order_by("-created_at", "-id")
+
+
+def process_counts_by_state(user) -> dict[str, int]:
+    """How many of the processes `user` sees are in each phase (one query)."""
+    rows = (
+        PROCESS.queryset(user, Action.VIEW).order_by().values_list("state").annotate(n=Count("pk"))
     )
+    return dict(rows)
 
 
 def process_get(user, pk) -> Process:

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
@@ -17,12 +18,26 @@ from citizens.forms import (
     ResidencyForm,
 )
 from citizens.models import CivicGroup, GroupInvitation, Membership
-from citizens.rules import can_manage_group, groups_visible_to, is_administrator, roles_of
+from citizens.rules import (
+    Role,
+    can_manage_group,
+    groups_visible_to,
+    has_role,
+    is_administrator,
+    roles_of,
+)
 from citizens.throttle import client_ip
+from core import errors
+from core.views import confirm
+from core.workspace import is_staff_member
 
 
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
+def asks_residency(user) -> bool:
+    """Residents are asked to verify their residency; staff (officers, facilitators, ...) only
+    when they also hold the resident role."""
+    if user.is_verified_resident:
+        return False
+    return has_role(user, Role.RESIDENT) or not is_staff_member(user)
 
 
 @login_required
@@ -41,6 +56,7 @@ def profile(request):
         {
             "form": form,
             "residency_form": ResidencyForm(),
+            "ask_residency": asks_residency(user),
             "roles": sorted(roles_of(user)),
             "memberships": user.memberships.select_related("group"),
         },
@@ -64,15 +80,14 @@ def residency_verify_view(request):
         else:
             messages.success(request, _("Your residency is verified."))
             return redirect("citizens:profile")
-    status = (
-        429 if any(e.code == "throttled" for e in form.errors.as_data().get("__all__", [])) else 400
-    )
+    status = errors.form_status(form)
     return render(
         request,
         "citizens/profile_detail.html",
         {
             "form": ProfileForm(instance=request.user),
             "residency_form": form,
+            "ask_residency": True,
             "roles": sorted(roles_of(request.user)),
             "memberships": request.user.memberships.select_related("group"),
         },
@@ -88,7 +103,19 @@ def account_delete_view(request):
         logout(request)
         messages.success(request, _("Your account was closed."))
         return redirect("/")
-    return render(request, "citizens/account_delete.html", {"form": form})
+    return confirm(
+        request,
+        form=form,
+        title=_("Delete your account"),
+        question=_(
+            "What you wrote (claims, comments, reports) stays public, shown as written by a "
+            "deleted user. Your email, name, residency link and group memberships are removed. "
+            "Votes already cast stay counted, anonymously."
+        ),
+        button=_("Delete my account"),
+        danger=True,
+        cancel_url=reverse("citizens:profile"),
+    )
 
 
 @login_required
@@ -160,9 +187,9 @@ def group_detail(request, pk):
                 return redirect("citizens:group-detail", pk=pk)
         except ValidationError as exc:
             if invite_form is not None:
-                invite_form.add_error(None, _error_text(exc))
+                errors.add_to_form(invite_form, exc)
             else:
-                messages.error(request, _error_text(exc))
+                errors.flash(request, exc)
     return render(
         request,
         "citizens/group_detail.html",
@@ -185,11 +212,17 @@ def group_leave_view(request, pk):
         try:
             services.group_leave(user=request.user, group=group)
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            errors.flash(request, exc)
             return redirect("citizens:group-detail", pk=pk)
         messages.success(request, _("You left the group."))
         return redirect("citizens:group-list")
-    return render(request, "citizens/group_leave_confirm.html", {"group": group})
+    return confirm(
+        request,
+        title=_("Leave %(name)s?") % {"name": group.name},
+        button=_("Leave the group"),
+        danger=True,
+        cancel_url=reverse("citizens:group-detail", args=[group.pk]),
+    )
 
 
 @login_required
@@ -203,7 +236,7 @@ def invitation_detail(request, token):
                 accept=request.POST.get("answer") == "accept",
             )
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            errors.flash(request, exc)
             return redirect("citizens:group-list")
         invitation.refresh_from_db()
         if invitation.state == GroupInvitation.State.ACCEPTED:

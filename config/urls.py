@@ -12,6 +12,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("me/", include("citizens.urls")),
+    # The staff workspace: where everyone lands after logging in (residents go on to /me/)
+    path("workspace/", include("core.urls")),
     path("budgeting/live/", include("budgeting.live.urls")),
     path("budgeting/", include("budgeting.urls")),
     path("api/", api.urls),

@@ -4,6 +4,7 @@ read-only view of claims (their state only changes through the services)."""
 from django.contrib import admin
 from django.shortcuts import redirect
 
+from core.admin import ReadOnlyAdminMixin
 from proposals.models import (
     ChecklistItem,
     Claim,
@@ -93,19 +94,15 @@ class UrbanResourceAdmin(admin.ModelAdmin):
     raw_id_fields = ["source_claim", "created_by"]
 
 
-class ReviewInline(admin.TabularInline):
+class ReviewInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ReviewRequest
     extra = 0
     fields = ["department", "state", "due_at", "opinion", "answered_at"]
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: every change goes through the workflow services (audited, notified)."""
 
     list_display = ["title", "state", "track", "district", "submitted_at", "due_at"]
@@ -114,12 +111,3 @@ class ClaimAdmin(admin.ModelAdmin):
     list_select_related = ["resource"]
     inlines = [ReviewInline]
     date_hierarchy = "submitted_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from citizens.models import Department
 from proposals.models import Claim, UrbanResource
-from proposals.selectors import district_choices
+from proposals.selectors import district_choices, due_soon
 from proposals.workflow import OPEN_STATES, PUBLIC_STATES
 
 
@@ -116,10 +116,13 @@ class QueueFilter(DistrictChoicesMixin, django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(
         label=_("Overdue only"), method="filter_overdue", widget=forms.CheckboxInput
     )
+    due_soon = django_filters.BooleanFilter(
+        label=_("Due within a week"), method="filter_due_soon", widget=forms.CheckboxInput
+    )
 
     class Meta:
         model = Claim
-        fields = ["state", "district", "department", "overdue"]
+        fields = ["state", "district", "department", "overdue", "due_soon"]
 
     def filter_department(self, qs, name, value):
         if not value:
@@ -128,3 +131,6 @@ class QueueFilter(DistrictChoicesMixin, django_filters.FilterSet):
 
     def filter_overdue(self, qs, name, value):
         return qs.filter(overdue=True) if value else qs
+
+    def filter_due_soon(self, qs, name, value):
+        return due_soon(qs) if value else qs

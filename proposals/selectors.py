@@ -1,7 +1,9 @@
 """Reads for pages and the API. Every list is a fixed number of queries, whatever its length."""
 
+import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import (
     BooleanField,
     Case,
@@ -149,6 +151,14 @@ def office_queue(user) -> QuerySet:
     )
 
 
+def due_soon(queue: QuerySet, now=None) -> QuerySet:
+    """Claims of an office queue not overdue yet but due within the next days
+    (`settings.OFFICE_DUE_SOON_DAYS`, a week by default)."""
+    now = now or timezone.now()
+    days = getattr(settings, "OFFICE_DUE_SOON_DAYS", 7)
+    return queue.filter(due_at__gt=now, due_at__lte=now + dt.timedelta(days=days))
+
+
 def office_queue_filter_by_department(qs: QuerySet, department: Department) -> QuerySet:
     return qs.filter(reviews__department=department).distinct()
 
@@ -158,6 +168,15 @@ def review_inbox(user) -> QuerySet:
         rules.reviews_answerable_by(user)
         .select_related("claim", "claim__resource", "department", "requested_by")
         .order_by("due_at", "id")
+    )
+
+
+def report_queue() -> QuerySet:
+    """Reports on comments that no moderator has handled yet, oldest first."""
+    return (
+        CommentReport.objects.filter(resolved_at__isnull=True)
+        .select_related("comment", "comment__claim", "comment__author", "reporter")
+        .order_by("created_at", "id")
     )
 
 

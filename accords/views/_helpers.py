@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 
 from accords.models import Accord
 from accords.rules import Action
+from core import errors
 from core.policy import allows
 
 
@@ -22,25 +23,12 @@ def require(user, action: Action, obj) -> None:
         raise PermissionDenied(result.message)
 
 
-def error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
-
-
-def add_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: per field where it names one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def run(request, call: Callable, *, success: str, next_url: str, error_url: str | None = None):
     """Call a service for a POST with no form to redisplay; PermissionDenied becomes a 403."""
     try:
         call()
     except ValidationError as exc:
-        messages.error(request, error_text(exc))
+        errors.flash(request, exc)
         return redirect(error_url or next_url)
     messages.success(request, success)
     return redirect(next_url)

@@ -25,8 +25,9 @@ from accords.forms import (
 from accords.models import AccordConfig, ActivityReport, Dispute, SupportItem
 from accords.rules import DISPUTES, Action, side_of
 from accords.services import _common as common
-from accords.views._helpers import accord_or_404, add_errors, error_text, require, run
+from accords.views._helpers import accord_or_404, require, run
 from accords.views.workspace import _confirm
+from core import errors
 from core.policy import allows
 
 
@@ -107,7 +108,7 @@ def _new_term(request, pk: int, *, action, service, title, success):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            errors.add_to_form(form, exc)
         else:
             messages.success(request, success % {"n": version.number})
             return redirect(accord.workspace_url() + f"#v{version.number}")
@@ -205,7 +206,7 @@ def report_create(request, pk: int):
                 photos=data["photos"],
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            errors.add_to_form(form, exc)
         else:
             messages.success(request, _("Report filed. The city has been asked to acknowledge it."))
             return redirect(report.get_absolute_url())
@@ -237,7 +238,7 @@ def report_detail(request, pk: int, report_pk: int):
                     actor=request.user, report=report, note=form.cleaned_data["note"]
                 )
             except ValidationError as exc:
-                messages.error(request, error_text(exc))
+                errors.flash(request, exc)
             else:
                 messages.success(request, _("Report acknowledged."))
             return redirect(report.get_absolute_url())
@@ -267,7 +268,7 @@ def dispute_create(request, pk: int):
                 actor=request.user, accord=accord, description=form.cleaned_data["description"]
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            errors.add_to_form(form, exc)
         else:
             messages.success(request, _("Dispute opened. Name your member of the committee."))
             return redirect(dispute.get_absolute_url())
@@ -342,7 +343,7 @@ def dispute_detail(request, pk: int, dispute_pk: int):
             try:
                 call(request.user, dispute, form.cleaned_data if form else {})
             except ValidationError as exc:
-                messages.error(request, error_text(exc))
+                errors.flash(request, exc)
             else:
                 messages.success(request, success)
                 return redirect(dispute.get_absolute_url())

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -27,9 +26,11 @@ from accords.models import AccordVersion, Side
 from accords.rules import ACCORDS, Action, claims_to_start, may_start, side_of
 from accords.services import _common as common
 from accords.services.signing import signable_parties, uses_totp
-from accords.views._helpers import accord_or_404, add_errors, error_text, require, run
+from accords.views._helpers import accord_or_404, require, run
 from citizens.throttle import client_ip
+from core import errors
 from core.policy import THROTTLED, allows
+from core.views import confirm_then_act
 
 
 @login_required
@@ -38,10 +39,7 @@ def accord_mine(request):
     user = request.user
     page = Paginator(selectors.workspace_list(user), 20).get_page(request.GET.get("page"))
     ready = claims_to_start(user).order_by("-decided_at", "-id")[:50]
-    unsigned = AccordVersion.objects.filter(
-        accord=OuterRef("pk"), status=AccordVersion.Status.AGREED
-    ).exclude(signatures__party__side=Side.CITY)
-    to_sign = ACCORDS.queryset(user, Action.SIGN_CITY).filter(Exists(unsigned))
+    to_sign = selectors.awaiting_city_signature(user)
     return render(
         request,
         "accords/accord_mine.html",
@@ -75,7 +73,7 @@ def accord_start(request, claim_pk: int):
                 start_date=form.cleaned_data["start_date"],
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            errors.add_to_form(form, exc)
         else:
             messages.success(
                 request,
@@ -173,7 +171,7 @@ def version_create(request, pk: int):
                     change_note=form.cleaned_data.get("change_note", ""),
                 )
             except ValidationError as exc:
-                add_errors(form, exc)
+                errors.add_to_form(form, exc)
             else:
                 messages.success(request, _("Version %(n)s saved.") % {"n": version.number})
                 return redirect(accord.workspace_url() + f"#v{version.number}")
@@ -270,7 +268,6 @@ def accord_sign(request, pk: int):
         return redirect(accord.workspace_url())
     totp = uses_totp(request.user)
     form = SignForm(request.POST or None, totp=totp)
-    throttled = False
     if request.method == "POST" and form.is_valid():
         party_pk = request.POST.get("party")
         party = next((p for p in options if str(p.pk) == party_pk), options[0])
@@ -284,9 +281,8 @@ def accord_sign(request, pk: int):
                 ip=client_ip(request),
             )
         except ValidationError as exc:
-            throttled = exc.code == THROTTLED
-            form.add_error(
-                "credential" if exc.code in ("reauth", THROTTLED) else None, error_text(exc)
+            errors.add_to_form(
+                form, exc, "credential" if exc.code in ("reauth", THROTTLED) else None
             )
         else:
             messages.success(
@@ -295,7 +291,7 @@ def accord_sign(request, pk: int):
                 % {"n": version.number, "party": party.name},
             )
             return redirect(accord.workspace_url() + "#signing")
-    status = 429 if throttled else (400 if form.errors else 200)
+    status = errors.form_status(form)
     return render(
         request,
         "accords/accord_sign.html",
@@ -326,27 +322,23 @@ def _confirm(
     """A confirmation page with reasons, for actions that cannot be undone lightly."""
     accord = accord_or_404(pk)
     require(request.user, action, accord)
-    form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service(accord, form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect(accord.get_absolute_url() if to_detail else accord.workspace_url())
-    return render(
+    allowed = allows(request.user, action, accord)
+    return confirm_then_act(
         request,
-        "accords/accord_confirm.html",
-        {
-            "accord": accord,
-            "form": form,
-            "title": template_title,
-            "button": button,
-            "danger": danger,
-            "allowed": allows(request.user, action, accord),
-        },
-        status=400 if form.errors else 200,
+        act=lambda data: service(accord, data),
+        success=success,
+        next_url=accord.get_absolute_url() if to_detail else accord.workspace_url(),
+        form=form_class(request.POST or None),
+        title=template_title,
+        summary=f"{accord.reference} · {accord.title} · {accord.get_state_display()}",
+        button=button,
+        danger=danger,
+        refusal="" if allowed else allowed.message,
+        back_url=accord.workspace_url(),
+        back_label=accord.reference,
+        cancel_url=accord.workspace_url(),
+        cancel_label=_("Go back without changes"),
+        head_template="accords/includes/head.html",
     )
 
 

@@ -5,32 +5,18 @@ audit trail; hashes and nonces are never shown."""
 from django.contrib import admin
 
 from budgeting.live.models import BallotToken, Tablet, VotingSession
+from core.admin import ReadOnlyAdminMixin
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class TabletInline(admin.TabularInline):
+class TabletInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Tablet
     fields = ["label", "state", "paired_at", "last_seen", "revoked_at"]
     readonly_fields = fields
     extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(VotingSession)
-class VotingSessionAdmin(ReadOnly):
+class VotingSessionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["place_name", "process", "starts_at", "ends_at", "state", "reconciled_at"]
     list_filter = ["state", "process"]
     search_fields = ["place_name", "address", "district"]
@@ -57,7 +43,7 @@ class VotingSessionAdmin(ReadOnly):
 
 
 @admin.register(Tablet)
-class TabletAdmin(ReadOnly):
+class TabletAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["label", "session", "state", "last_seen", "revoked_at"]
     list_filter = ["state"]
     list_select_related = ["session"]
@@ -65,7 +51,7 @@ class TabletAdmin(ReadOnly):
 
 
 @admin.register(BallotToken)
-class BallotTokenAdmin(ReadOnly):
+class BallotTokenAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["pk", "session", "state", "void_reason", "tablet", "created_at", "expires_at"]
     list_filter = ["state", "void_reason"]
     list_select_related = ["session", "tablet"]

@@ -33,7 +33,7 @@ def _count_subquery(qs):
     )
 
 
-def session_list(user, *, state: str | None = None):
+def session_list(user, *, state: str | None = None, day=None):
     """Sessions this user may see, with their process, facilitators and live counts."""
     checkins = Participation.objects.filter(session=OuterRef("pk"), channel=Channel.IN_PERSON)
     ballots = Ballot.objects.filter(
@@ -53,6 +53,8 @@ def session_list(user, *, state: str | None = None):
     )
     if state:
         qs = qs.filter(state=state)
+    if day:  # a date: the sessions starting that day, in the site's time zone
+        qs = qs.filter(starts_at__date=day)
     return qs
 
 

@@ -19,7 +19,8 @@ from budgeting.forms import (
     envelopes_from,
 )
 from budgeting.models import Process, Project
-from budgeting.views.common import confirm, error_text
+from core import errors
+from core.views import confirm, confirmed
 
 S = Process.State
 
@@ -99,7 +100,7 @@ def process_transition_view(request, pk):
         messages.error(request, _("Choose a phase."))
         return redirect(_manage_url(process))
     to = form.cleaned_data["to"]
-    if request.POST.get("confirm") != "1":
+    if not confirmed(request):
         warnings = {
             S.VOTING: _("Verified residents will be able to vote on the feasible projects."),
             S.COUNTING: _("Nobody will be able to vote any more."),
@@ -108,7 +109,7 @@ def process_transition_view(request, pk):
             request,
             title=_("Move “%(title)s” to “%(state)s”?")
             % {"title": process.title, "state": S(to).label},
-            message=warnings.get(to, _("The process will move to its next phase.")),
+            question=warnings.get(to, _("The process will move to its next phase.")),
             button=_("Yes, move to “%(state)s”") % {"state": S(to).label},
             cancel_url=_manage_url(process),
             fields={"to": to, "reason": form.cleaned_data["reason"]},
@@ -119,7 +120,7 @@ def process_transition_view(request, pk):
             actor=request.user, process=process, to=to, reason=form.cleaned_data["reason"]
         )
     except ValidationError as exc:
-        messages.error(request, error_text(exc))
+        errors.flash(request, exc)
     else:
         messages.success(request, _("The process is now in “%(state)s”.") % {"state": S(to).label})
     return redirect(_manage_url(process))
@@ -130,11 +131,11 @@ def process_transition_view(request, pk):
 def lots_draw_view(request, pk):
     _officer(request)
     process = get_object_or_404(Process, pk=pk)
-    if request.POST.get("confirm") != "1":
+    if not confirmed(request):
         return confirm(
             request,
             title=_("Draw the lot order?"),
-            message=_(
+            question=_(
                 "A random order of the feasible projects is drawn and published. It breaks "
                 "ties that remain after cost and votes. It cannot be redrawn once voting opens."
             ),
@@ -144,7 +145,7 @@ def lots_draw_view(request, pk):
     try:
         services.lots_draw(actor=request.user, process=process)
     except ValidationError as exc:
-        messages.error(request, error_text(exc))
+        errors.flash(request, exc)
     else:
         messages.success(request, _("The lot order was drawn and published."))
     return redirect(_manage_url(process))
@@ -158,7 +159,7 @@ def results_compute_view(request, pk):
     try:
         services.result_compute(actor=request.user, process=process)
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, error_text(exc))
+        errors.flash(request, exc)
         return redirect(_manage_url(process))
     messages.success(request, _("Results computed. Check them, then publish."))
     return redirect("budgeting:results", pk=process.pk)
@@ -169,11 +170,11 @@ def results_compute_view(request, pk):
 def results_publish_view(request, pk):
     _officer(request)
     process = get_object_or_404(Process, pk=pk)
-    if request.POST.get("confirm") != "1":
+    if not confirmed(request):
         return confirm(
             request,
             title=_("Publish the results of “%(title)s”?") % {"title": process.title},
-            message=_(
+            question=_(
                 "Everyone will see the selected projects and why each project was or was not "
                 "selected. Proposers are notified. Published results cannot be changed."
             ),
@@ -183,7 +184,7 @@ def results_publish_view(request, pk):
     try:
         services.result_publish(actor=request.user, process=process)
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, error_text(exc))
+        errors.flash(request, exc)
     else:
         messages.success(request, _("The results are published."))
     return redirect("budgeting:results", pk=process.pk)

@@ -13,19 +13,26 @@ from budgeting import permissions, selectors, services
 from budgeting.eligibility import Ineligible, eligibility_check
 from budgeting.forms import IdeaForm
 from budgeting.models import Channel, Process, Project
-from budgeting.views.common import confirm, error_text
+from core import errors
+from core.views import confirm, confirmed
 
 S = Process.State
 
 
 def process_list(request):
-    page = Paginator(selectors.process_list(request.user), 20).get_page(request.GET.get("page"))
+    state = request.GET.get("state") or ""
+    if state not in S.values:
+        state = ""
+    processes = selectors.process_list(request.user, state=state or None)
+    page = Paginator(processes, 20).get_page(request.GET.get("page"))
     return render(
         request,
         "budgeting/process_list.html",
         {
             "page": page,
             "can_manage": permissions.can(request.user, permissions.Action.MANAGE, None),
+            "state": state,
+            "states": S.choices,
         },
     )
 
@@ -65,7 +72,7 @@ def voter_status(user, process: Process) -> dict:
     try:
         status["district"] = eligibility_check(process=process, census_record=user.census_record)
     except Ineligible as exc:
-        status["problem"], status["problem_code"] = error_text(exc), exc.code
+        status["problem"], status["problem_code"] = errors.message(exc), exc.code
     return status
 
 
@@ -200,11 +207,11 @@ def idea_submit(request, pk):
 def project_withdraw_view(request, pk, project_pk):
     process = selectors.process_get(request.user, pk)
     project = selectors.project_get(request.user, process, project_pk)
-    if request.method == "POST" and request.POST.get("confirm") == "1":
+    if confirmed(request):
         try:
             services.project_withdraw(user=request.user, project=project)
         except ValidationError as exc:
-            messages.error(request, error_text(exc))
+            errors.flash(request, exc)
         else:
             messages.success(request, _("Your idea was withdrawn."))
         return redirect(project.get_absolute_url())
@@ -213,7 +220,7 @@ def project_withdraw_view(request, pk, project_pk):
     return confirm(
         request,
         title=_("Withdraw “%(title)s”?") % {"title": project.title},
-        message=_(
+        question=_(
             "The idea will no longer be reviewed or put on the ballot. This cannot be undone."
         ),
         button=_("Withdraw the idea"),

@@ -13,7 +13,7 @@ from budgeting.eligibility import Ineligible, eligibility_check
 from budgeting.forms import BallotForm
 from budgeting.models import Channel
 from budgeting.validation import ballot_limits
-from budgeting.views.common import error_text
+from core import errors
 
 
 def ballot_view(request, pk):
@@ -29,7 +29,7 @@ def ballot_view(request, pk):
         try:
             district = eligibility_check(process=process, census_record=user.census_record)
         except Ineligible as exc:
-            problem, problem_code = error_text(exc), exc.code
+            problem, problem_code = errors.message(exc), exc.code
     participation = services.participation_get(user=user, process=process)
     current = participation.ballot if participation else None
     has_envelopes = bool(process.envelopes.all())

@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "cms.context_processors.navigation",
+                "core.context_processors.workspace",
             ],
         },
     },
@@ -146,7 +147,8 @@ SITE_DOMAIN = urlsplit(SITE_URL).netloc
 SITE_NAME = env("SITE_NAME", default="PartnerCity")
 SITE_ID = 1
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "citizens:profile"
+# Staff land on the dashboard of their roles, residents on their own page (core.views).
+LOGIN_REDIRECT_URL = "core:workspace"
 
 # django-allauth: email is the login, and it must be verified.
 ACCOUNT_LOGIN_METHODS = {"email"}

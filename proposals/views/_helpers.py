@@ -1,5 +1,3 @@
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 
 PER_PAGE = 20
@@ -12,20 +10,3 @@ def paginate(request, queryset, per_page: int = PER_PAGE):
     params = request.GET.copy()
     params.pop("page", None)
     return page, params.urlencode()
-
-
-def error_text(exc: ValidationError) -> str:
-    return " ".join(str(m) for m in exc.messages)
-
-
-def add_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: per field when it names known fields."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
-def flash_error(request, exc: ValidationError) -> None:
-    messages.error(request, error_text(exc))

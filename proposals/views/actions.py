@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import errors
+from core.views import confirm
 from proposals import rules, selectors, services
 from proposals.forms import (
     AttachmentForm,
@@ -18,7 +20,6 @@ from proposals.forms import (
     ReasonForm,
 )
 from proposals.models import Claim
-from proposals.views._helpers import add_errors, flash_error
 from proposals.views.claims import get_visible_claim
 
 
@@ -32,23 +33,31 @@ def claim_submit(request, pk):
         try:
             services.claim_submit(actor=request.user, claim=claim)
         except ValidationError as exc:
-            flash_error(request, exc)
+            errors.flash(request, exc)
             return redirect("proposals:claim-edit", pk=claim.pk)
         messages.success(request, _("Your claim was submitted to the city."))
         return redirect(claim)
-    return render(
+    return confirm(
         request,
-        "proposals/claim_confirm.html",
-        {
-            "claim": claim,
-            "heading": _("Submit this claim?"),
-            "question": _(
-                "Once submitted, the claim is public and the city starts checking it. You can "
-                "no longer change it, unless the city asks for documents."
-            ),
-            "button": _("Submit to the city"),
-        },
+        **_claim_page(claim),
+        title=_("Submit this claim?"),
+        question=_(
+            "Once submitted, the claim is public and the city starts checking it. You can "
+            "no longer change it, unless the city asks for documents."
+        ),
+        button=_("Submit to the city"),
     )
+
+
+def _claim_page(claim) -> dict:
+    """The parts of a confirmation page that lead back to the claim."""
+    url = claim.get_absolute_url()
+    return {
+        "back_url": url,
+        "back_label": claim.title,
+        "cancel_url": url,
+        "head_template": "proposals/includes/head.html",
+    }
 
 
 def _refuse(request, claim, verdict):
@@ -75,22 +84,18 @@ def claim_withdraw(request, pk):
                 actor=request.user, claim=claim, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            errors.add_to_form(form, exc)
         else:
             messages.success(request, _("The claim was withdrawn."))
             return redirect(claim)
-    return render(
+    return confirm(
         request,
-        "proposals/claim_confirm.html",
-        {
-            "claim": claim,
-            "form": form,
-            "heading": _("Withdraw this claim?"),
-            "question": _("This cannot be undone. Supporters and the city will be told."),
-            "button": _("Withdraw the claim"),
-            "danger": True,
-        },
-        status=400 if form.errors else 200,
+        **_claim_page(claim),
+        form=form,
+        title=_("Withdraw this claim?"),
+        question=_("This cannot be undone. Supporters and the city will be told."),
+        button=_("Withdraw the claim"),
+        danger=True,
     )
 
 
@@ -104,16 +109,13 @@ def claim_delete(request, pk):
         services.claim_delete_draft(actor=request.user, claim=claim)
         messages.success(request, _("The draft was deleted."))
         return redirect("proposals:claim-mine")
-    return render(
+    return confirm(
         request,
-        "proposals/claim_confirm.html",
-        {
-            "claim": claim,
-            "heading": _("Delete this draft?"),
-            "question": _("The draft and its attachments will be deleted. This cannot be undone."),
-            "button": _("Delete the draft"),
-            "danger": True,
-        },
+        **_claim_page(claim),
+        title=_("Delete this draft?"),
+        question=_("The draft and its attachments will be deleted. This cannot be undone."),
+        button=_("Delete the draft"),
+        danger=True,
     )
 
 
@@ -133,7 +135,7 @@ def claim_documents(request, pk):
                 uploads=form.cleaned_data["attachments"],
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            errors.add_to_form(form, exc)
         else:
             messages.success(request, _("Thank you. The city will check your claim again."))
             return redirect(claim)
@@ -163,7 +165,7 @@ def attachment_upload(request, pk):
             for upload in form.cleaned_data["attachments"]:
                 services.attachment_add(actor=request.user, claim=claim, upload=upload)
         except ValidationError as exc:
-            flash_error(request, exc)
+            errors.flash(request, exc)
         else:
             if form.cleaned_data["attachments"]:
                 messages.success(request, _("The files were added."))
@@ -182,7 +184,7 @@ def attachment_delete(request, pk, attachment_pk):
     try:
         services.attachment_delete(actor=request.user, attachment=attachment)
     except ValidationError as exc:
-        flash_error(request, exc)
+        errors.flash(request, exc)
     else:
         messages.success(request, _("The file was removed."))
     return redirect(f"{claim.get_absolute_url()}#attachments")
@@ -199,7 +201,7 @@ def coauthor_invite(request, pk):
     try:
         services.coauthor_invite(actor=request.user, claim=claim, email=form.cleaned_data["email"])
     except ValidationError as exc:
-        flash_error(request, exc)
+        errors.flash(request, exc)
     else:
         messages.success(request, _("The invitation was sent."))
     return redirect(claim)
@@ -213,7 +215,7 @@ def coauthor_answer(request, pk):
     try:
         services.coauthor_answer(user=request.user, claim=claim, accept=accept)
     except ValidationError as exc:
-        flash_error(request, exc)
+        errors.flash(request, exc)
     else:
         messages.success(
             request,
@@ -247,5 +249,5 @@ def claim_support(request, pk):
                 else _("You will no longer receive updates on this claim."),
             )
     except ValidationError as exc:
-        flash_error(request, exc)
+        errors.flash(request, exc)
     return redirect(reverse("proposals:claim-detail", args=[claim.pk]) + "#consultation")

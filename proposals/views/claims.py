@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from citizens.rules import is_moderator, is_officer
+from core import errors
 from proposals import rules, selectors, services
 from proposals.filters import ClaimFilter
 from proposals.forms import (
@@ -19,7 +20,7 @@ from proposals.forms import (
     ObjectionForm,
 )
 from proposals.models import Attachment, Claim, ClaimCoauthor, ReviewRequest, Support, UrbanResource
-from proposals.views._helpers import add_errors, paginate
+from proposals.views._helpers import paginate
 
 
 def get_visible_claim(request, pk) -> Claim:
@@ -107,7 +108,7 @@ def claim_detail(request, pk):
             else:
                 return redirect(claim)
         except ValidationError as exc:
-            add_errors(comment_form if action == "comment" else objection_form, exc)
+            errors.add_to_form(comment_form if action == "comment" else objection_form, exc)
         status = 400
     return render(
         request,
@@ -169,7 +170,7 @@ def claim_create(request):
                 uploads=form.cleaned_data.get("attachments", []),
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            errors.add_to_form(form, exc)
         else:
             messages.success(
                 request,
@@ -199,7 +200,7 @@ def claim_edit(request, pk):
         try:
             services.claim_update(actor=request.user, claim=claim, data=form.claim_data())
         except ValidationError as exc:
-            add_errors(form, exc)
+            errors.add_to_form(form, exc)
         else:
             messages.success(request, _("Your changes are saved."))
             return redirect(claim)

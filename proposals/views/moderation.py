@@ -5,10 +5,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from proposals import rules, services
+from core import errors
+from core.views import confirm
+from proposals import rules, selectors, services
 from proposals.forms import ReasonForm
 from proposals.models import Comment, CommentReport
-from proposals.views._helpers import add_errors, flash_error, paginate
+from proposals.views._helpers import paginate
 
 
 def _visible_comment(request, pk) -> Comment:
@@ -16,6 +18,17 @@ def _visible_comment(request, pk) -> Comment:
         rules.comments_visible_to(request.user).select_related("claim", "author"), pk=pk
     )
     return comment
+
+
+def _comment_page(comment: Comment, back: str) -> dict:
+    """The parts of a confirmation page that show the comment and lead back to it."""
+    return {
+        "quote": comment.body,
+        "back_url": back,
+        "back_label": comment.claim.title,
+        "cancel_url": back,
+        "head_template": "proposals/includes/head.html",
+    }
 
 
 @login_required
@@ -39,20 +52,16 @@ def comment_report(request, pk):
                 reporter=request.user, comment=comment, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            errors.add_to_form(form, exc)
         else:
             messages.success(request, _("Thank you. The moderators will look at it."))
             return redirect(back)
-    return render(
+    return confirm(
         request,
-        "proposals/comment_action.html",
-        {
-            "comment": comment,
-            "form": form,
-            "heading": _("Report a comment"),
-            "button": _("Send the report"),
-        },
-        status=400 if form.errors else 200,
+        **_comment_page(comment, back),
+        form=form,
+        title=_("Report a comment"),
+        button=_("Send the report"),
     )
 
 
@@ -77,21 +86,17 @@ def comment_hide(request, pk):
                 actor=request.user, comment=comment, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            errors.add_to_form(form, exc)
         else:
             messages.success(request, _("The comment is hidden."))
             return redirect(back)
-    return render(
+    return confirm(
         request,
-        "proposals/comment_action.html",
-        {
-            "comment": comment,
-            "form": form,
-            "heading": _("Hide a comment"),
-            "button": _("Hide the comment"),
-            "danger": True,
-        },
-        status=400 if form.errors else 200,
+        **_comment_page(comment, back),
+        form=form,
+        title=_("Hide a comment"),
+        button=_("Hide the comment"),
+        danger=True,
     )
 
 
@@ -100,12 +105,7 @@ def moderation_queue(request):
     verdict = rules.may_moderate(request.user)
     if not verdict:
         raise PermissionDenied(verdict.message)
-    reports = (
-        CommentReport.objects.filter(resolved_at__isnull=True)
-        .select_related("comment", "comment__claim", "comment__author", "reporter")
-        .order_by("created_at", "id")
-    )
-    page, query = paginate(request, reports, per_page=25)
+    page, query = paginate(request, selectors.report_queue(), per_page=25)
     return render(request, "proposals/moderation_queue.html", {"page": page, "query": query})
 
 
@@ -116,7 +116,7 @@ def report_dismiss(request, pk):
     try:
         services.report_dismiss(actor=request.user, report=report)
     except ValidationError as exc:
-        flash_error(request, exc)
+        errors.flash(request, exc)
     else:
         messages.success(request, _("The report was dismissed."))
     return redirect("proposals:moderation-queue")

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import errors
 from proposals import rules, selectors, services
 from proposals.filters import QueueFilter
 from proposals.forms import (
@@ -19,7 +20,7 @@ from proposals.forms import (
     ScreenForm,
 )
 from proposals.models import Claim, ProcedureConfig, ReviewRequest
-from proposals.views._helpers import add_errors, flash_error, paginate
+from proposals.views._helpers import paginate
 
 
 def _require_office(user):
@@ -88,9 +89,9 @@ def office_claim(request, pk):
             done = _office_action(request, claim, action, forms)
         except ValidationError as exc:
             if action in forms and forms[action].is_bound:
-                add_errors(forms[action], exc)
+                errors.add_to_form(forms[action], exc)
             else:
-                flash_error(request, exc)
+                errors.flash(request, exc)
             done = False
         if done:
             return redirect("proposals:office-claim", pk=claim.pk)
@@ -204,7 +205,7 @@ def review_answer(request, pk):
                     checklist_notes=notes,
                 )
             except ValidationError as exc:
-                add_errors(form, exc)
+                errors.add_to_form(form, exc)
             else:
                 messages.success(request, _("Your department's opinion is recorded."))
                 return redirect("proposals:review-inbox")

@@ -6,11 +6,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core import errors
 from proposals import rules, selectors, services
 from proposals.filters import ResourceFilter
 from proposals.forms import ResourceForm
 from proposals.models import Claim, UrbanResource
-from proposals.views._helpers import add_errors, paginate
+from proposals.views._helpers import paginate
 
 
 def _map_points(queryset) -> list[dict]:
@@ -99,7 +100,7 @@ def _resource_form_view(request, *, resource=None, claim=None):
                 )
                 messages.success(request, _("The resource was saved."))
         except ValidationError as exc:
-            add_errors(form, exc)
+            errors.add_to_form(form, exc)
         else:
             return redirect(resource)
     return render(

@@ -108,7 +108,7 @@ def test_account_deletion_needs_the_password_and_anonymises(client):
     response = client.post(
         reverse("citizens:account-delete"), {"password": "wrong", "confirm": "on"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert User.objects.get(pk=user.pk).is_active
 
     response = client.post(

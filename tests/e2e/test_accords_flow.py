@@ -25,7 +25,8 @@ def login(browser, server, email):
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url("**/me/")
+    # Residents land on /me/, staff on their dashboard (/workspace/).
+    page.wait_for_url(lambda url: url.endswith(("/me/", "/workspace/")))
     return page
 
 

@@ -4,10 +4,6 @@ import qrcode
 import qrcode.image.svg
 
 
-def error_text(exc) -> str:
-    return " ".join(getattr(exc, "messages", None) or [str(exc)])
-
-
 def qr_svg(data: str) -> str:
     """An inline SVG QR code, drawn on the server (no script, no external service)."""
     image = qrcode.make(

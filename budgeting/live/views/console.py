@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -16,8 +17,9 @@ from budgeting.live import credentials, selectors, services
 from budgeting.live.forms import CheckinForm, ReconcileForm, ReissueForm, SessionForm
 from budgeting.live.models import BallotToken, Tablet, VotingSession
 from budgeting.live.rules import Action, allowed, can_plan_session
-from budgeting.live.views.common import error_text, qr_svg
-from budgeting.views.common import confirm
+from budgeting.live.views.common import qr_svg
+from core import errors
+from core.views import confirm, confirmed
 
 S = VotingSession.State
 TRANSITIONS = {
@@ -51,7 +53,11 @@ def session_list(request):
     state = request.GET.get("state") or ""
     if state not in S.values:
         state = ""
-    sessions = selectors.session_list(request.user, state=state or None)
+    try:
+        day = parse_date(request.GET.get("day") or "")
+    except ValueError:  # well formed but not a date (2026-02-30)
+        day = None
+    sessions = selectors.session_list(request.user, state=state or None, day=day)
     page = Paginator(sessions, 25).get_page(request.GET.get("page"))
     return render(
         request,
@@ -60,6 +66,7 @@ def session_list(request):
             "page": page,
             "state": state,
             "states": S.choices,
+            "day": day,
             "can_plan": can_plan_session(request.user),
         },
     )
@@ -90,7 +97,7 @@ def session_form(request, pk=None):
                     **fields,
                 )
         except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, error_text(exc))
+            errors.add_to_form(form, exc)
         else:
             messages.success(request, _("The session was saved."))
             return redirect(_console_url(session))
@@ -169,12 +176,12 @@ def session_transition(request, pk):
         messages.error(request, _("Unknown action."))
         return redirect(_console_url(session))
     service, target, _action = TRANSITIONS[verb]
-    if verb == "close" and request.POST.get("confirm") != "1":
+    if verb == "close" and not confirmed(request):
         counts = selectors.token_counts(session.pk)
         return confirm(
             request,
             title=_("Close the session at %(place)s?") % {"place": session.place_name},
-            message=_(
+            question=_(
                 "No more voters can be checked in and tablets stop. %(open)s token(s) still "
                 "open will be voided. Then reconcile the counts and sign them off."
             )
@@ -187,7 +194,7 @@ def session_transition(request, pk):
     try:
         service(actor=request.user, session=session)
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, error_text(exc))
+        errors.flash(request, exc)
     else:
         messages.success(request, _("The session is now “%(state)s”.") % {"state": S(target).label})
         if verb == "close":
@@ -202,7 +209,7 @@ def pairing_issue(request, pk):
     try:
         code, expires_at = services.pairing_code_issue(actor=request.user, session=session)
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, error_text(exc))
+        errors.flash(request, exc)
     else:
         codes = request.session.get(PAIRING_KEY, {})
         codes[str(session.pk)] = {"code": code}
@@ -223,7 +230,7 @@ def tablet_revoke(request, pk, tablet_pk):
     try:
         services.tablet_revoke(actor=request.user, session=session, tablet=tablet)
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, error_text(exc))
+        errors.flash(request, exc)
     else:
         messages.success(request, _("%(tablet)s was unpaired.") % {"tablet": tablet.label})
     return redirect(_console_url(session) + "#tablets")
@@ -261,7 +268,7 @@ def checkin_create(request, pk):
             tablet=_tablet_choice(session, data["tablet"]),
         )
     except (ValidationError, PermissionDenied) as exc:
-        form.add_error(None, error_text(exc))
+        errors.add_to_form(form, exc)
         return session_detail(request, pk, checkin_form=form, status=400)
     request.session[CHECKIN_KEY] = _issued_message(result.issued) | {
         "session": session.pk,
@@ -278,7 +285,7 @@ def token_void(request, pk, token_pk):
     try:
         services.token_void(actor=request.user, session=session, token=token)
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, error_text(exc))
+        errors.flash(request, exc)
     else:
         messages.success(request, _("Token #%(id)s was voided.") % {"id": token.pk})
     return redirect(_console_url(session) + "#tokens")
@@ -296,7 +303,7 @@ def token_reissue(request, pk, token_pk):
             actor=request.user, session=session, token=token, tablet=tablet
         )
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, error_text(exc))
+        errors.flash(request, exc)
         return redirect(_console_url(session) + "#tokens")
     request.session[CHECKIN_KEY] = _issued_message(issued) | {
         "session": session.pk,
@@ -317,7 +324,7 @@ def session_reconcile(request, pk):
                 actor=request.user, session=session, note=form.cleaned_data["note"]
             )
         except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, error_text(exc))
+            errors.add_to_form(form, exc)
         else:
             messages.success(request, _("The session is reconciled and signed off."))
             return redirect("pb_live:session-reconcile", pk=session.pk)

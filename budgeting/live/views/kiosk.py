@@ -26,9 +26,9 @@ from budgeting.live import selectors, services
 from budgeting.live.conf import live_setting
 from budgeting.live.forms import PairForm
 from budgeting.live.models import VotingSession
-from budgeting.live.views.common import error_text
 from budgeting.validation import BallotInvalid, ballot_limits
 from citizens.throttle import client_ip
+from core import errors
 
 # How the kiosk's JSON answers map refusals to HTTP statuses. 409: the ballot can never be
 # accepted as sent (the kiosk stops resending it); 429 and 5xx: try again later.
@@ -98,7 +98,7 @@ def kiosk_pair(request):
                 ip=client_ip(request),
             )
         except ValidationError as exc:
-            form.add_error("code", error_text(exc))
+            errors.add_to_form(form, exc, "code")
         else:
             response = redirect("pb_live:kiosk")
             response.set_cookie(
@@ -117,14 +117,14 @@ def kiosk_pair(request):
 def _json_error(exc, status=None) -> JsonResponse:
     if isinstance(exc, PermissionDenied):
         return JsonResponse(
-            {"ok": False, "code": "forbidden", "errors": [error_text(exc)]}, status=403
+            {"ok": False, "code": "forbidden", "errors": [errors.message(exc)]}, status=403
         )
     code = getattr(exc, "code", None) or "invalid"
-    if isinstance(exc, BallotInvalid) or code not in STATUS:
+    if isinstance(exc, BallotInvalid):
         status = status or 400
     return JsonResponse(
         {"ok": False, "code": code, "errors": list(getattr(exc, "messages", [str(exc)]))},
-        status=status or STATUS.get(code, 400),
+        status=status or errors.http_status(exc, by_code=STATUS),
     )
 
 
