@@ -286,7 +286,7 @@
     if (message.code === "revoked") show("revoked");
   }
   function onStatus(status, code) {
-    showStatus(status);
+    showStatus(status, code);
     if (status === "gone" && code === 4410) show("closed");
     else if (status === "gone" && (code === 4403 || code === 4401)) show("revoked");
     if (status === "open") flush();
