@@ -232,7 +232,7 @@ def test_kiosk_refusals_have_statuses_a_tablet_can_act_on(session, facilitator, 
     assert invalid.status_code == 400 and invalid.json()["code"] == "invalid"
     assert "Choose at least 1 project." in invalid.json()["errors"]
     malformed = post_json(client, url, {"token": token, "key": key(), "projects": "1,2"})
-    assert malformed.status_code == 400
+    assert malformed.status_code == 422 and malformed.json()["errors"] == ["Malformed ballot."]
     unknown = post_json(client, url, {"token": "0" * 32, "key": key(), "projects": [project.pk]})
     assert unknown.status_code == 409 and unknown.json()["code"] == "unknown"
     services.tablet_revoke(actor=facilitator, session=session, tablet=tablet)
