@@ -123,10 +123,14 @@ def _json_error(exc, status=None) -> JsonResponse:
     code = getattr(exc, "code", None) or "invalid"
     if isinstance(exc, BallotInvalid) or code not in STATUS:
         status = status or 400
-    return JsonResponse(
-        {"ok": False, "code": code, "errors": list(getattr(exc, "messages", [str(exc)]))},
-        status=status or STATUS.get(code, 400),
-    )
+    body = {"ok": False, "code": code, "errors": list(getattr(exc, "messages", [str(exc)]))}
+    retry_after = getattr(exc, "retry_after", None)  # a back-off (budgeting/live/throttles.py)
+    if retry_after:
+        body["retry_after"] = retry_after
+    response = JsonResponse(body, status=status or STATUS.get(code, 400))
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def _device_or_401(request):
