@@ -68,3 +68,10 @@ class JsonConsumer(AsyncJsonWebsocketConsumer):
         path = self.scope.get("path")
         logger.warning("websocket %s: %s from %s, closed with %s", path, what, client, code)
         await self.close(code=code)
+
+
+class NotFoundConsumer(JsonConsumer):
+    """The last WebSocket route: an unknown path is closed with 4404 (not a traceback)."""
+
+    async def connect(self):
+        await self.refuse(NOT_FOUND)

@@ -51,9 +51,10 @@ def test_refused_sockets_are_closed_with_the_documented_codes(asgi_server):
             await close_code(f"{ws}/ws/live/sessions/{session.pk}/", origin=page),
             await close_code(f"{ws}/ws/live/kiosk/", origin=page, headers=device),
             await close_code(f"{ws}/ws/notifications/", origin=page),
+            await close_code(f"{ws}/ws/no-such-socket/", origin=page),
         ]
 
-    assert asyncio.run(scenario()) == [4403, 4403, 4403, 4404, 4401, 4403, 4401]
+    assert asyncio.run(scenario()) == [4403, 4403, 4403, 4404, 4401, 4403, 4401, 4404]
 
 
 def test_malformed_frames_get_a_close_code_and_a_one_line_warning(asgi_server, caplog):
