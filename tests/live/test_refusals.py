@@ -101,3 +101,35 @@ def test_a_browser_stops_reconnecting_on_a_refusal_and_says_why(asgi_server, bro
         f"{asgi_server.ws_url}/ws/live/processes/999999/"
     ]
     page.close()
+
+
+# A ballot whose projects nest 3,000 deep: json.loads alone raises RecursionError (a 500).
+OUTBOX = """let nested = [1];
+for (let i = 0; i < 3000; i += 1) nested = [nested];
+window.localStorage.setItem("pb_live.outbox", JSON.stringify([
+  {token: "%s", key: "malformed-0001", projects: nested, at: 0}
+]));"""
+
+
+@pytest.mark.e2e
+def test_a_tablet_drops_a_ballot_the_server_cannot_read_instead_of_resending_it(
+    asgi_server, browser
+):
+    process = process_create()
+    session = session_make(process, facilitators=[facilitator_create()])
+    _tablet, credential = tablet_make(session)
+    context = browser.new_context()
+    context.add_cookies([{"name": "pb_live_device", "value": credential, "url": asgi_server.url}])
+    page = context.new_page()
+    answers = []
+    page.on(
+        "response",
+        lambda r: answers.append(r.status) if r.url.endswith("/kiosk/cast/") else None,
+    )
+    page.add_init_script(OUTBOX % ("0" * 32))  # left on the tablet, e.g. by an older page
+    page.goto(f"{asgi_server.url}/budgeting/live/kiosk/")
+    page.wait_for_selector("#kiosk-notice:not([hidden])")
+    assert "The request is nested too deeply." in page.text_content("#kiosk-notice")
+    assert page.evaluate("window.localStorage.getItem('pb_live.outbox')") == "[]"
+    assert answers == [422]  # answered once, not resent
+    context.close()
