@@ -66,6 +66,15 @@ def _scheme(scope) -> str:
     return "http"
 
 
+def _host(scope) -> str:
+    """The Host the browser asked for, as Django's request.get_host() reads it."""
+    if getattr(settings, "USE_X_FORWARDED_HOST", False):
+        forwarded = _header(scope, b"x-forwarded-host").split(",")[0].strip()
+        if forwarded:
+            return forwarded
+    return _header(scope, b"host")
+
+
 def _allowed_hosts() -> list[str]:
     allowed = list(settings.ALLOWED_HOSTS)
     if settings.DEBUG and not allowed:
@@ -83,10 +92,11 @@ def origin_allowed(scope) -> bool:
             host == t_host or (t_host.startswith("*.") and host.endswith(t_host[1:]))
         ):
             return True
-    own = _origin_parts(f"{_scheme(scope)}://{_header(scope, b'host')}")
+    host = _host(scope)
+    own = _origin_parts(f"{_scheme(scope)}://{host}")
     if own is None or own != origin:
         return False
-    domain, _port = split_domain_port(_header(scope, b"host"))
+    domain, _port = split_domain_port(host)
     return bool(domain) and validate_host(domain, _allowed_hosts())
 
 

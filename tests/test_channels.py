@@ -3,10 +3,12 @@ from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
 from citizens.consumers import NotificationConsumer, user_group
 from config.asgi import application
+from config.websocket import OriginValidator, origin_allowed
 from tests.citizens.factories import user_create
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
@@ -96,3 +98,36 @@ async def test_the_redis_layer_carries_a_message_to_a_running_consumer(settings)
         await comm.disconnect()
     finally:
         channel_layers.backends.clear()
+
+
+def _scope(origin: str, host: str = "city.example:8000", scheme: str = "ws", **headers):
+    pairs = [(b"origin", origin.encode()), (b"host", host.encode())]
+    pairs += [(k.replace("_", "-").encode(), v.encode()) for k, v in headers.items()]
+    return {"type": "websocket", "scheme": scheme, "headers": pairs}
+
+
+@pytest.mark.parametrize(
+    ("scope", "allowed"),
+    [
+        (_scope("http://city.example:8000"), True),
+        (_scope("http://city.example:8001"), False),  # another port
+        (_scope("https://city.example:8000"), False),  # another scheme
+        (_scope("http://evil.example:8000", host="evil.example:8000"), False),  # not allowed
+        (_scope("https://city.example", host="city.example", scheme="wss"), True),
+        (_scope("https://city.example:443", host="city.example", scheme="wss"), True),
+        (_scope("http://city.example", host="city.example", scheme="wss"), False),
+        (_scope("https://city.example", host="city.example", x_forwarded_proto="https"), True),
+        (_scope("null"), False),
+        (_scope(""), False),
+    ],
+)
+async def test_the_origin_must_be_the_pages_own_scheme_host_and_port(settings, scope, allowed):
+    settings.ALLOWED_HOSTS = ["city.example"]
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    assert origin_allowed(scope) is allowed
+
+
+async def test_allowed_origins_must_name_a_scheme(settings):
+    settings.WEBSOCKET_ALLOWED_ORIGINS = ["live.example.org"]
+    with pytest.raises(ImproperlyConfigured):
+        OriginValidator(application)
