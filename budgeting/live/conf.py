@@ -18,9 +18,15 @@ DEFAULTS = {
     # The device credential cookie (HttpOnly, SameSite=Strict, Secure when sessions are).
     "PB_LIVE_DEVICE_COOKIE": "pb_live_device",
     "PB_LIVE_DEVICE_COOKIE_AGE": 7 * 24 * 3600,
-    # Failed pairing attempts per IP, failed token entries per tablet, failed census lookups
-    # per facilitator: (limit, window in seconds).
-    "PB_LIVE_PAIRING_THROTTLE": (10, 600),
+    # Wrong codes back off (budgeting/live/throttles.py): (free failures, first delay in
+    # seconds, longest delay, seconds after which failures are forgotten). Short codes per
+    # tablet; pairing codes per address. Past PB_LIVE_CLAIM_SHARED_FREE wrong short codes from
+    # one address or in one session, every failing tablet there backs off from its first.
+    "PB_LIVE_CLAIM_BACKOFF": (3, 2.0, 300, 3600),
+    "PB_LIVE_CLAIM_SHARED_FREE": 10,
+    "PB_LIVE_PAIRING_BACKOFF": (10, 1.0, 60, 3600),
+    # Unknown ballot tokens per tablet, failed census lookups per facilitator:
+    # (limit, window in seconds).
     "PB_LIVE_TOKEN_THROTTLE": (10, 600),
     "PB_LIVE_CHECKIN_THROTTLE": (30, 600),
     # Threads (per server process) that run tablets' casts with long-lived database

@@ -6,16 +6,17 @@ the group's ``delta``/``snapshot`` messages with increasing ``seq``. Database wo
 process's hub (budgeting/live/hub.py) relays each to its sockets: no query, no thread hop, no
 encoding and no task per socket.
 
-Close codes: 4401 not authenticated (no login, no device credential), 4403 not allowed
-(another facilitator's session, a revoked tablet, a process that hides live data),
-4404 no such process or session, 4410 the tablet's session is closed.
+A refused socket is accepted, then closed with its code (core/websocket.py), so browsers see
+it: 4401 not authenticated (no login, no device credential), 4403 not allowed (another
+facilitator's session, a revoked tablet, a process that hides live data), 4404 no such
+process or session, 4410 the tablet's session is closed. Malformed frames close the socket
+with 1003 (binary), 1007 (not JSON, or nested too deeply) or 1009 (too large).
 """
 
 import asyncio
 import time
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils.translation import gettext as _
 
 from budgeting.live import broadcast, selectors, services
@@ -25,12 +26,12 @@ from budgeting.live.models import VotingSession
 from budgeting.live.rules import can_view_session
 from budgeting.models import Process
 from citizens.rules import is_officer
+from core.websocket import FORBIDDEN, GONE, NOT_FOUND, UNAUTHENTICATED, JsonConsumer
 
-UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, GONE = 4401, 4403, 4404, 4410
 RESYNC_EVERY = 1.0  # seconds between two resyncs of one socket
 
 
-class LiveConsumer(AsyncJsonWebsocketConsumer):
+class LiveConsumer(JsonConsumer):
     """Shared behaviour: the live channel layer, ping/pong, rate-limited resync."""
 
     channel_layer_alias = live_setting("PB_LIVE_CHANNEL_LAYER")
@@ -82,7 +83,7 @@ class GroupConsumer(LiveConsumer):
         self.seq = 0
         denied = await database_sync_to_async(self.authorize)()
         if denied:
-            await self.close(code=denied)
+            await self.refuse(denied)
             return
         # Joined before the snapshot is read, so no message falls between the two.
         self.hub_group = broadcast.group_name(self.kind, self.pk)
@@ -174,7 +175,7 @@ class KioskConsumer(LiveConsumer):
         credential = cookies.get(live_setting("PB_LIVE_DEVICE_COOKIE"), "")
         denied, tablet_id, session_id = await database_sync_to_async(self._open)(credential)
         if denied:
-            await self.close(code=denied)
+            await self.refuse(denied)
             return
         self.tablet_id = tablet_id
         await self.join(broadcast.tablet_group(tablet_id), broadcast.kiosks_group(session_id))

@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from budgeting.live import credentials
+from budgeting.live import credentials, throttles
 from budgeting.live.conf import live_setting
 from budgeting.live.models import BallotToken, Tablet, VotingSession
 from budgeting.live.rules import sessions_visible_to
@@ -225,6 +225,7 @@ def session_snapshot(session_id: int) -> tuple[dict, float]:
             "expires_at": session.pairing_code_expires_at if session.pairing_active(now) else None,
         },
     }
+    data["code_alerts"] = throttles.claim_alerts(session_id=session.pk, tablets=data["tablets"])
     return data, 0.0
 
 

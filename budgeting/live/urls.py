@@ -16,6 +16,7 @@ urlpatterns = [
         console.tablet_revoke,
         name="tablet-revoke",
     ),
+    path("sessions/<int:pk>/codes/reset/", console.codes_reset, name="codes-reset"),
     path("sessions/<int:pk>/checkin/", console.checkin_create, name="checkin-create"),
     path("sessions/<int:pk>/tokens/<int:token_pk>/void/", console.token_void, name="token-void"),
     path(

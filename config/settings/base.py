@@ -219,7 +219,8 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "txt", "odt", "docx", "xlsx"]
 
-# WebSocket Origin check: hosts allowed besides ALLOWED_HOSTS.
+# WebSocket Origin check (config/websocket.py): origins allowed besides the page's own, with
+# scheme and port, e.g. "https://live.example.org" or "https://*.example.org".
 WEBSOCKET_ALLOWED_ORIGINS = env.list("WEBSOCKET_ALLOWED_ORIGINS", default=[])
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -27,6 +27,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
 router = CookieMiddleware(URLRouter(websocket_urlpatterns))
 ORIGIN = (b"origin", b"http://127.0.0.1")
+HOST = (b"host", b"127.0.0.1")
 
 
 def socket(path, user=None, cookie=None):
@@ -36,6 +37,16 @@ def socket(path, user=None, cookie=None):
     comm = WebsocketCommunicator(router, path, headers=headers)
     comm.scope["user"] = user or AnonymousUser()
     return comm
+
+
+async def close_code(comm) -> int:
+    """The code a refused socket is closed with. Refusals come after the handshake is
+    accepted: a socket closed during the handshake shows browsers 1006, not the code."""
+    connected, _ = await comm.connect()
+    assert connected, "refused before accept: a browser would not see why"
+    message = await comm.receive_output(timeout=3)
+    assert message["type"] == "websocket.close", message
+    return message["code"]
 
 
 async def receive_until(comm, predicate, timeout=5.0):
@@ -97,24 +108,24 @@ async def test_anyone_gets_a_public_processs_snapshot_on_connect(world):
 async def test_hidden_processes_and_hidden_live_data_are_refused(world):
     draft = await sync_to_async(process_create)(state=Process.State.DRAFT)
     comm = socket(f"/ws/live/processes/{draft.pk}/")
-    assert await comm.connect() == (False, 4404)
+    assert await close_code(comm) == 4404
     quiet = await sync_to_async(process_create)(live_results=Process.LiveResults.NONE)
     comm = socket(f"/ws/live/processes/{quiet.pk}/")
-    assert await comm.connect() == (False, 4403)
+    assert await close_code(comm) == 4403
     officer = await sync_to_async(officer_create)()
     comm = socket(f"/ws/live/processes/{quiet.pk}/", user=officer)
     assert (await comm.connect())[0]
     await comm.disconnect()
     comm = socket("/ws/live/processes/999999/")
-    assert await comm.connect() == (False, 4404)
+    assert await close_code(comm) == 4404
 
 
 async def test_a_sessions_dashboard_is_for_its_facilitators_and_officers(world):
     _process, _projects, facilitator, session = world
     path = f"/ws/live/sessions/{session.pk}/"
-    assert await socket(path).connect() == (False, 4401)
+    assert await close_code(socket(path)) == 4401
     stranger = await sync_to_async(facilitator_create)()
-    assert await socket(path, user=stranger).connect() == (False, 4403)
+    assert await close_code(socket(path, user=stranger)) == 4403
     for user in (facilitator, await sync_to_async(officer_create)()):
         comm = socket(path, user=user)
         assert (await comm.connect())[0]
@@ -125,32 +136,76 @@ async def test_a_sessions_dashboard_is_for_its_facilitators_and_officers(world):
 
 async def test_a_kiosk_needs_a_valid_unrevoked_credential_of_an_open_session(world):
     process, _projects, facilitator, session = world
-    assert await socket("/ws/live/kiosk/").connect() == (False, 4401)
-    assert await socket("/ws/live/kiosk/", cookie="pb_live_device=forged").connect() == (
-        False,
-        4401,
-    )
+    assert await close_code(socket("/ws/live/kiosk/")) == 4401
+    assert await close_code(socket("/ws/live/kiosk/", cookie="pb_live_device=forged")) == 4401
     tablet, credential = await sync_to_async(tablet_make)(session, connected=False)
     await sync_to_async(services.tablet_revoke)(actor=facilitator, session=session, tablet=tablet)
     comm = socket("/ws/live/kiosk/", cookie=f"pb_live_device={credential}")
-    assert await comm.connect() == (False, 4403)
+    assert await close_code(comm) == 4403
     closed = await sync_to_async(session_make)(process, state=VotingSession.State.CLOSED)
     _tablet, credential = await sync_to_async(tablet_make)(closed)
     comm = socket("/ws/live/kiosk/", cookie=f"pb_live_device={credential}")
-    assert await comm.connect() == (False, 4410)
+    assert await close_code(comm) == 4410
 
 
-async def test_the_asgi_stack_refuses_foreign_origins(world):
+async def test_the_asgi_stack_refuses_foreign_origins_with_4403(world):
     process, *_ = world
     path = f"/ws/live/processes/{process.pk}/"
-    evil = WebsocketCommunicator(application, path, headers=[(b"origin", b"http://evil.example")])
-    assert not (await evil.connect())[0]
-    none = WebsocketCommunicator(application, path)
-    assert not (await none.connect())[0]
-    good = WebsocketCommunicator(application, path, headers=[ORIGIN])
+
+    def stack(*headers):
+        return WebsocketCommunicator(application, path, headers=list(headers))
+
+    assert await close_code(stack((b"origin", b"http://evil.example"), HOST)) == 4403
+    assert await close_code(stack(HOST)) == 4403  # no Origin at all
+    # Same host, another port or scheme: another origin.
+    assert await close_code(stack((b"origin", b"http://127.0.0.1:9999"), HOST)) == 4403
+    assert await close_code(stack((b"origin", b"https://127.0.0.1"), HOST)) == 4403
+    good = stack(ORIGIN, HOST)
     assert (await good.connect())[0]
     assert (await good.receive_json_from(timeout=3))["type"] == "snapshot"
     await good.disconnect()
+
+
+async def test_the_allowed_origins_setting_takes_full_origins(world, settings):
+    process, *_ = world
+    settings.WEBSOCKET_ALLOWED_ORIGINS = ["https://*.example.org", "http://kiosk.test:8080"]
+    path = f"/ws/live/processes/{process.pk}/"
+    for origin, allowed in (
+        (b"https://live.example.org", True),
+        (b"http://live.example.org", False),
+        (b"http://kiosk.test:8080", True),
+        (b"http://kiosk.test", False),
+    ):
+        comm = WebsocketCommunicator(application, path, headers=[(b"origin", origin), HOST])
+        if allowed:
+            assert (await comm.connect())[0] and (await comm.receive_json_from(timeout=3))
+            await comm.disconnect()
+        else:
+            assert await close_code(comm) == 4403, origin
+
+
+@pytest.mark.parametrize(
+    ("frame", "code"),
+    [
+        ({"bytes": b"\x00\x01"}, 1003),
+        ({"text": "not json"}, 1007),
+        ({"text": "[" * 3_000}, 1007),
+        ({"text": '{"type": "ping", "n": 1e999}'}, 1007),
+        ({"text": '"' + "x" * 10_000 + '"'}, 1009),
+    ],
+)
+async def test_a_malformed_frame_closes_the_socket_with_one_warning(world, caplog, frame, code):
+    process, *_ = world
+    comm = socket(f"/ws/live/processes/{process.pk}/")
+    assert (await comm.connect())[0]
+    await comm.receive_json_from(timeout=3)  # the snapshot
+    await comm.send_input({"type": "websocket.receive", **frame})
+    message = await comm.receive_output(timeout=3)
+    assert message == {"type": "websocket.close", "code": code}
+    warnings = [r for r in caplog.records if r.name == "core.websocket"]
+    assert len(warnings) == 1 and warnings[0].levelname == "WARNING"
+    assert not any(r.exc_info for r in caplog.records)
+    await comm.disconnect()
 
 
 # Kiosk -------------------------------------------------------------------------------------

@@ -100,7 +100,7 @@ async def test_unknown_hosts_huge_bodies_and_unpaired_tablets_are_refused(world)
     unpaired = await post(ballot(project, token), headers())
     assert unpaired["status"] == 401 and json.loads(unpaired["body"])["code"] == "unpaired"
     malformed = await post(b"{not json", headers(credential))
-    assert malformed["status"] == 400
+    assert malformed["status"] == 422
     assert await count(Ballot) == 0
 
 

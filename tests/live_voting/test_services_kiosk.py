@@ -5,9 +5,10 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from audit.models import AuditEntry
-from budgeting.live import selectors, services
+from budgeting.live import selectors, services, throttles
 from budgeting.live.models import BallotToken, Tablet, VotingSession
 from budgeting.live.services import LiveError
 from budgeting.models import Ballot, Channel
@@ -212,34 +213,92 @@ def test_a_voter_types_a_short_code_on_an_idle_tablet(session, facilitator, tabl
     assert info.value.code == "bad_code"
 
 
-def test_short_codes_are_bound_to_their_session_and_throttled(
-    process, session, facilitator, tablet, settings
-):
-    settings.PB_LIVE_TOKEN_THROTTLE = (2, 600)
+def wrong_codes(real: str, n: int) -> list[str]:
+    return [f"{(int(real) + k) % 10**6:06d}" for k in range(1, n + 1)]
+
+
+def guess(tablet, code, ip="") -> str:
+    """The refusal's code ("bad_code", "throttled"); a test fails if the guess succeeds."""
+    with pytest.raises(LiveError) as info:
+        services.token_claim(tablet=tablet, short_code=code, ip=ip)
+    return info.value.code
+
+
+def test_short_codes_are_bound_to_their_session(process, session, facilitator, tablet):
     result, _token = checkin(session, facilitator)
     elsewhere, _credential = tablet_make(session_make(process))
-    with pytest.raises(LiveError):
-        services.token_claim(tablet=elsewhere, short_code=result.issued.short_code)
-    for guess in ("000000", "999999"):
-        with pytest.raises(LiveError):
-            services.token_claim(tablet=tablet, short_code=guess)
-    with pytest.raises(LiveError) as info:
-        services.token_claim(tablet=tablet, short_code=result.issued.short_code)
-    assert info.value.code == "throttled"
+    assert guess(elsewhere, result.issued.short_code) == "bad_code"
+    assert services.token_claim(tablet=tablet, short_code=result.issued.short_code)
 
 
-def test_short_code_guesses_are_limited_per_session_across_tablets(session, facilitator, settings):
-    settings.PB_LIVE_TOKEN_THROTTLE = (2, 600)
+def test_a_tablet_guessing_short_codes_waits_longer_after_each_wrong_one(
+    session, facilitator, tablet, settings
+):
+    settings.PB_LIVE_CLAIM_BACKOFF = (2, 10.0, 300, 3600)  # 2 free, then 10 s, 20 s, 40 s…
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        result, _token = checkin(session, facilitator)
+        real = result.issued.short_code
+        first, second, third, fourth = wrong_codes(real, 4)
+        assert [guess(tablet, first), guess(tablet, second)] == ["bad_code", "bad_code"]
+        assert guess(tablet, third) == "bad_code"  # now it waits 10 s
+        with pytest.raises(LiveError) as info:  # not checked while it waits, even the real one
+            services.token_claim(tablet=tablet, short_code=real)
+        assert (info.value.code, info.value.retry_after) == ("throttled", 10)
+        clock.shift(10)
+        assert guess(tablet, fourth) == "bad_code"  # now 20 s
+        clock.shift(19)
+        assert guess(tablet, real) == "throttled"
+        clock.shift(1)
+        assert services.token_claim(tablet=tablet, short_code=real)
+
+
+def test_wrong_codes_from_three_tablets_do_not_lock_out_a_fourth(session, facilitator):
     result, _token = checkin(session, facilitator)
+    real = result.issued.short_code
     tablets = [tablet_make(session)[0] for _ in range(4)]
-    for n, device in enumerate(tablets[:3]):  # two wrong guesses each: six for the session
-        for guess in ("000000", "999999"):
-            with pytest.raises(LiveError) as info:
-                services.token_claim(tablet=device, short_code=guess, ip=f"10.1.1.{n}")
-            assert info.value.code == "bad_code"
-    with pytest.raises(LiveError) as info:  # a fresh tablet, but the session is spent
-        services.token_claim(tablet=tablets[3], short_code=result.issued.short_code)
-    assert info.value.code == "throttled"
+    for n, device in enumerate(tablets[:3]):  # 30 wrong codes in the session
+        for code in wrong_codes(real, 10):
+            assert guess(device, code, ip=f"198.51.100.{n}") in {"bad_code", "throttled"}
+    assert services.token_claim(tablet=tablets[3], short_code=real, ip="198.51.100.9")
+
+
+def test_wrong_codes_from_a_venues_address_do_not_lock_out_its_other_tablets(session, facilitator):
+    result, _token = checkin(session, facilitator)
+    real = result.issued.short_code
+    guesser, honest = tablet_make(session)[0], tablet_make(session)[0]
+    for code in wrong_codes(real, 12):  # behind the venue's one public address
+        assert guess(guesser, code, ip="203.0.113.5") in {"bad_code", "throttled"}
+    assert guess(guesser, real, ip="203.0.113.5") == "throttled"
+    assert services.token_claim(tablet=honest, short_code=real, ip="203.0.113.5")
+
+
+def test_past_the_sessions_budget_every_failing_tablet_backs_off_and_the_console_is_told(
+    session, facilitator, settings
+):
+    settings.PB_LIVE_CLAIM_SHARED_FREE = 4
+    result, _token = checkin(session, facilitator)
+    real = result.issued.short_code
+    tablets = [tablet_make(session)[0] for _ in range(6)]
+    quiet = throttles.claim_alerts(session_id=session.pk, tablets=[])
+    assert not quiet["alert"]
+    for device, code in zip(tablets[:5], wrong_codes(real, 5), strict=True):
+        assert guess(device, code) == "bad_code"  # one each: five for the session
+    assert guess(tablets[4], real) == "throttled"  # the fifth backs off from its first
+    assert guess(tablets[0], wrong_codes(real, 6)[-1]) == "bad_code"
+    assert guess(tablets[0], real) == "throttled"  # and so does any failing tablet now
+    rows = [{"id": t.pk, "label": t.label} for t in tablets]
+    alerts = throttles.claim_alerts(session_id=session.pk, tablets=rows)
+    assert alerts["alert"] and alerts["failures"] == 6
+    assert {t["id"] for t in alerts["tablets"]} == {tablets[0].pk, tablets[4].pk}
+    services.codes_reset(actor=facilitator, session=session, tablet=tablets[4])
+    assert services.token_claim(tablet=tablets[4], short_code=real)  # reset: tries again
+    assert AuditEntry.objects.filter(action="pb_live.codes_reset").count() == 1
+
+
+def test_only_the_sessions_facilitators_reset_wrong_codes(session, tablet):
+    stranger = facilitator_create()
+    with pytest.raises(PermissionDenied):
+        services.codes_reset(actor=stranger, session=session, tablet=tablet)
 
 
 def test_the_kiosk_voids_its_token_after_inactivity(session, facilitator, tablet):

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from budgeting.live import credentials, services
+from budgeting.live import credentials, services, throttles
 from budgeting.live.models import BallotToken, Tablet, VotingSession
 from budgeting.live.services import LiveError
 from budgeting.models import Process
@@ -185,17 +185,52 @@ def test_an_expired_pairing_code_is_refused(session, facilitator):
     assert not Tablet.objects.exists()
 
 
-def test_guessing_pairing_codes_is_throttled_per_ip(session, facilitator, settings):
-    settings.PB_LIVE_PAIRING_THROTTLE = (3, 600)
+def pair_refusal(code, ip) -> str:
+    with pytest.raises(LiveError) as info:
+        services.tablet_pair(code=code, ip=ip)
+    return info.value.code
+
+
+def test_ten_wrong_pairing_codes_do_not_refuse_the_genuine_one(session, facilitator):
     code, _expires = services.pairing_code_issue(actor=facilitator, session=session)
-    for guess in ("AAAA-AAAA", "BBBB-BBBB", "CCCC-CCCC"):
-        with pytest.raises(LiveError) as info:
-            services.tablet_pair(code=guess, ip="10.0.0.7")
-        assert info.value.code == "bad_code"
-    with pytest.raises(LiveError) as info:  # even the right code, from this address
-        services.tablet_pair(code=code, ip="10.0.0.7")
-    assert info.value.code == "throttled"
-    tablet, _credential = services.tablet_pair(code=code, ip="10.0.0.8")
+    for n in range(10):
+        assert pair_refusal(f"AAAA-AA{n}A", "10.0.0.7") == "bad_code"
+    tablet, _credential = services.tablet_pair(code=code, ip="10.0.0.7")
+    assert tablet.session == session
+
+
+def test_wrong_pairing_codes_slow_down_their_address_only(session, facilitator, settings):
+    settings.PB_LIVE_PAIRING_BACKOFF = (3, 5.0, 60, 3600)  # 3 free, then 5 s, 10 s…
+    with time_machine.travel(dt.datetime.now(tz=dt.UTC), tick=False) as clock:
+        code, _expires = services.pairing_code_issue(actor=facilitator, session=session)
+        for wrong in ("AAAA-AAAA", "BBBB-BBBB", "CCCC-CCCC", "DDDD-DDDD"):
+            assert pair_refusal(wrong, "10.0.0.7") == "bad_code"
+        with pytest.raises(LiveError) as info:  # not checked while the address waits
+            services.tablet_pair(code=code, ip="10.0.0.7")
+        assert (info.value.code, info.value.retry_after) == ("throttled", 5)
+        assert [a["ip"] for a in throttles.pairing_alerts()] == ["10.0.0.7"]
+        clock.shift(5)
+        tablet, _credential = services.tablet_pair(code=code, ip="10.0.0.7")
+        assert tablet.session == session
+        code, _expires = services.pairing_code_issue(actor=facilitator, session=session)
+        for _ in range(2):
+            assert pair_refusal("EEEE-EEEE", "10.0.0.9") == "bad_code"
+            clock.shift(60)
+        assert pair_refusal("EEEE-EEEE", "10.0.0.9") == "bad_code"
+        assert pair_refusal("FFFF-FFFF", "10.0.0.9") == "bad_code"  # the 4th: it waits
+        assert pair_refusal(code, "10.0.0.9") == "throttled"
+        other, _credential = services.tablet_pair(code=code, ip="10.0.0.8")  # elsewhere
+        assert other.session == session
+
+
+def test_a_facilitator_lets_an_address_try_pairing_again(session, facilitator, settings):
+    settings.PB_LIVE_PAIRING_BACKOFF = (0, 60.0, 60, 3600)
+    code, _expires = services.pairing_code_issue(actor=facilitator, session=session)
+    assert pair_refusal("AAAA-AAAA", "10.0.0.7") == "bad_code"
+    assert pair_refusal(code, "10.0.0.7") == "throttled"
+    services.codes_reset(actor=facilitator, session=session, ip="10.0.0.7")
+    assert throttles.pairing_alerts() == []
+    tablet, _credential = services.tablet_pair(code=code, ip="10.0.0.7")
     assert tablet.session == session
 
 

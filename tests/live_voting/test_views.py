@@ -232,7 +232,7 @@ def test_kiosk_refusals_have_statuses_a_tablet_can_act_on(session, facilitator, 
     assert invalid.status_code == 400 and invalid.json()["code"] == "invalid"
     assert "Choose at least 1 project." in invalid.json()["errors"]
     malformed = post_json(client, url, {"token": token, "key": key(), "projects": "1,2"})
-    assert malformed.status_code == 400
+    assert malformed.status_code == 422 and malformed.json()["errors"] == ["Malformed ballot."]
     unknown = post_json(client, url, {"token": "0" * 32, "key": key(), "projects": [project.pk]})
     assert unknown.status_code == 409 and unknown.json()["code"] == "unknown"
     services.tablet_revoke(actor=facilitator, session=session, tablet=tablet)
@@ -332,3 +332,44 @@ def test_the_kiosk_speaks_italian():
     client.cookies["django_language"] = "it"
     page = client.get(reverse("pb_live:kiosk")).content.decode()
     assert "Abbina questo tablet" in page and 'lang="it"' in page
+
+
+def test_a_guessing_tablet_is_told_how_long_to_wait(session, facilitator, settings):
+    settings.PB_LIVE_CLAIM_BACKOFF = (1, 30.0, 300, 3600)
+    tablet, credential = tablet_make(session)
+    client = kiosk_client(credential)
+    url = reverse("pb_live:kiosk-claim")
+    for code in ("000000", "999999"):
+        assert post_json(client, url, {"code": code}).status_code == 400
+    waiting = post_json(client, url, {"code": "000001"})
+    assert waiting.status_code == 429 and waiting["Retry-After"] == "30"
+    assert waiting.json()["retry_after"] == 30 and "30 seconds" in waiting.json()["errors"][0]
+
+
+def test_the_console_shows_wrong_codes_and_lets_a_tablet_try_again(session, facilitator, settings):
+    settings.PB_LIVE_CLAIM_BACKOFF = (1, 30.0, 300, 3600)
+    tablet, credential = tablet_make(session, label="Tablet by the door")
+    client = kiosk_client(credential)
+    for code in ("000000", "999999"):
+        post_json(client, reverse("pb_live:kiosk-claim"), {"code": code})
+    console = logged_in(facilitator)
+    page = console.get(reverse("pb_live:session-detail", args=[session.pk])).content.decode()
+    alert = page[page.index('id="code-alerts"') :]
+    assert "hidden" not in alert[: alert.index(">")]
+    assert "Tablet by the door — wrong codes: 2" in alert
+    response = console.post(
+        reverse("pb_live:codes-reset", args=[session.pk]), {"tablet": tablet.pk}
+    )
+    assert response.status_code == 302
+    assert post_json(client, reverse("pb_live:kiosk-claim"), {"code": "1"}).status_code == 400
+    page = console.get(reverse("pb_live:session-detail", args=[session.pk])).content.decode()
+    assert "Tablet by the door — wrong codes" not in page
+
+
+def test_a_stranger_cannot_reset_wrong_codes(session):
+    tablet, _credential = tablet_make(session)
+    stranger = logged_in(facilitator_create())
+    response = stranger.post(
+        reverse("pb_live:codes-reset", args=[session.pk]), {"tablet": tablet.pk}
+    )
+    assert response.status_code in (403, 404)

@@ -26,6 +26,7 @@ from budgeting.live.services.sessions import (
     session_update,
 )
 from budgeting.live.services.tablets import (
+    codes_reset,
     tablet_connected,
     tablet_disconnected,
     tablet_pair,
@@ -40,6 +41,7 @@ __all__ = [
     "KioskCast",
     "LiveError",
     "checkin_create",
+    "codes_reset",
     "kiosk_cast",
     "kiosk_token_void",
     "paper_ballot_enter",

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.services import audit_log
-from budgeting.live import credentials
+from budgeting.live import credentials, throttles
 from budgeting.live.conf import live_setting
 from budgeting.live.models import BallotToken, Tablet, VotingSession
 from budgeting.live.rules import Action
@@ -192,29 +192,13 @@ def kiosk_cast(*, tablet: Tablet, token: str, project_ids, idempotency_key: str)
     raise LiveError(str(REFUSALS[refusal]), code=refusal)
 
 
-def claim_throttles(tablet: Tablet, ip: str) -> list[tuple[Throttle, tuple[str, ...]]]:
-    """Wrong short codes count per tablet and per address, and (three times as many) per
-    session, so many paired devices together cannot guess much faster than one."""
-    limit, window = live_setting("PB_LIVE_TOKEN_THROTTLE")
-    return [
-        (token_throttle(), (f"tablet:{tablet.pk}", f"ip:{ip}" if ip else "")),
-        (
-            Throttle("pb_live_token_session", 3 * limit, window),
-            (f"session:{tablet.session_id}",),
-        ),
-    ]
-
-
 def token_claim(*, tablet: Tablet, short_code: str, ip: str = "") -> str:
     """A voter types the short code the facilitator gave them: the token moves to this tablet.
 
-    Returns the ballot token for the kiosk to cast with. Wrong codes are throttled.
+    Returns the ballot token for the kiosk to cast with. Wrong codes make the tablet back
+    off (budgeting/live/throttles.py); a tablet that has not failed is never delayed.
     """
-    throttles = claim_throttles(tablet, ip)
-    if any(throttle.blocked(*idents) for throttle, idents in throttles):
-        raise LiveError(
-            _("Too many wrong codes on this tablet. Ask the facilitator."), code="throttled"
-        )
+    throttles.claim_check(tablet_id=tablet.pk)
     code = credentials.short_code_normalise(short_code)
     claimed = None
     with transaction.atomic():
@@ -249,8 +233,7 @@ def token_claim(*, tablet: Tablet, short_code: str, ip: str = "") -> str:
             push(session_id=session.pk, tablet_ids=[device.pk])
             claimed = credentials.token_from_nonce(row.nonce)
     if claimed is None:
-        for throttle, idents in throttles:
-            throttle.hit(*idents)
+        throttles.claim_failed(tablet_id=tablet.pk, session_id=tablet.session_id, ip=ip)
         raise LiveError(_("This code is wrong, used or expired."), code="bad_code")
     return claimed
 

@@ -7,37 +7,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log
-from budgeting.live import broadcast, credentials
+from budgeting.live import broadcast, credentials, throttles
 from budgeting.live.conf import live_setting
 from budgeting.live.models import BallotToken, Tablet, VotingSession
 from budgeting.live.rules import Action
 from budgeting.live.services.common import LiveError, lock_session, push, require
 from budgeting.live.services.tokens import finish_token
 from citizens.models import User
-from citizens.throttle import Throttle
 
 SEEN_EVERY = timedelta(seconds=15)
-
-
-def pairing_throttle() -> Throttle:
-    limit, window = live_setting("PB_LIVE_PAIRING_THROTTLE")
-    return Throttle("pb_live_pair", limit, window)
 
 
 def tablet_pair(*, code: str, label: str = "", ip: str = "") -> tuple[Tablet, str]:
     """A tablet enters the session's pairing code and gets its device credential.
 
-    The code works once and until it expires; wrong codes count against a per-IP throttle.
+    The code works once and until it expires. Wrong codes make the address back off
+    (budgeting/live/throttles.py): it waits longer after each one, other addresses never do.
     Returns the tablet and the raw credential (only its hash is stored): the caller puts it
     in an HttpOnly cookie and never shows it.
     """
-    throttle = pairing_throttle()
-    idents = (f"ip:{ip or 'unknown'}",)
-    if throttle.blocked(*idents):
-        raise LiveError(
-            _("Too many wrong codes from this device. Wait a few minutes and try again."),
-            code="throttled",
-        )
+    throttles.pairing_check(ip=ip)
     normalised = credentials.pairing_code_normalise(code)
     paired = None
     if len(normalised) == credentials.PAIRING_LENGTH:
@@ -54,7 +43,7 @@ def tablet_pair(*, code: str, label: str = "", ip: str = "") -> tuple[Tablet, st
             ):
                 paired = _pair(session, label, ip)
     if paired is None:
-        throttle.hit(*idents)
+        throttles.pairing_failed(ip=ip)
         raise LiveError(
             _("This pairing code is wrong, used or expired. Ask the facilitator for a new one."),
             code="bad_code",
@@ -125,6 +114,25 @@ def tablet_revoke(*, actor: User, session: VotingSession, tablet: Tablet) -> Tab
         push(session_id=locked_session.pk)
         transaction.on_commit(lambda: broadcast.kiosk_revoked(locked.pk))
     return locked
+
+
+def codes_reset(
+    *, actor: User, session: VotingSession, tablet: Tablet | None = None, ip: str = ""
+) -> None:
+    """The facilitator clears a back-off (budgeting/live/throttles.py): an address's wrong
+    pairing codes (``ip``), one tablet's wrong short codes, or the session's and all its
+    tablets' (neither given)."""
+    require(actor, Action.REVOKE, session)
+    if ip:
+        throttles.pairing_reset(ip=ip)
+        after = {"pairing_address": ip}
+    else:
+        tablets = [tablet.pk] if tablet else list(session.tablets.values_list("pk", flat=True))
+        throttles.claim_reset(session_id=session.pk if tablet is None else None, tablet_ids=tablets)
+        after = {"tablets": tablets}
+    with transaction.atomic():
+        audit_log(actor=actor, action="pb_live.codes_reset", obj=session, after=after)
+        push(session_id=session.pk)
 
 
 # Called by the kiosk socket (not audited: connections are not decisions) -------------------

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from audit.models import AuditEntry
-from budgeting.live import credentials, selectors, services
+from budgeting.live import credentials, selectors, services, throttles
 from budgeting.live.forms import CheckinForm, ReconcileForm, ReissueForm, SessionForm
 from budgeting.live.models import BallotToken, Tablet, VotingSession
 from budgeting.live.rules import Action, allowed, can_plan_session
@@ -162,6 +162,11 @@ def session_detail(request, pk, checkin_form=None, status=200):
                 if allowed(request.user, action, session)
             ],
             "tablet_states": dict(Tablet.State.choices),
+            "code_alerts": snapshot.get("code_alerts")
+            or throttles.claim_alerts(session_id=session.pk, tablets=tablets),
+            "pairing_alerts": throttles.pairing_alerts()
+            if allowed(request.user, Action.REVOKE, session)
+            else [],
         },
         status=status,
     )
@@ -234,6 +239,24 @@ def tablet_revoke(request, pk, tablet_pk):
     else:
         messages.success(request, _("%(tablet)s was unpaired.") % {"tablet": tablet.label})
     return redirect(_console_url(session) + "#tablets")
+
+
+@login_required
+@require_POST
+def codes_reset(request, pk):
+    """Clear the back-off of wrong codes: a tablet's, the session's, or an address's."""
+    session = selectors.session_get(request.user, pk)
+    tablet = None
+    if request.POST.get("tablet"):
+        tablet = get_object_or_404(Tablet, pk=request.POST["tablet"], session=session)
+    ip = request.POST.get("ip", "").strip()[:64]
+    try:
+        services.codes_reset(actor=request.user, session=session, tablet=tablet, ip=ip)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("The wrong codes were forgotten: the tablets may try again."))
+    return redirect(_console_url(session) + "#code-alerts")
 
 
 def _issued_message(issued) -> dict:

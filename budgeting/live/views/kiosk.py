@@ -4,7 +4,6 @@ A tablet is authenticated by its device credential, kept in an HttpOnly, SameSit
 cookie (Secure whenever session cookies are). Every POST carries Django's CSRF token.
 """
 
-import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -28,10 +27,11 @@ from budgeting.live.forms import PairForm
 from budgeting.live.models import VotingSession
 from budgeting.validation import BallotInvalid, ballot_limits
 from citizens.throttle import client_ip
-from core import errors
+from core import errors, jsonlimits
 
 # How the kiosk's JSON answers map refusals to HTTP statuses. 409: the ballot can never be
-# accepted as sent (the kiosk stops resending it); 429 and 5xx: try again later.
+# accepted as sent (the kiosk stops resending it); 422: the body is not JSON within the
+# limits (core/jsonlimits.py), so no resend can help either; 429 and 5xx: try again later.
 STATUS = {
     "throttled": 429,
     "unknown": 409,
@@ -122,10 +122,14 @@ def _json_error(exc, status=None) -> JsonResponse:
     code = getattr(exc, "code", None) or "invalid"
     if isinstance(exc, BallotInvalid):
         status = status or 400
-    return JsonResponse(
-        {"ok": False, "code": code, "errors": list(getattr(exc, "messages", [str(exc)]))},
-        status=status or errors.http_status(exc, by_code=STATUS),
-    )
+    body = {"ok": False, "code": code, "errors": list(getattr(exc, "messages", [str(exc)]))}
+    retry_after = getattr(exc, "retry_after", None)  # a back-off (budgeting/live/throttles.py)
+    if retry_after:
+        body["retry_after"] = retry_after
+    response = JsonResponse(body, status=status or errors.http_status(exc, by_code=STATUS))
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def _device_or_401(request):
@@ -138,12 +142,27 @@ def _device_or_401(request):
     return tablet, None
 
 
-def _body(request) -> dict:
+class MalformedBody(Exception):
+    def __init__(self, response: JsonResponse):
+        self.response = response
+
+
+def _parsed(body: bytes) -> dict:
+    """The JSON object of a kiosk request, parsed with size, depth and number limits."""
     try:
-        data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        return {}
-    return data if isinstance(data, dict) else {}
+        data = jsonlimits.loads(body or b"{}", max_depth=4)
+    except jsonlimits.JsonRejected as exc:
+        raise MalformedBody(
+            JsonResponse({"ok": False, "code": exc.code, "errors": [exc.message]}, status=422)
+        ) from None
+    if not isinstance(data, dict):
+        raise MalformedBody(
+            JsonResponse(
+                {"ok": False, "code": "invalid", "errors": [_("The request must be an object.")]},
+                status=422,
+            )
+        )
+    return data
 
 
 def _cast(credential: str, body: bytes) -> JsonResponse:
@@ -154,13 +173,15 @@ def _cast(credential: str, body: bytes) -> JsonResponse:
             status=401,
         )
     try:
-        data = json.loads(body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        data = None
-    projects = data.get("projects") if isinstance(data, dict) else None
-    if not isinstance(projects, list):
+        data = _parsed(body)
+    except MalformedBody as malformed:
+        return malformed.response
+    projects = data.get("projects")
+    if not isinstance(projects, list) or not all(
+        isinstance(p, int) and not isinstance(p, bool) for p in projects
+    ):
         return JsonResponse(
-            {"ok": False, "code": "bad_request", "errors": [_("Malformed ballot.")]}, status=400
+            {"ok": False, "code": "bad_request", "errors": [_("Malformed ballot.")]}, status=422
         )
     try:
         result = services.kiosk_cast(
@@ -231,9 +252,11 @@ def kiosk_claim(request):
     if error:
         return error
     try:
-        token = services.token_claim(
-            tablet=tablet, short_code=str(_body(request).get("code", "")), ip=client_ip(request)
-        )
+        code = str(_parsed(request.body).get("code", ""))
+    except MalformedBody as malformed:
+        return malformed.response
+    try:
+        token = services.token_claim(tablet=tablet, short_code=code, ip=client_ip(request))
     except (ValidationError, PermissionDenied) as exc:
         return _json_error(exc)
     return JsonResponse({"ok": True, "token": token})
@@ -247,9 +270,11 @@ def kiosk_void(request):
     if error:
         return error
     try:
-        voided = services.kiosk_token_void(
-            tablet=tablet, token=str(_body(request).get("token", ""))
-        )
+        token = str(_parsed(request.body).get("token", ""))
+    except MalformedBody as malformed:
+        return malformed.response
+    try:
+        voided = services.kiosk_token_void(tablet=tablet, token=token)
     except (ValidationError, PermissionDenied) as exc:
         return _json_error(exc)
     return JsonResponse({"ok": True, "voided": voided})

@@ -136,6 +136,34 @@
     );
   }
 
+  // Wrong short codes (budgeting/live/throttles.py): the alert and its reset buttons.
+  function renderCodeAlerts(alerts) {
+    const box = document.getElementById("code-alerts");
+    const rows = document.getElementById("code-alert-rows");
+    if (!box || !rows || !alerts) return;
+    box.hidden = !alerts.alert && !Number(box.dataset.pairingAlerts || 0);
+    if (!alerts.alert) {
+      rows.replaceChildren();
+      return;
+    }
+    const list = node("ul");
+    alerts.tablets.forEach(function (tablet) {
+      const item = node("li", "", window.PBLive.format(d.msgTabletCodes, { tablet: tablet.label, n: tablet.failures }));
+      item.dataset.tablet = tablet.id;
+      if (d.canRevoke) {
+        const which = node("input");
+        which.type = "hidden";
+        which.name = "tablet";
+        which.value = String(tablet.id);
+        item.append(document.createTextNode(" "), postForm(d.resetUrl, d.msgReset, which));
+      }
+      list.append(item);
+    });
+    const children = [node("p", "badge warn", window.PBLive.format(d.msgCodesAlert, { n: alerts.failures })), list];
+    if (d.canRevoke) children.push(postForm(d.resetUrl, d.msgResetAll));
+    rows.replaceChildren(...children);
+  }
+
   function render(state) {
     if (state.missing) return;
     root.querySelectorAll("[data-count]").forEach(function (element) {
@@ -157,6 +185,7 @@
     }
     renderTablets(state.tablets);
     renderTokens(state.recent_tokens, state.tablets);
+    renderCodeAlerts(state.code_alerts);
   }
 
   const live = window.PBLive.connect(d.ws, { state: render, status: showStatus });

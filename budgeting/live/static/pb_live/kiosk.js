@@ -108,10 +108,12 @@
           counted();
           continue;
         }
-        if (response.status === 429 || response.status >= 500) {
+        if (retryable(response.status)) {
           retryLater();
           return;
         }
+        // Any other 4xx (409 refused, 413/422 unreadable, 401/403 unpaired) can never be
+        // accepted as sent: resending it forever would only load the server.
         let body = {};
         try {
           body = await response.json();
@@ -131,6 +133,10 @@
       flushing = false;
       renderOutbox();
     }
+  }
+  // Worth sending again: the server was busy or failed (429, 408, 5xx), or the network did.
+  function retryable(status) {
+    return status === 429 || status === 408 || status >= 500;
   }
   function retryLater() {
     window.clearTimeout(retryTimer);
@@ -286,7 +292,7 @@
     if (message.code === "revoked") show("revoked");
   }
   function onStatus(status, code) {
-    showStatus(status);
+    showStatus(status, code);
     if (status === "gone" && code === 4410) show("closed");
     else if (status === "gone" && (code === 4403 || code === 4401)) show("revoked");
     if (status === "open") flush();

@@ -2,10 +2,16 @@
 // Protocol (docs/live-protocol.md): a "snapshot" on every (re)connection, then "delta"
 // messages that apply to the state with seq == base. A gap (or a lost message) makes the
 // client ask for a "resync"; a dropped connection is retried with exponential backoff and
-// jitter (0.5 s doubling up to 15 s). Close codes 4401/4403/4404/4410 are final.
+// jitter (0.5 s doubling up to 15 s). The server's refusals are final: application close
+// codes 4000-4999 (4401 not logged in or not paired, 4403 not allowed, 4404 not found,
+// 4410 closed) and 1003/1007/1008/1009 (it could not read what this page sent): the page
+// stops reconnecting and says why instead of retrying every 15 s forever.
 (function () {
   "use strict";
-  const FINAL = new Set([4401, 4403, 4404, 4410]);
+  const PROTOCOL_ERRORS = new Set([1003, 1007, 1008, 1009]);
+  function isFinal(code) {
+    return (code >= 4000 && code < 5000) || PROTOCOL_ERRORS.has(code);
+  }
   const PING_EVERY = 25000;
 
   function wsUrl(path) {
@@ -88,7 +94,7 @@
       socket.addEventListener("close", function (event) {
         window.clearInterval(ping);
         socket = null;
-        if (FINAL.has(event.code)) {
+        if (isFinal(event.code)) {
           stopped = true;
           on.status("gone", event.code);
           return;
@@ -117,16 +123,22 @@
     };
   }
 
-  // Shows "Live" / "Reconnecting…" / "stopped" in every [data-live-status] inside container,
-  // with the texts of messages (a dataset with msgLive, msgReconnecting, msgGone).
+  // Shows "Live" / "Reconnecting…" / why it stopped in every [data-live-status] inside
+  // container, with the texts of messages (a dataset with msgLive, msgReconnecting, msgGone,
+  // and msgGone4401, msgGone4403, … for the close codes the page explains).
   function statusShower(container, messages) {
     const nodes = Array.from(container.querySelectorAll("[data-live-status]"));
-    return function (status) {
+    return function (status, code) {
       const text =
-        status === "open" ? messages.msgLive : status === "gone" ? messages.msgGone : messages.msgReconnecting;
+        status === "open"
+          ? messages.msgLive
+          : status === "gone"
+            ? messages["msgGone" + code] || messages.msgGone
+            : messages.msgReconnecting;
       nodes.forEach(function (node) {
         node.textContent = text || "";
         node.dataset.state = status;
+        if (status === "gone" && code) node.dataset.code = String(code);
       });
     };
   }
@@ -137,5 +149,11 @@
     });
   }
 
-  window.PBLive = { connect: connect, wsUrl: wsUrl, statusShower: statusShower, format: format };
+  window.PBLive = {
+    connect: connect,
+    wsUrl: wsUrl,
+    statusShower: statusShower,
+    format: format,
+    isFinal: isFinal,
+  };
 })();
