@@ -253,7 +253,7 @@ def codes_reset(request, pk):
     try:
         services.codes_reset(actor=request.user, session=session, tablet=tablet, ip=ip)
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, error_text(exc))
+        errors.flash(request, exc)
     else:
         messages.success(request, _("The wrong codes were forgotten: the tablets may try again."))
     return redirect(_console_url(session) + "#code-alerts")
