@@ -1,8 +1,6 @@
 """Reads for pages and live snapshots. Each is a fixed, small number of aggregate queries:
 none grows with the number of ballots, tokens or sessions shown."""
 
-import threading
-import time
 from datetime import timedelta
 
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery
@@ -10,7 +8,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from budgeting.live import credentials
+from budgeting.live import caches, credentials
 from budgeting.live.conf import live_setting
 from budgeting.live.models import BallotToken, Tablet, VotingSession
 from budgeting.live.rules import sessions_visible_to
@@ -281,18 +279,16 @@ def kiosk_snapshot(tablet_id: int) -> dict:
 
 # Public process page and projector --------------------------------------------------------
 
-_cache_lock = threading.Lock()
-_eligible_cache: dict[int, tuple[float, dict]] = {}
-_results_cache: dict[int, tuple[float, tuple, dict]] = {}
+_eligible_cache = caches.timed_cache("eligible by district")
+_results_cache = caches.timed_cache("live results")
 ELIGIBLE_TTL = 300.0
 
 
 def _eligible_by_district(process: Process) -> dict[str, int]:
     """Eligible residents per district; the census changes rarely, so cached for minutes."""
-    with _cache_lock:
-        cached = _eligible_cache.get(process.pk)
-    if cached and time.monotonic() - cached[0] < ELIGIBLE_TTL:
-        return cached[1]
+    cached = _eligible_cache.get(process.pk, max_age=ELIGIBLE_TTL)
+    if cached is not None:
+        return cached
     eligible = CensusRecord.objects.filter(birth_year__lte=process.voting_year - process.min_age)
     envelopes = [e.district for e in process.envelopes.all()]
     if process.residency == Process.Residency.DISTRICT:
@@ -300,8 +296,7 @@ def _eligible_by_district(process: Process) -> dict[str, int]:
     elif envelopes:
         eligible = eligible.filter(district__in=envelopes)
     counts = dict(eligible.values_list("district").annotate(n=Count("pk")).order_by())
-    with _cache_lock:
-        _eligible_cache[process.pk] = (time.monotonic(), counts)
+    _eligible_cache.set(process.pk, counts)
     return counts
 
 
@@ -326,13 +321,13 @@ def _live_results(process: Process, fingerprint: tuple) -> tuple[dict | None, fl
     with the seconds until they are due: the broadcaster comes back then.
     """
     interval = float(live_setting("PB_LIVE_RESULTS_INTERVAL"))
-    with _cache_lock:
-        cached = _results_cache.get(process.pk)
-    if cached is not None and cached[1] == fingerprint:
-        return cached[2], 0.0
-    age = time.monotonic() - cached[0] if cached is not None else interval
-    if age < interval:
-        return cached[2], interval - age
+    cached = _results_cache.entry(process.pk)
+    if cached is not None:
+        age, (seen, results) = cached
+        if seen == fingerprint:
+            return results, 0.0
+        if age < interval:
+            return results, interval - age
     projects = list(
         process.projects.filter(state=Project.State.FEASIBLE)
         .order_by("pk")
@@ -356,8 +351,7 @@ def _live_results(process: Process, fingerprint: tuple) -> tuple[dict | None, fl
             {"district": district, "budget": budget, "projects": greedy_standings(rows, budget)}
         )
     results = {"rule": "greedy", "envelopes": groups, "computed_at": timezone.now()}
-    with _cache_lock:
-        _results_cache[process.pk] = (time.monotonic(), fingerprint, results)
+    _results_cache.set(process.pk, (fingerprint, results))
     return results, 0.0
 
 
@@ -419,12 +413,3 @@ def process_snapshot(process_id: int) -> tuple[dict, float]:
     if visibility == Process.LiveResults.FULL:
         data["results"], due_in = _live_results(process, tuple(rows))
     return data, due_in
-
-
-def forget_caches() -> None:
-    from budgeting.live.services.casting import forget_ballot_cache
-
-    with _cache_lock:
-        _eligible_cache.clear()
-        _results_cache.clear()
-    forget_ballot_cache()
