@@ -393,6 +393,46 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
+def profile_start(directory, pids, duration, label) -> list:
+    """py-spy (a dev dependency) samples each server process while ballots are cast."""
+    if not directory:
+        return []
+    Path(directory).mkdir(parents=True, exist_ok=True)
+    slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+    return [
+        subprocess.Popen(
+            [
+                str(Path(sys.executable).with_name("py-spy")),
+                "record",
+                "--pid",
+                str(pid),
+                "--rate",
+                "250",
+                "--duration",
+                str(int(duration) + 1),
+                "--format",
+                "raw",
+                "--nonblocking",
+                "--threads",
+                "--output",
+                str(Path(directory) / f"{slug}-{pid}.txt"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for pid in pids
+    ]
+
+
+def profile_stop(profilers) -> None:
+    for profiler in profilers:
+        try:
+            profiler.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            profiler.send_signal(signal.SIGINT)
+            profiler.wait(timeout=10)
+
+
 # Viewers (separate processes) -------------------------------------------------------------------
 
 
@@ -541,14 +581,22 @@ def measure(args, servers, seeded, casts, rate, duration, label):
     time.sleep(1.0)  # every snapshot delivered
     base = count_ballots(seeded["process"])
     caster = Caster(servers.ports, seeded["projects"], casts, rate, duration)
+    load_pids = [proc.pid for proc in procs] + [os.getpid()]
     cpu_before = (
         cpu_seconds(servers.pids()),
         cpu_seconds(postgres_pids(), reaped=True),
         os.getloadavg()[0],
+        cpu_seconds(load_pids),
     )
+    profilers = profile_start(args.profile, servers.pids(), duration, label)
     started = caster.run()
-    cpu_after = (cpu_seconds(servers.pids()), cpu_seconds(postgres_pids(), reaped=True))
+    cpu_after = (
+        cpu_seconds(servers.pids()),
+        cpu_seconds(postgres_pids(), reaped=True),
+        cpu_seconds(load_pids),
+    )
     cast_time = time.monotonic() - started
+    profile_stop(profilers)
     time.sleep(args.settle)
     stop_evt.set()
     timelines, viewer_failures = [], 0
@@ -588,6 +636,7 @@ def measure(args, servers, seeded, casts, rate, duration, label):
         "server_cpu": (cpu_after[0] - cpu_before[0]) / cast_time,
         "postgres_cpu": (cpu_after[1] - cpu_before[1]) / cast_time,
         "server_ms_per_ballot": 1000 * (cpu_after[0] - cpu_before[0]) / max(1, len(acks)),
+        "load_cpu": (cpu_after[2] - cpu_before[3]) / cast_time,
         "load_before": cpu_before[2],
     }
     return result
@@ -636,7 +685,8 @@ def report(result):
     print(
         f"  CPU while casting: servers {100 * result['server_cpu']:.0f}% of a core "
         f"({result['server_ms_per_ballot']:.1f} ms per ballot), PostgreSQL "
-        f"{100 * result['postgres_cpu']:.0f}%; load average before {result['load_before']:.1f}"
+        f"{100 * result['postgres_cpu']:.0f}%, the benchmark's own sockets and casters "
+        f"{100 * result['load_cpu']:.0f}%; load average before {result['load_before']:.1f}"
     )
     if result["unseen_pairs"]:
         print(f"  (ballot, viewer) pairs never seen: {result['unseen_pairs']}")
@@ -663,6 +713,11 @@ def main():
         help="after the main run, try rising rates (10 s each) for the best with p95 < 500 ms",
     )
     parser.add_argument("--quick", action="store_true", help="200 viewers, 10 s: a smoke run")
+    parser.add_argument(
+        "--profile",
+        metavar="DIR",
+        help="sample each server process with py-spy while casting (collapsed stacks in DIR)",
+    )
     parser.add_argument(
         "--database-url",
         default=os.environ.get(
