@@ -424,6 +424,40 @@ def profile_start(directory, pids, duration, label) -> list:
     ]
 
 
+def thread_cpu(pids) -> dict[tuple[int, int], float]:
+    """CPU seconds of every thread of the processes, by (pid, thread id)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    seconds = {}
+    for pid in pids:
+        for task in Path(f"/proc/{pid}/task").glob("*"):
+            try:
+                fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            seconds[(pid, int(task.name))] = (int(fields[11]) + int(fields[12])) / ticks
+    return seconds
+
+
+def thread_roles(pids, before, after) -> dict[str, float]:
+    """CPU seconds spent between two readings, by Python thread name (from py-spy dump):
+    the event loop (MainThread), the cast pool, the broadcaster, the snapshot builders."""
+    names = {}
+    for pid in pids:
+        dump = subprocess.run(
+            [str(Path(sys.executable).with_name("py-spy")), "dump", "--pid", str(pid)],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout
+        for tid, name in re.findall(r'^Thread (\d+) \(\w+\): "([^"]*)"', dump, re.M):
+            names[(pid, int(tid))] = re.sub(r"_\d+$", "", name)
+    roles: dict[str, float] = {}
+    for key, spent in after.items():
+        role = names.get(key, "other")
+        roles[role] = roles.get(role, 0.0) + spent - before.get(key, 0.0)
+    return roles
+
+
 def profile_stop(profilers) -> None:
     for profiler in profilers:
         try:
@@ -589,7 +623,9 @@ def measure(args, servers, seeded, casts, rate, duration, label):
         cpu_seconds(load_pids),
     )
     profilers = profile_start(args.profile, servers.pids(), duration, label)
+    threads_before = thread_cpu(servers.pids())
     started = caster.run()
+    threads_after = thread_cpu(servers.pids())
     cpu_after = (
         cpu_seconds(servers.pids()),
         cpu_seconds(postgres_pids(), reaped=True),
@@ -597,6 +633,7 @@ def measure(args, servers, seeded, casts, rate, duration, label):
     )
     cast_time = time.monotonic() - started
     profile_stop(profilers)
+    by_role = thread_roles(servers.pids(), threads_before, threads_after) if args.profile else {}
     time.sleep(args.settle)
     stop_evt.set()
     timelines, viewer_failures = [], 0
@@ -637,6 +674,9 @@ def measure(args, servers, seeded, casts, rate, duration, label):
         "postgres_cpu": (cpu_after[1] - cpu_before[1]) / cast_time,
         "server_ms_per_ballot": 1000 * (cpu_after[0] - cpu_before[0]) / max(1, len(acks)),
         "load_cpu": (cpu_after[2] - cpu_before[3]) / cast_time,
+        "thread_ms_per_ballot": {
+            role: 1000 * seconds / max(1, len(acks)) for role, seconds in by_role.items()
+        },
         "load_before": cpu_before[2],
     }
     return result
@@ -688,6 +728,12 @@ def report(result):
         f"{100 * result['postgres_cpu']:.0f}%, the benchmark's own sockets and casters "
         f"{100 * result['load_cpu']:.0f}%; load average before {result['load_before']:.1f}"
     )
+    if result["thread_ms_per_ballot"]:
+        roles = ", ".join(
+            f"{role} {ms:.2f}"
+            for role, ms in sorted(result["thread_ms_per_ballot"].items(), key=lambda r: -r[1])
+        )
+        print(f"  server CPU per ballot by thread (ms): {roles}")
     if result["unseen_pairs"]:
         print(f"  (ballot, viewer) pairs never seen: {result['unseen_pairs']}")
     sys.stdout.flush()
@@ -713,6 +759,12 @@ def main():
         help="after the main run, try rising rates (10 s each) for the best with p95 < 500 ms",
     )
     parser.add_argument("--quick", action="store_true", help="200 viewers, 10 s: a smoke run")
+    parser.add_argument(
+        "--window-ms", type=int, help="the coalescing window (PB_LIVE_COALESCE_MS) to serve with"
+    )
+    parser.add_argument(
+        "--cast-threads", type=int, help="cast threads per server process (PB_LIVE_CAST_THREADS)"
+    )
     parser.add_argument(
         "--profile",
         metavar="DIR",
@@ -740,6 +792,10 @@ def main():
     admin = admin_connection(args.database_url)
     admin.cursor().execute(f'CREATE DATABASE "{name}"')
     env = server_env(database_url_for(args.database_url, name), args.redis_url)
+    if args.window_ms is not None:
+        env["PB_LIVE_COALESCE_MS"] = str(args.window_ms)
+    if args.cast_threads is not None:
+        env["PB_LIVE_CAST_THREADS"] = str(args.cast_threads)
     os.environ.update(env)
     servers = None
     try:

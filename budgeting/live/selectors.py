@@ -230,11 +230,12 @@ def session_snapshot(session_id: int) -> tuple[dict, float]:
 def tablet_for_credential(credential: str) -> Tablet | None:
     if not credential:
         return None
-    return (
-        Tablet.objects.select_related("session__process")
-        .filter(credential_hash=credentials.device_credential_hash(credential))
-        .first()
-    )
+    try:  # get(), not first(): the hash is unique, and no ORDER BY to build on every cast
+        return Tablet.objects.select_related("session__process").get(
+            credential_hash=credentials.device_credential_hash(credential)
+        )
+    except Tablet.DoesNotExist:
+        return None
 
 
 def pending_token(tablet: Tablet, *, now=None) -> BallotToken | None:
@@ -361,8 +362,22 @@ def process_snapshot(process_id: int) -> tuple[dict, float]:
     The second value is the number of seconds after which the live results, older than the
     data, will be due (0: everything is current).
     """
-    process = Process.objects.filter(pk=process_id).prefetch_related("envelopes").first()
-    if process is None:
+    # One query for the process and its open sessions; envelopes are read only when the
+    # cached census counts or live results need them (this runs up to 5 times a second).
+    open_sessions = VotingSession.objects.filter(
+        process=OuterRef("pk"), state=VotingSession.State.OPEN
+    )
+    try:
+        process = Process.objects.annotate(
+            open_sessions=Coalesce(
+                Subquery(
+                    open_sessions.order_by().values("process").annotate(n=Count("pk")).values("n")
+                ),
+                0,
+                output_field=IntegerField(),
+            )
+        ).get(pk=process_id)
+    except Process.DoesNotExist:
         return {"missing": True}, 0.0
     visibility = process.live_results
     rows = list(
@@ -404,9 +419,7 @@ def process_snapshot(process_id: int) -> tuple[dict, float]:
             }
             for d in districts
         ],
-        "sessions_open": VotingSession.objects.filter(
-            process=process, state=VotingSession.State.OPEN
-        ).count(),
+        "sessions_open": process.open_sessions,
         "results": None,
     }
     due_in = 0.0

@@ -88,6 +88,16 @@ def _loaded(tablet: Tablet) -> bool:
     return Tablet.session.is_cached(tablet) and VotingSession.process.is_cached(tablet.session)
 
 
+def _locked_token(token: str) -> BallotToken | None:
+    """The token's row, locked; get() as the hash is unique (no ORDER BY to build)."""
+    try:
+        return BallotToken.objects.select_for_update(of=("self",)).get(
+            token_hash=credentials.token_hash(token)
+        )
+    except BallotToken.DoesNotExist:
+        return None
+
+
 def _check_key(key: str) -> str:
     if not KEY_PATTERN.match(key or ""):
         raise LiveError(_("The submission key is missing or malformed."), code="bad_key")
@@ -124,11 +134,7 @@ def kiosk_cast(*, tablet: Tablet, token: str, project_ids, idempotency_key: str)
             if device.is_revoked:
                 raise PermissionDenied(_("This tablet is no longer paired. Ask the facilitator."))
             session = device.session
-            row = (
-                BallotToken.objects.select_for_update(of=("self",))
-                .filter(token_hash=credentials.token_hash(token))
-                .first()
-            )
+            row = _locked_token(token)
             now = timezone.now()
             if row is None or row.session_id != session.pk or row.tablet_id != device.pk:
                 refusal = "unknown"
