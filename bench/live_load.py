@@ -2,6 +2,7 @@
 
     python bench/live_load.py [--viewers 1000] [--rate 200] [--duration 30] [--workers 2]
                               [--server uvicorn|daphne] [--find-max] [--quick]
+                              [--window-ms N] [--cast-threads N] [--profile DIR]
 
 It creates a fresh PostgreSQL database (dropped at the end), migrates it, seeds a process in
 voting with a session, N paired tablets and one ballot token each (as if N voters had been
@@ -13,7 +14,10 @@ Latency of a ballot: from the moment its cast's response arrives to the moment *
 has received a count that includes it (the k-th acknowledged ballot is seen once a viewer's
 count reaches k: viewers get coalesced counts, not one message per ballot). Also printed:
 sustained ballots per second, p50/p95/p99, the same per (ballot, viewer) pair, memory of each
-server process, errors, and lost ballots (acknowledged but not in the database).
+server process, errors, and lost ballots (acknowledged but not in the database); CPU while
+casting of the servers (and per ballot), of PostgreSQL and of the benchmark's own viewer
+sockets and casters, which share the machine. With --profile, py-spy samples each server
+process (collapsed stacks in DIR) and the servers' CPU per ballot is split by thread.
 
 Only loopback addresses are used. Needs PostgreSQL and Redis (defaults below, or
 --database-url / --redis-url). The last line is machine-readable:
