@@ -28,7 +28,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.handlers.asgi import ASGIHandler
 from django.core.handlers.base import BaseHandler
 from django.http import JsonResponse
-from django.urls import path, reverse
+from django.urls import path, reverse, set_urlconf
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -79,7 +79,10 @@ class CastHandler(BaseHandler):
 
     def get_response(self, request):
         request.urlconf = self.urlconf
-        return super().get_response(request)
+        try:
+            return super().get_response(request)
+        finally:
+            set_urlconf(None)  # the pool's thread goes back to the site's URL conf
 
 
 class KioskCastRoute:
