@@ -790,6 +790,8 @@ def main():
         host = urllib.parse.urlparse(url).hostname
         if host not in ("127.0.0.1", "localhost", "::1"):
             parser.error(f"only loopback addresses: {url}")
+    if args.profile and not Path(sys.executable).with_name("py-spy").exists():
+        parser.error("--profile needs py-spy in the virtualenv (requirements/dev.txt)")
     raise_open_files()
 
     name = f"pc_live_bench_{os.getpid()}"
