@@ -2,6 +2,7 @@
 
     python bench/live_load.py [--viewers 1000] [--rate 200] [--duration 30] [--workers 2]
                               [--server uvicorn|daphne] [--find-max] [--quick]
+                              [--window-ms N] [--cast-threads N] [--profile DIR]
 
 It creates a fresh PostgreSQL database (dropped at the end), migrates it, seeds a process in
 voting with a session, N paired tablets and one ballot token each (as if N voters had been
@@ -13,7 +14,10 @@ Latency of a ballot: from the moment its cast's response arrives to the moment *
 has received a count that includes it (the k-th acknowledged ballot is seen once a viewer's
 count reaches k: viewers get coalesced counts, not one message per ballot). Also printed:
 sustained ballots per second, p50/p95/p99, the same per (ballot, viewer) pair, memory of each
-server process, errors, and lost ballots (acknowledged but not in the database).
+server process, errors, and lost ballots (acknowledged but not in the database); CPU while
+casting of the servers (and per ballot), of PostgreSQL and of the benchmark's own viewer
+sockets and casters, which share the machine. With --profile, py-spy samples each server
+process (collapsed stacks in DIR) and the servers' CPU per ballot is split by thread.
 
 Only loopback addresses are used. Needs PostgreSQL and Redis (defaults below, or
 --database-url / --redis-url). The last line is machine-readable:
@@ -393,6 +397,80 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
+def profile_start(directory, pids, duration, label) -> list:
+    """py-spy (a dev dependency) samples each server process while ballots are cast."""
+    if not directory:
+        return []
+    Path(directory).mkdir(parents=True, exist_ok=True)
+    slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+    return [
+        subprocess.Popen(
+            [
+                str(Path(sys.executable).with_name("py-spy")),
+                "record",
+                "--pid",
+                str(pid),
+                "--rate",
+                "250",
+                "--duration",
+                str(int(duration) + 1),
+                "--format",
+                "raw",
+                "--nonblocking",
+                "--threads",
+                "--output",
+                str(Path(directory) / f"{slug}-{pid}.txt"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for pid in pids
+    ]
+
+
+def thread_cpu(pids) -> dict[tuple[int, int], float]:
+    """CPU seconds of every thread of the processes, by (pid, thread id)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    seconds = {}
+    for pid in pids:
+        for task in Path(f"/proc/{pid}/task").glob("*"):
+            try:
+                fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            seconds[(pid, int(task.name))] = (int(fields[11]) + int(fields[12])) / ticks
+    return seconds
+
+
+def thread_roles(pids, before, after) -> dict[str, float]:
+    """CPU seconds spent between two readings, by Python thread name (from py-spy dump):
+    the event loop (MainThread), the cast pool, the broadcaster, the snapshot builders."""
+    names = {}
+    for pid in pids:
+        dump = subprocess.run(
+            [str(Path(sys.executable).with_name("py-spy")), "dump", "--pid", str(pid)],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout
+        for tid, name in re.findall(r'^Thread (\d+) \(\w+\): "([^"]*)"', dump, re.M):
+            names[(pid, int(tid))] = re.sub(r"_\d+$", "", name)
+    roles: dict[str, float] = {}
+    for key, spent in after.items():
+        role = names.get(key, "other")
+        roles[role] = roles.get(role, 0.0) + spent - before.get(key, 0.0)
+    return roles
+
+
+def profile_stop(profilers) -> None:
+    for profiler in profilers:
+        try:
+            profiler.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            profiler.send_signal(signal.SIGINT)
+            profiler.wait(timeout=10)
+
+
 # Viewers (separate processes) -------------------------------------------------------------------
 
 
@@ -541,14 +619,25 @@ def measure(args, servers, seeded, casts, rate, duration, label):
     time.sleep(1.0)  # every snapshot delivered
     base = count_ballots(seeded["process"])
     caster = Caster(servers.ports, seeded["projects"], casts, rate, duration)
+    load_pids = [proc.pid for proc in procs] + [os.getpid()]
     cpu_before = (
         cpu_seconds(servers.pids()),
         cpu_seconds(postgres_pids(), reaped=True),
         os.getloadavg()[0],
+        cpu_seconds(load_pids),
     )
+    profilers = profile_start(args.profile, servers.pids(), duration, label)
+    threads_before = thread_cpu(servers.pids())
     started = caster.run()
-    cpu_after = (cpu_seconds(servers.pids()), cpu_seconds(postgres_pids(), reaped=True))
+    threads_after = thread_cpu(servers.pids())
+    cpu_after = (
+        cpu_seconds(servers.pids()),
+        cpu_seconds(postgres_pids(), reaped=True),
+        cpu_seconds(load_pids),
+    )
     cast_time = time.monotonic() - started
+    profile_stop(profilers)
+    by_role = thread_roles(servers.pids(), threads_before, threads_after) if args.profile else {}
     time.sleep(args.settle)
     stop_evt.set()
     timelines, viewer_failures = [], 0
@@ -588,6 +677,10 @@ def measure(args, servers, seeded, casts, rate, duration, label):
         "server_cpu": (cpu_after[0] - cpu_before[0]) / cast_time,
         "postgres_cpu": (cpu_after[1] - cpu_before[1]) / cast_time,
         "server_ms_per_ballot": 1000 * (cpu_after[0] - cpu_before[0]) / max(1, len(acks)),
+        "load_cpu": (cpu_after[2] - cpu_before[3]) / cast_time,
+        "thread_ms_per_ballot": {
+            role: 1000 * seconds / max(1, len(acks)) for role, seconds in by_role.items()
+        },
         "load_before": cpu_before[2],
     }
     return result
@@ -636,8 +729,15 @@ def report(result):
     print(
         f"  CPU while casting: servers {100 * result['server_cpu']:.0f}% of a core "
         f"({result['server_ms_per_ballot']:.1f} ms per ballot), PostgreSQL "
-        f"{100 * result['postgres_cpu']:.0f}%; load average before {result['load_before']:.1f}"
+        f"{100 * result['postgres_cpu']:.0f}%, the benchmark's own sockets and casters "
+        f"{100 * result['load_cpu']:.0f}%; load average before {result['load_before']:.1f}"
     )
+    if result["thread_ms_per_ballot"]:
+        roles = ", ".join(
+            f"{role} {ms:.2f}"
+            for role, ms in sorted(result["thread_ms_per_ballot"].items(), key=lambda r: -r[1])
+        )
+        print(f"  server CPU per ballot by thread (ms): {roles}")
     if result["unseen_pairs"]:
         print(f"  (ballot, viewer) pairs never seen: {result['unseen_pairs']}")
     sys.stdout.flush()
@@ -664,6 +764,17 @@ def main():
     )
     parser.add_argument("--quick", action="store_true", help="200 viewers, 10 s: a smoke run")
     parser.add_argument(
+        "--window-ms", type=int, help="the coalescing window (PB_LIVE_COALESCE_MS) to serve with"
+    )
+    parser.add_argument(
+        "--cast-threads", type=int, help="cast threads per server process (PB_LIVE_CAST_THREADS)"
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="DIR",
+        help="sample each server process with py-spy while casting (collapsed stacks in DIR)",
+    )
+    parser.add_argument(
         "--database-url",
         default=os.environ.get(
             "BENCH_ADMIN_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"
@@ -679,12 +790,18 @@ def main():
         host = urllib.parse.urlparse(url).hostname
         if host not in ("127.0.0.1", "localhost", "::1"):
             parser.error(f"only loopback addresses: {url}")
+    if args.profile and not Path(sys.executable).with_name("py-spy").exists():
+        parser.error("--profile needs py-spy in the virtualenv (requirements/dev.txt)")
     raise_open_files()
 
     name = f"pc_live_bench_{os.getpid()}"
     admin = admin_connection(args.database_url)
     admin.cursor().execute(f'CREATE DATABASE "{name}"')
     env = server_env(database_url_for(args.database_url, name), args.redis_url)
+    if args.window_ms is not None:
+        env["PB_LIVE_COALESCE_MS"] = str(args.window_ms)
+    if args.cast_threads is not None:
+        env["PB_LIVE_CAST_THREADS"] = str(args.cast_threads)
     os.environ.update(env)
     servers = None
     try:

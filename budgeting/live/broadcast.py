@@ -36,6 +36,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from channels.layers import InMemoryChannelLayer, get_channel_layer
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import close_old_connections
 
@@ -215,15 +216,23 @@ class RedisStore:
 # The broadcaster ----------------------------------------------------------------------------
 
 
-def _snapshot_builders() -> dict[str, Callable[[int], tuple[dict, float]]]:
-    from budgeting.live import selectors
+# What builds each kind's snapshot: registered when the app starts (``LiveConfig.ready``),
+# so this module never imports the selectors that read the database.
+_builders: dict[str, Callable[[int], tuple[dict, float]]] = {}
 
-    return {PROCESS: selectors.process_snapshot, SESSION: selectors.session_snapshot}
+
+def register_snapshot_builder(kind: str, builder: Callable[[int], tuple[dict, float]]) -> None:
+    """``builder(pk)`` returns (data, seconds until a part held back is due)."""
+    _builders[kind] = builder
 
 
 def snapshot_data(kind: str, pk: int) -> tuple[dict, float]:
     """(JSON-ready data, seconds until a part held back is due), in the caller's thread."""
-    data, due_in = _snapshot_builders()[kind](pk)
+    try:
+        builder = _builders[kind]
+    except KeyError:
+        raise LookupError(f"no live snapshot builder registered for {kind!r}") from None
+    data, due_in = builder(pk)
     return json.loads(dumps(data)), due_in
 
 
@@ -255,6 +264,7 @@ class Broadcaster:
         self._queued = 0
         self._queued_lock = threading.Lock()
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pb-live-snapshot")
+        self._pubsub_prefix = pubsub_prefix(layer_alias)
 
     # Public -------------------------------------------------------------------------------
 
@@ -378,9 +388,8 @@ class Broadcaster:
         layer = self._layer()
         if isinstance(layer, InMemoryChannelLayer):
             return bool(layer.groups.get(group))
-        if type(layer).__name__ == "RedisPubSubChannelLayer" and isinstance(self.store, RedisStore):
-            prefix = layer._kwargs.get("prefix", "asgi")
-            channel = f"{prefix}__group__{group}"
+        if self._pubsub_prefix is not None and isinstance(self.store, RedisStore):
+            channel = f"{self._pubsub_prefix}__group__{group}"
             return any(n for _name, n in self.store.redis.pubsub_numsub(channel))
         return True
 
@@ -447,6 +456,15 @@ class Broadcaster:
             await asyncio.wrap_future(future)
         else:
             await layer.group_send(group, event)
+
+
+def pubsub_prefix(alias: str) -> str | None:
+    """The Redis channel prefix of a channels-redis pub/sub layer (its ``prefix`` option),
+    or None for any other layer. A group's Redis channel is ``<prefix>__group__<group>``."""
+    config = settings.CHANNEL_LAYERS.get(alias, {})
+    if config.get("BACKEND") != "channels_redis.pubsub.RedisPubSubChannelLayer":
+        return None
+    return config.get("CONFIG", {}).get("prefix", "asgi")
 
 
 _broadcaster: Broadcaster | None = None

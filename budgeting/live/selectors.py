@@ -1,8 +1,6 @@
 """Reads for pages and live snapshots. Each is a fixed, small number of aggregate queries:
 none grows with the number of ballots, tokens or sessions shown."""
 
-import threading
-import time
 from datetime import timedelta
 
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery
@@ -10,7 +8,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from budgeting.live import credentials, throttles
+from budgeting.live import caches, credentials, throttles
 from budgeting.live.conf import live_setting
 from budgeting.live.models import BallotToken, Tablet, VotingSession
 from budgeting.live.rules import sessions_visible_to
@@ -235,11 +233,12 @@ def session_snapshot(session_id: int) -> tuple[dict, float]:
 def tablet_for_credential(credential: str) -> Tablet | None:
     if not credential:
         return None
-    return (
-        Tablet.objects.select_related("session__process")
-        .filter(credential_hash=credentials.device_credential_hash(credential))
-        .first()
-    )
+    try:  # get(), not first(): the hash is unique, and no ORDER BY to build on every cast
+        return Tablet.objects.select_related("session__process").get(
+            credential_hash=credentials.device_credential_hash(credential)
+        )
+    except Tablet.DoesNotExist:
+        return None
 
 
 def pending_token(tablet: Tablet, *, now=None) -> BallotToken | None:
@@ -284,18 +283,16 @@ def kiosk_snapshot(tablet_id: int) -> dict:
 
 # Public process page and projector --------------------------------------------------------
 
-_cache_lock = threading.Lock()
-_eligible_cache: dict[int, tuple[float, dict]] = {}
-_results_cache: dict[int, tuple[float, tuple, dict]] = {}
+_eligible_cache = caches.timed_cache("eligible by district")
+_results_cache = caches.timed_cache("live results")
 ELIGIBLE_TTL = 300.0
 
 
 def _eligible_by_district(process: Process) -> dict[str, int]:
     """Eligible residents per district; the census changes rarely, so cached for minutes."""
-    with _cache_lock:
-        cached = _eligible_cache.get(process.pk)
-    if cached and time.monotonic() - cached[0] < ELIGIBLE_TTL:
-        return cached[1]
+    cached = _eligible_cache.get(process.pk, max_age=ELIGIBLE_TTL)
+    if cached is not None:
+        return cached
     eligible = CensusRecord.objects.filter(birth_year__lte=process.voting_year - process.min_age)
     envelopes = [e.district for e in process.envelopes.all()]
     if process.residency == Process.Residency.DISTRICT:
@@ -303,8 +300,7 @@ def _eligible_by_district(process: Process) -> dict[str, int]:
     elif envelopes:
         eligible = eligible.filter(district__in=envelopes)
     counts = dict(eligible.values_list("district").annotate(n=Count("pk")).order_by())
-    with _cache_lock:
-        _eligible_cache[process.pk] = (time.monotonic(), counts)
+    _eligible_cache.set(process.pk, counts)
     return counts
 
 
@@ -329,13 +325,13 @@ def _live_results(process: Process, fingerprint: tuple) -> tuple[dict | None, fl
     with the seconds until they are due: the broadcaster comes back then.
     """
     interval = float(live_setting("PB_LIVE_RESULTS_INTERVAL"))
-    with _cache_lock:
-        cached = _results_cache.get(process.pk)
-    if cached is not None and cached[1] == fingerprint:
-        return cached[2], 0.0
-    age = time.monotonic() - cached[0] if cached is not None else interval
-    if age < interval:
-        return cached[2], interval - age
+    cached = _results_cache.entry(process.pk)
+    if cached is not None:
+        age, (seen, results) = cached
+        if seen == fingerprint:
+            return results, 0.0
+        if age < interval:
+            return results, interval - age
     projects = list(
         process.projects.filter(state=Project.State.FEASIBLE)
         .order_by("pk")
@@ -359,8 +355,7 @@ def _live_results(process: Process, fingerprint: tuple) -> tuple[dict | None, fl
             {"district": district, "budget": budget, "projects": greedy_standings(rows, budget)}
         )
     results = {"rule": "greedy", "envelopes": groups, "computed_at": timezone.now()}
-    with _cache_lock:
-        _results_cache[process.pk] = (time.monotonic(), fingerprint, results)
+    _results_cache.set(process.pk, (fingerprint, results))
     return results, 0.0
 
 
@@ -370,8 +365,22 @@ def process_snapshot(process_id: int) -> tuple[dict, float]:
     The second value is the number of seconds after which the live results, older than the
     data, will be due (0: everything is current).
     """
-    process = Process.objects.filter(pk=process_id).prefetch_related("envelopes").first()
-    if process is None:
+    # One query for the process and its open sessions; envelopes are read only when the
+    # cached census counts or live results need them (this runs up to 5 times a second).
+    open_sessions = VotingSession.objects.filter(
+        process=OuterRef("pk"), state=VotingSession.State.OPEN
+    )
+    try:
+        process = Process.objects.annotate(
+            open_sessions=Coalesce(
+                Subquery(
+                    open_sessions.order_by().values("process").annotate(n=Count("pk")).values("n")
+                ),
+                0,
+                output_field=IntegerField(),
+            )
+        ).get(pk=process_id)
+    except Process.DoesNotExist:
         return {"missing": True}, 0.0
     visibility = process.live_results
     rows = list(
@@ -413,21 +422,10 @@ def process_snapshot(process_id: int) -> tuple[dict, float]:
             }
             for d in districts
         ],
-        "sessions_open": VotingSession.objects.filter(
-            process=process, state=VotingSession.State.OPEN
-        ).count(),
+        "sessions_open": process.open_sessions,
         "results": None,
     }
     due_in = 0.0
     if visibility == Process.LiveResults.FULL:
         data["results"], due_in = _live_results(process, tuple(rows))
     return data, due_in
-
-
-def forget_caches() -> None:
-    from budgeting.live.services.casting import forget_ballot_cache
-
-    with _cache_lock:
-        _eligible_cache.clear()
-        _results_cache.clear()
-    forget_ballot_cache()

@@ -1,11 +1,15 @@
 """The cast's ASGI fast path: same answers and the same security checks as Django's chain."""
 
 import json
+import threading
 
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import HttpCommunicator
+from django.core.asgi import get_asgi_application
+from django.core.exceptions import ImproperlyConfigured
 
+from budgeting.live.fastpath import KioskCastRoute
 from budgeting.live.models import BallotToken
 from budgeting.models import Ballot
 from config.asgi import application
@@ -47,8 +51,8 @@ def headers(credential="", *, csrf=CSRF, host="testserver", origin=None, languag
     return pairs
 
 
-async def post(body, pairs, method="POST", path=CAST):
-    comm = HttpCommunicator(application, method, path, body=body, headers=pairs)
+async def post(body, pairs, method="POST", path=CAST, app=application):
+    comm = HttpCommunicator(app, method, path, body=body, headers=pairs)
     response = await comm.get_response(timeout=10)
     response["headers"] = {k.decode().lower(): v.decode() for k, v in response["headers"]}
     return response
@@ -114,3 +118,41 @@ async def test_refusals_speak_the_tablets_language(world):
 async def test_other_methods_on_the_url_go_through_django(world):
     answer = await post(b"", headers(), method="GET")
     assert answer["status"] == 405
+
+
+class Stamp:
+    """A middleware a project might add: it marks each response with the thread it ran in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response["X-Stamped-In"] = threading.current_thread().name
+        return response
+
+
+class AsyncOnly:
+    sync_capable = False
+    async_capable = True
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    async def __call__(self, request):
+        return await self.get_response(request)
+
+
+async def test_a_middleware_added_to_the_setting_runs_on_the_fast_path(world, settings):
+    project, credential, token = world
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, f"{__name__}.Stamp"]
+    app = KioskCastRoute(get_asgi_application())
+    answer = await post(ballot(project, token), headers(credential), app=app)
+    assert json.loads(answer["body"]) == {"ok": True, "created": True}
+    assert answer["headers"]["x-stamped-in"].startswith("pb-cast")  # the fast path's thread
+
+
+async def test_a_middleware_that_cannot_run_synchronously_stops_the_fast_path_at_start(settings):
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, f"{__name__}.AsyncOnly"]
+    with pytest.raises(ImproperlyConfigured, match="AsyncOnly"):
+        KioskCastRoute(get_asgi_application())

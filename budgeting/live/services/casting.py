@@ -9,8 +9,6 @@ success answer; any other use of a spent token is refused.
 """
 
 import re
-import threading
-import time
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -20,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.services import audit_log
-from budgeting.live import credentials, throttles
+from budgeting.live import caches, credentials, throttles
 from budgeting.live.conf import live_setting
 from budgeting.live.models import BallotToken, Tablet, VotingSession
 from budgeting.live.rules import Action
@@ -61,8 +59,7 @@ def _device(tablet: Tablet) -> Tablet:
     return device
 
 
-_ballot_cache: dict[tuple[int, str], tuple[float, dict, object]] = {}
-_ballot_cache_lock = threading.Lock()
+_ballot_cache = caches.timed_cache("ballot context")
 BALLOT_CACHE_SECONDS = 30.0
 
 
@@ -74,30 +71,31 @@ def _ballot_context(process, district: str) -> tuple[dict, object]:
     again; they are kept for a few seconds per server process.
     """
     key = (process.pk, district)
-    now = time.monotonic()
-    with _ballot_cache_lock:
-        cached = _ballot_cache.get(key)
-    if cached is not None and now - cached[0] < BALLOT_CACHE_SECONDS:
-        return cached[1], cached[2]
+    cached = _ballot_cache.get(key, max_age=BALLOT_CACHE_SECONDS)
+    if cached is not None:
+        return cached
     projects = {p.pk: p for p in process.projects.all()}
     try:
         limits = ballot_limits(process, district)
     except BallotInvalid:
         limits = None  # the validator raises the same error, with its message
-    with _ballot_cache_lock:
-        _ballot_cache[key] = (now, projects, limits)
+    _ballot_cache.set(key, (projects, limits))
     return projects, limits
-
-
-def forget_ballot_cache() -> None:
-    with _ballot_cache_lock:
-        _ballot_cache.clear()
 
 
 def _loaded(tablet: Tablet) -> bool:
     """Was the tablet read with its session and process (select_related)?"""
-    state = tablet._state.fields_cache
-    return "session" in state and "process" in state["session"]._state.fields_cache
+    return Tablet.session.is_cached(tablet) and VotingSession.process.is_cached(tablet.session)
+
+
+def _locked_token(token: str) -> BallotToken | None:
+    """The token's row, locked; get() as the hash is unique (no ORDER BY to build)."""
+    try:
+        return BallotToken.objects.select_for_update(of=("self",)).get(
+            token_hash=credentials.token_hash(token)
+        )
+    except BallotToken.DoesNotExist:
+        return None
 
 
 def _check_key(key: str) -> str:
@@ -136,11 +134,7 @@ def kiosk_cast(*, tablet: Tablet, token: str, project_ids, idempotency_key: str)
             if device.is_revoked:
                 raise PermissionDenied(_("This tablet is no longer paired. Ask the facilitator."))
             session = device.session
-            row = (
-                BallotToken.objects.select_for_update(of=("self",))
-                .filter(token_hash=credentials.token_hash(token))
-                .first()
-            )
+            row = _locked_token(token)
             now = timezone.now()
             if row is None or row.session_id != session.pk or row.tablet_id != device.pk:
                 refusal = "unknown"
