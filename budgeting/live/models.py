@@ -209,12 +209,18 @@ class BallotToken(models.Model):
         REVOKED = "revoked", _("The tablet was revoked")
         CLOSED = "closed", _("The session closed")
 
-    TRANSITIONS: dict[str, tuple[str, ...]] = {
-        State.ISSUED: (State.USED, State.VOIDED, State.EXPIRED),
-        State.USED: (),
-        State.VOIDED: (),
-        State.EXPIRED: (),
-    }
+    # The one state machine (core.fsm): a token is spent, voided or lapses, once. The facilitator's
+    # void is fired through core.fsm.fire (audited); casts and expiries move tokens through
+    # services.tokens, which checks this machine and writes no audit entry per ballot (a
+    # ballot's trail would be a timing side channel on its secrecy, and casts are the hot path).
+    machine = StateMachine(
+        Transition("use", _("cast the ballot"), {State.ISSUED}, State.USED),
+        Transition("void", _("void"), {State.ISSUED}, State.VOIDED, "token.void"),
+        Transition("expire", _("expire"), {State.ISSUED}, State.EXPIRED),
+        audit_prefix="pb_live.token",
+        tones={State.USED: "ok", State.VOIDED: "warn", State.EXPIRED: "warn"},
+    )
+    BY_TARGET = {State.USED: "use", State.VOIDED: "void", State.EXPIRED: "expire"}
 
     session = models.ForeignKey(
         VotingSession, verbose_name=_("session"), on_delete=models.PROTECT, related_name="tokens"

@@ -12,7 +12,7 @@ from enum import StrEnum
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from budgeting.live.models import VotingSession
+from budgeting.live.models import BallotToken, VotingSession
 from citizens.rules import (
     PERM_FACILITATE,
     PERM_OFFICER,
@@ -104,6 +104,25 @@ class SessionPolicy(Policy):
 
 
 SESSION = register(SessionPolicy())
+
+# A token is acted on by whoever may act on its session: the token's rule defers to the
+# session's, so that core.fsm.fire(token, "void", actor=...) asks the same question.
+TOKEN_VOIDERS = Who(
+    "session's facilitators",
+    lambda user, token: token is not None and SESSION.can(user, Action.VOID, token.session),
+    lambda user: Q(session__in=SESSION.queryset(user, Action.VOID).values("pk")),
+    _("Only this session's facilitators can do this."),
+)
+
+
+class TokenPolicy(Policy):
+    model = BallotToken
+    rules = {
+        Action.VOID: Rule(TOKEN_VOIDERS, {BallotToken.State.ISSUED}, _("until it is used")),
+    }
+
+
+TOKEN = register(TokenPolicy())
 
 
 def allowed(user, action: Action, session: VotingSession | None) -> bool:

@@ -98,3 +98,16 @@ def test_sessions_visible_to_matches_the_view_rule(people):
         visible = set(sessions_visible_to(user))
         expected = {s for s in (mine, theirs) if allowed(user, Action.VIEW, s)}
         assert visible == expected, role
+
+
+@pytest.mark.django_db
+def test_voiding_a_token_is_allowed_exactly_to_those_who_may_void_in_its_session(people):
+    from budgeting.live.models import BallotToken
+    from budgeting.live.rules import TOKEN
+
+    session = session_make(process_create(state="voting"), state=S.OPEN, facilitators=[people[OWN]])
+    token = BallotToken(session=session, state=BallotToken.State.ISSUED)
+    for user in people.values():
+        assert TOKEN.can(user, Action.VOID, token) == allowed(user, Action.VOID, session)
+    token.state = BallotToken.State.USED
+    assert not TOKEN.can(people[OWN], Action.VOID, token)

@@ -4,6 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_log
@@ -15,7 +16,6 @@ from budgeting.live.services.common import LiveError, lock_session, push, requir
 from budgeting.live.services.tokens import (
     Issued,
     expire_lapsed,
-    finish_token,
     idle_tablet,
     issue_token,
 )
@@ -24,6 +24,7 @@ from budgeting.services import participation_register
 from citizens.census import census_lookup
 from citizens.models import User
 from citizens.throttle import Throttle
+from core.fsm import fire
 
 T = BallotToken.State
 
@@ -144,13 +145,14 @@ def token_void(
                 _("This token is already %(state)s.") % {"state": locked.get_state_display()},
                 code=f"token_{locked.state}",
             )
-        finish_token(locked, T.VOIDED, reason=reason)
-        audit_log(
+        fire(
+            locked,
+            "void",
             actor=actor,
-            action="pb_live.token_void",
-            obj=locked,
-            before={"state": T.ISSUED},
-            after={"state": T.VOIDED, "reason": reason},
+            audit_action="pb_live.token_void",
+            audit_after={"reason": reason},
+            finished_at=timezone.now(),
+            void_reason=reason,
         )
         push(session_id=locked_session.pk, tablet_ids=[locked.tablet_id])
     return locked

@@ -27,7 +27,8 @@ class Issued:
 
 def finish_token(token: BallotToken, state: str, *, reason: str = "", now=None) -> None:
     """Move an issued token to used, voided or expired (the caller holds its row lock)."""
-    if not token.state == T.ISSUED or state not in BallotToken.TRANSITIONS[T.ISSUED]:
+    name = BallotToken.BY_TARGET.get(state)
+    if name is None or not BallotToken.machine.can(token, name):
         raise ValueError(f"token {token.pk}: {token.state} -> {state}")
     token.state = state
     token.finished_at = now or timezone.now()
@@ -41,9 +42,8 @@ def finish_issued(tokens: QuerySet, state: str, *, reason: str = "", now=None) -
     The UPDATE locks its rows; a token a concurrent cast has just used no longer matches
     ``state = issued`` when PostgreSQL re-reads it, and is left alone.
     """
-    if state not in BallotToken.TRANSITIONS[T.ISSUED]:
-        raise ValueError(f"issued -> {state}")
-    return tokens.filter(state=T.ISSUED).update(
+    transition = BallotToken.machine[BallotToken.BY_TARGET[state]]
+    return tokens.filter(state__in=sorted(transition.sources)).update(
         state=state,
         finished_at=now or timezone.now(),
         void_reason=reason if state == T.VOIDED else "",

@@ -22,11 +22,13 @@ from core import errors
 from core.views import confirm, confirmed
 
 S = VotingSession.State
-TRANSITIONS = {
-    "open": (services.session_open, S.OPEN, Action.OPEN),
-    "pause": (services.session_pause, S.PAUSED, Action.PAUSE),
-    "resume": (services.session_resume, S.OPEN, Action.RESUME),
-    "close": (services.session_close, S.CLOSED, Action.CLOSE),
+# The console's buttons: each is a transition of VotingSession.machine (its target and its
+# policy action come from there) and the service that fires it.
+SESSION_SERVICES = {
+    "open": services.session_open,
+    "pause": services.session_pause,
+    "resume": services.session_resume,
+    "close": services.session_close,
 }
 ACTION_LABELS = {
     "pb_live.session_create": gettext_lazy("planned the session"),
@@ -157,9 +159,9 @@ def session_detail(request, pk, checkin_form=None, status=200):
             "last_checkin": last_checkin,
             "audit": audit,
             "transitions": [
-                (verb, target)
-                for verb, (_fn, target, action) in TRANSITIONS.items()
-                if allowed(request.user, action, session)
+                (verb, VotingSession.machine[verb].target)
+                for verb in SESSION_SERVICES
+                if allowed(request.user, VotingSession.machine[verb].action, session)
             ],
             "tablet_states": dict(Tablet.State.choices),
             "code_alerts": snapshot.get("code_alerts")
@@ -177,10 +179,10 @@ def session_detail(request, pk, checkin_form=None, status=200):
 def session_transition(request, pk):
     session = selectors.session_get(request.user, pk)
     verb = request.POST.get("to", "")
-    if verb not in TRANSITIONS:
+    if verb not in SESSION_SERVICES:
         messages.error(request, _("Unknown action."))
         return redirect(_console_url(session))
-    service, target, _action = TRANSITIONS[verb]
+    service, target = SESSION_SERVICES[verb], VotingSession.machine[verb].target
     if verb == "close" and not confirmed(request):
         counts = selectors.token_counts(session.pk)
         return confirm(
