@@ -6,12 +6,13 @@ The list has the same fields as the CSV/JSON export (see accords.exports.EXPORT_
 import datetime as dt
 
 from django.http import Http404
-from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
 
 from accords import exports, selectors
 from accords.models import Accord
 from accords.pdf import version_sections
+from core.api import BoundedLimitOffset, Id, QueryText
 
 router = Router(tags=["accords"])
 
@@ -95,11 +96,11 @@ class AccordDetailOut(AccordOut):
 
 
 class Filters(Schema):
-    state: str | None = None
-    district: str | None = None
-    kind: str | None = None
-    year: int | None = None
-    q: str | None = None
+    state: QueryText | None = None
+    district: QueryText | None = None
+    kind: QueryText | None = None
+    year: int | None = Field(None, ge=1, le=9999)
+    q: QueryText | None = None
 
 
 def _base(request) -> str:
@@ -107,7 +108,7 @@ def _base(request) -> str:
 
 
 @router.get("", response=list[AccordOut], url_name="accord-list")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def accord_list(request, filters: Query[Filters]):
     qs = selectors.accord_list(filters=filters.dict(exclude_none=True)).select_related("claim")
     base = _base(request)
@@ -136,7 +137,7 @@ def _decimal(value):
 
 
 @router.get("/{int:accord_id}", response=AccordDetailOut, url_name="accord-detail")
-def accord_detail(request, accord_id: int):
+def accord_detail(request, accord_id: Id):
     try:
         accord = selectors.accord_get(accord_id)
     except Accord.DoesNotExist:
