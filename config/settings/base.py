@@ -94,8 +94,30 @@ TEMPLATES = [
 WSGI_APPLICATION = None
 ASGI_APPLICATION = "config.asgi.application"
 
+
+def sqlite_for_concurrent_writers(database: dict) -> dict:
+    """SQLite (the embedded default) tuned so concurrent writers wait instead of failing.
+
+    WAL lets readers go on while one connection writes; the busy timeout makes a writer wait
+    for the lock; IMMEDIATE transactions (Django 5.1+) take the write lock when the transaction
+    begins, so two transactions that read then write cannot deadlock on the lock upgrade,
+    which SQLite answers at once with "database is locked" whatever the timeout.
+    """
+    if database["ENGINE"].endswith("sqlite3"):
+        database.setdefault("OPTIONS", {}).update(
+            {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": env.int("SQLITE_TIMEOUT", default=20),
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            }
+        )
+    return database
+
+
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": sqlite_for_concurrent_writers(
+        env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+    ),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
