@@ -225,6 +225,8 @@ WAGTAIL_SITE_NAME = "PartnerCity"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# No avatars fetched from gravatar.com: no third-party requests (privacy, and the admin's CSP).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "txt", "odt", "docx", "xlsx"]
 
 # Content-Security-Policy (config/csp.py). Map tiles are the only third-party content.
