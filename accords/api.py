@@ -99,7 +99,8 @@ class Filters(Schema):
     state: QueryText | None = None
     district: QueryText | None = None
     kind: QueryText | None = None
-    year: int | None = Field(None, ge=1, le=9999)
+    # No accord predates 1900; year 1 overflows the time-zone shift of a year lookup (500).
+    year: int | None = Field(None, ge=1900, le=9999)
     q: QueryText | None = None
 
 

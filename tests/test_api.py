@@ -37,6 +37,7 @@ BIGINT_PLUS_ONE = "9223372036854775808"
         "/api/accords?year=10000",
         "/api/accords?year=-1",
         "/api/accords?year=0",
+        "/api/accords?year=1",
         f"/api/claims?page={BIGINT_PLUS_ONE}",
         f"/api/claims?page_size={BIGINT_PLUS_ONE}",
         f"/api/resources?page={BIGINT_PLUS_ONE}",
