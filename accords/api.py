@@ -6,13 +6,14 @@ The list has the same fields as the CSV/JSON export (see accords.exports.EXPORT_
 import datetime as dt
 
 from django.http import Http404
-from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
 
 from accords import exports, selectors
 from accords.models import Accord
 from accords.pdf import version_sections
 from accords.rules import ACCORDS, Action
+from core.api import BoundedLimitOffset, Id, QueryText
 from core.policy import allows
 
 router = Router(tags=["accords"])
@@ -97,11 +98,12 @@ class AccordDetailOut(AccordOut):
 
 
 class Filters(Schema):
-    state: str | None = None
-    district: str | None = None
-    kind: str | None = None
-    year: int | None = None
-    q: str | None = None
+    state: QueryText | None = None
+    district: QueryText | None = None
+    kind: QueryText | None = None
+    # No accord predates 1900; year 1 overflows the time-zone shift of a year lookup (500).
+    year: int | None = Field(None, ge=1900, le=9999)
+    q: QueryText | None = None
 
 
 def _base(request) -> str:
@@ -109,7 +111,7 @@ def _base(request) -> str:
 
 
 @router.get("", response=list[AccordOut], url_name="accord-list")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def accord_list(request, filters: Query[Filters]):
     qs = selectors.accord_list(
         filters=filters.dict(exclude_none=True), base=ACCORDS.queryset(request.user, Action.VIEW)
@@ -140,7 +142,7 @@ def _decimal(value):
 
 
 @router.get("/{int:accord_id}", response=AccordDetailOut, url_name="accord-detail")
-def accord_detail(request, accord_id: int):
+def accord_detail(request, accord_id: Id):
     try:
         accord = selectors.accord_get(accord_id)
     except Accord.DoesNotExist:

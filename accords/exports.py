@@ -4,7 +4,6 @@ The column names are a published interface (documented in the README); add new c
 the end, never rename or remove one.
 """
 
-import csv
 import json
 from collections.abc import Iterator
 
@@ -12,6 +11,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from accords.models import Accord
+from core import csv as safe_csv
 
 EXPORT_COLUMNS = [
     "id",
@@ -74,28 +74,9 @@ def rows(qs: QuerySet, base_url: str) -> Iterator[dict]:
         yield export_row(accord, base_url)
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str | int | float:
-    """Text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def csv_stream(qs: QuerySet, base_url: str) -> Iterator[str]:
-    writer = csv.DictWriter(_Echo(), fieldnames=EXPORT_COLUMNS, lineterminator="\r\n")
-    yield writer.writerow(dict(zip(EXPORT_COLUMNS, EXPORT_COLUMNS, strict=True)))
-    for row in rows(qs, base_url):
-        yield writer.writerow({k: _cell(v) for k, v in row.items()})
+    """The registry as CSV, formula-like cells defused by the project's one CSV writer."""
+    return safe_csv.stream(EXPORT_COLUMNS, rows(qs, base_url))
 
 
 def json_stream(qs: QuerySet, base_url: str) -> Iterator[str]:

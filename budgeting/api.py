@@ -5,12 +5,13 @@ import datetime as dt
 from django.db.models import Count, F, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from budgeting import permissions
 from budgeting.models import Process, Project, Result, ResultLine
 from budgeting.results import reason_text
 from budgeting.templatetags.budgeting_tags import money
+from core.api import BoundedLimitOffset, Id
 
 router = Router(tags=["budgeting"])
 
@@ -112,7 +113,7 @@ def _public_processes():
 
 
 @router.get("/processes", response=list[ProcessListOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def process_list(request):
     """Public processes, newest first."""
     return (
@@ -125,7 +126,7 @@ def process_list(request):
 
 
 @router.get("/processes/{process_id}", response=ProcessOut)
-def process_detail(request, process_id: int):
+def process_detail(request, process_id: Id):
     """A process with its rules and the projects that are public (not withdrawn)."""
     process = get_object_or_404(
         _public_processes().prefetch_related(
@@ -149,7 +150,7 @@ def process_detail(request, process_id: int):
 
 
 @router.get("/processes/{process_id}/results", response=ResultsOut)
-def process_results(request, process_id: int):
+def process_results(request, process_id: Id):
     """Published results with, for each project, why it was or was not selected."""
     process = get_object_or_404(_public_processes(), pk=process_id)
     results = []

@@ -187,6 +187,14 @@ class ReviewForm(forms.Form):
         return data
 
 
+def _project_id(value) -> int:
+    """An id the database can hold (a bigint); anything else is an invalid choice, not a 500."""
+    number = int(value)
+    if not 1 <= number < 2**63:
+        raise ValueError(value)
+    return number
+
+
 class ProjectIdsField(forms.TypedMultipleChoiceField):
     """Checkboxes of project ids; which ids are acceptable is the ballot validator's call."""
 
@@ -196,7 +204,7 @@ class ProjectIdsField(forms.TypedMultipleChoiceField):
 
 class BallotForm(forms.Form):
     projects = ProjectIdsField(
-        label=_("Projects"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Projects"), coerce=_project_id, required=False, widget=forms.CheckboxSelectMultiple
     )
     key = forms.CharField(max_length=100, widget=forms.HiddenInput)
 

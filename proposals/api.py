@@ -6,8 +6,9 @@ from typing import Annotated
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from core.api import BoundedPageNumber, Id, QueryText
 from proposals import selectors
 from proposals.models import Claim, UrbanResource
 
@@ -34,7 +35,7 @@ class ResourceOut(Schema):
 
 class ResourceFilters(FilterSchema):
     kind: UrbanResource.Kind | None = None
-    district: str | None = None
+    district: QueryText | None = None
     status: UrbanResource.Status | None = None
 
 
@@ -100,30 +101,30 @@ class ClaimDetailOut(ClaimOut):
 
 class ClaimFilters(FilterSchema):
     state: Claim.State | None = None
-    district: str | None = None
+    district: QueryText | None = None
     track: Claim.Track | None = None
-    resource: Annotated[int | None, FilterLookup(q="resource_id")] = None
+    resource: Annotated[Id | None, FilterLookup(q="resource_id")] = None
 
 
 @router.get("/resources", response=list[ResourceOut], tags=["resources"])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumber, page_size=50)
 def resources(request, filters: Query[ResourceFilters]):
     """Urban resources of the registry; filter by kind, district and derived status."""
     return filters.filter(selectors.resource_list().order_by("name", "id"))
 
 
 @router.get("/resources/{resource_id}", response=ResourceOut, tags=["resources"])
-def resource(request, resource_id: int):
+def resource(request, resource_id: Id):
     return get_object_or_404(selectors.resource_list(), pk=resource_id)
 
 
 @router.get("/claims", response=list[ClaimOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumber, page_size=50)
 def claims(request, filters: Query[ClaimFilters]):
     """Submitted claims (never drafts), newest first; filter by state, district, track."""
     return filters.filter(selectors.claim_list().order_by("-submitted_at", "-id"))
 
 
 @router.get("/claims/{claim_id}", response=ClaimDetailOut)
-def claim(request, claim_id: int):
+def claim(request, claim_id: Id):
     return get_object_or_404(selectors.claim_list().prefetch_related("competing"), pk=claim_id)

@@ -26,3 +26,58 @@ def test_openapi_description_and_docs(client):
     assert spec["info"]["title"] == "PartnerCity API"
     assert "/api/health" in spec["paths"] and "/api/me" in spec["paths"]
     assert client.get("/api/docs").status_code == 200
+
+
+BIGINT_PLUS_ONE = "9223372036854775808"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/accords?year=10000",
+        "/api/accords?year=-1",
+        "/api/accords?year=0",
+        "/api/accords?year=1",
+        f"/api/claims?page={BIGINT_PLUS_ONE}",
+        f"/api/claims?page_size={BIGINT_PLUS_ONE}",
+        f"/api/resources?page={BIGINT_PLUS_ONE}",
+        f"/api/processes?offset={BIGINT_PLUS_ONE}",
+        f"/api/processes?limit={BIGINT_PLUS_ONE}",
+        f"/api/accords?offset={BIGINT_PLUS_ONE}",
+        f"/api/accords?limit={BIGINT_PLUS_ONE}",
+        "/api/accords?limit=0",
+        "/api/processes?offset=-1",
+        f"/api/claims?resource={BIGINT_PLUS_ONE}",
+        "/api/claims?district=%00",
+        "/api/resources?district=%00",
+        "/api/accords?q=%00",
+        "/api/accords?q=a%0Db",
+        "/api/accords?district=%1F",
+        "/api/accords?state=%7F",
+        "/api/accords?q=" + "a" * 201,
+    ],
+)
+def test_out_of_range_or_control_characters_in_a_query_are_refused_with_422(client, url):
+    response = client.get(url)
+    assert response.status_code == 422, response.content
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/api/processes/{BIGINT_PLUS_ONE}",
+        f"/api/processes/{BIGINT_PLUS_ONE}/results",
+        f"/api/claims/{BIGINT_PLUS_ONE}",
+        f"/api/resources/{BIGINT_PLUS_ONE}",
+        f"/api/accords/{BIGINT_PLUS_ONE}",
+        "/api/accords/" + "9" * 40,
+    ],
+)
+def test_an_id_beyond_the_database_range_is_a_client_error(client, url):
+    assert 400 <= client.get(url).status_code < 500
+
+
+def test_bounded_queries_still_work(client):
+    assert client.get("/api/accords?year=2026&q=park&limit=1000&offset=5").status_code == 200
+    assert client.get("/api/claims?page=3&district=Navile").json()["items"] == []
+    assert client.get("/api/processes?limit=1&offset=1000000000").json()["items"] == []

@@ -1,7 +1,5 @@
 """Results, their explanations and chart, statistics, and open-data downloads."""
 
-import csv
-
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -11,6 +9,7 @@ from budgeting import permissions, selectors
 from budgeting.models import Process
 from budgeting.results import reason_text
 from budgeting.templatetags.budgeting_tags import money
+from core import csv as safe_csv
 
 
 def _money(process):
@@ -76,7 +75,7 @@ def results_csv(request, pk):
     results = selectors.results_for(request.user, process)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="pb-{process.pk}-results.csv"'
-    writer = csv.writer(response)
+    writer = safe_csv.writer(response)
     writer.writerow(
         [
             "district",

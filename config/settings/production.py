@@ -15,7 +15,33 @@ if len(SECRET_KEY) < 50 or len(CENSUS_HMAC_KEY) < 32:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 DATABASES = {"default": env.db("DATABASE_URL")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# Under ASGI every request runs its sync code in a thread of its own, so a persistent
+# connection (CONN_MAX_AGE > 0) is left idle in a thread nobody reuses: 30 requests leave a
+# dozen idle PostgreSQL connections until max_connections refuses everyone. Django's advice
+# under ASGI is to close each connection after its request (CONN_MAX_AGE=0) and to pool
+# outside the worker: DATABASE_POOLER=pgbouncer (PgBouncer in transaction mode in front of
+# PostgreSQL; connections to PgBouncer are cheap) or DATABASE_POOLER=psycopg (Django's own
+# pool, psycopg 3 with its pool extra). See the README's deployment section.
+DATABASE_POOLER = env("DATABASE_POOLER", default="")
+if DATABASE_POOLER not in ("", "pgbouncer", "psycopg"):
+    raise ImproperlyConfigured("DATABASE_POOLER must be empty, 'pgbouncer' or 'psycopg'.")
+CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=0)
+if CONN_MAX_AGE and DATABASE_POOLER != "pgbouncer":
+    raise ImproperlyConfigured(
+        "CONN_MAX_AGE > 0 leaks one idle database connection per request under ASGI; "
+        "keep it 0, or put PgBouncer in front of PostgreSQL and set DATABASE_POOLER=pgbouncer."
+    )
+DATABASES["default"]["CONN_MAX_AGE"] = CONN_MAX_AGE
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = CONN_MAX_AGE > 0
+if DATABASE_POOLER == "pgbouncer":
+    # Transaction pooling hands each transaction any server connection: no server-side cursors.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+elif DATABASE_POOLER == "psycopg":
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DATABASE_POOL_MIN", default=2),
+        "max_size": env.int("DATABASE_POOL_MAX", default=10),
+        "timeout": env.int("DATABASE_POOL_TIMEOUT", default=10),
+    }
 if not REDIS_URL:  # noqa: F405
     raise ImproperlyConfigured("REDIS_URL must be set: the channel layer spans processes.")
 CACHES = {
@@ -38,6 +64,9 @@ STORAGES = {
 }
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies in front of the workers, so login throttling keys on the client's address from
+# X-Forwarded-For rather than on the proxy's (0: REMOTE_ADDR is the client's).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

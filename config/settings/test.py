@@ -1,14 +1,16 @@
 """Tests: DATABASE_URL when set (CI points it at PostgreSQL), SQLite otherwise."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env
+from .base import BASE_DIR, env, sqlite_for_concurrent_writers
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-not-for-production-5e2c8f1a"
 CENSUS_HMAC_KEY = "test-census-key"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'test.sqlite3'}"),
+    "default": sqlite_for_concurrent_writers(
+        env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'test.sqlite3'}")
+    ),
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": BASE_DIR / "test-db.sqlite3"}
