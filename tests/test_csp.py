@@ -57,10 +57,7 @@ INLINE = [
 NOT_PAGES = {"accords/templates/accords/version_pdf.html"}
 # Owned by the live voting work, which still writes bar widths as style attributes
 # (tests/e2e/test_csp.py's xfail names them).
-KNOWN = {
-    "budgeting/live/templates/pb_live/_live_turnout.html",
-    "budgeting/live/templates/pb_live/_ballot_fields.html",
-}
+KNOWN: set[str] = set()
 
 
 def test_no_template_relies_on_inline_scripts_or_styles():

@@ -122,12 +122,6 @@ def test_no_page_of_any_role_violates_the_content_security_policy(demo, asgi_ser
     assert problems == [], "\n".join(problems)
 
 
-@pytest.mark.xfail(
-    reason="budgeting/live/templates/pb_live/_live_turnout.html and _ballot_fields.html still "
-    'write bar widths as style="width: N%" attributes (owned by the live work; the fix is '
-    'class="pct-N" from static/css/csp.css)',
-    strict=False,
-)
 def test_live_turnout_pages_do_not_violate_the_content_security_policy(demo, asgi_server, browser):
     context = browser.new_context()
     context.add_init_script(LISTEN)
