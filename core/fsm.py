@@ -84,9 +84,24 @@ class StateMachine:
         self.model = None
 
     def __set_name__(self, owner, name):
+        # Plain classes. Django models call contribute_to_class instead, once _meta exists
+        # (type.__new__ runs __set_name__ before the model has its _meta).
         self.model = owner
-        if not self.audit_prefix:
-            self.audit_prefix = owner._meta.model_name if hasattr(owner, "_meta") else name
+        self._default_prefix = name
+
+    def contribute_to_class(self, cls, name):
+        self.model = cls
+        self._default_prefix = cls._meta.model_name
+        setattr(cls, name, self)
+
+    @property
+    def audit_prefix(self) -> str:
+        """`claim` for Claim: audit entries are named `claim.<transition>`."""
+        return self._audit_prefix or getattr(self, "_default_prefix", "")
+
+    @audit_prefix.setter
+    def audit_prefix(self, value: str) -> None:
+        self._audit_prefix = value
 
     def __getitem__(self, name: str) -> Transition:
         return self.transitions[name]
