@@ -233,7 +233,7 @@ class Policy:
     """
 
     model: type[Model] | None = None
-    rules: dict[str, Rule] = {}  # noqa: RUF012 (read-only table, replaced, never mutated)
+    rules: dict[str, Rule] = {}  # a read-only table: replaced by subclasses, never mutated
     state_field: str = "state"
 
     def __init__(self, model=None, rules=None, state_field=None):

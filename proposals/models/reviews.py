@@ -79,5 +79,17 @@ class ReviewRequest(models.Model):
         return f"{self.department} – {self.claim}"
 
     @property
+    def is_pending(self) -> bool:
+        return self.state == self.State.PENDING
+
+    @property
+    def is_answered(self) -> bool:
+        return self.state == self.State.ANSWERED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.state == self.State.CANCELLED
+
+    @property
     def is_overdue(self) -> bool:
         return self.state == self.State.PENDING and self.due_at <= timezone.now()

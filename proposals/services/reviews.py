@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_log
 from citizens.models import Department, User
-from proposals import notifications, rules
+from proposals import notifications
 from proposals.models import Claim, ProcedureConfig, ReviewRequest
+from proposals.rules import claim_policy, review_policy
 from proposals.services._common import (
     days_from,
     format_date,
@@ -31,9 +32,9 @@ def review_request(
     due_at: dt.datetime | None = None,
 ) -> ReviewRequest:
     """Ask a department for its opinion, with a due date (default from the configuration)."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         claim = lock_claim(claim)
-        rules.may_request_review(actor, claim).enforce()
+        claim_policy.allows(actor, "request_review", claim).enforce()
         now = timezone.now()
         due_at = due_at or days_from(now, track_rules(claim).review_days)
         if due_at <= now:
@@ -73,9 +74,9 @@ def review_request(
 
 
 def review_cancel(*, actor: User, review: ReviewRequest, reason: str) -> ReviewRequest:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         claim = lock_claim(review.claim)
-        rules.may_request_review(actor, claim).enforce()
+        claim_policy.allows(actor, "request_review", claim).enforce()
         reason = required_text(reason, _("Say why the request is cancelled."))
         review = ReviewRequest.objects.select_for_update().get(pk=review.pk)
         if review.state != ReviewRequest.State.PENDING:
@@ -143,7 +144,7 @@ def review_answer(
     checklist_notes: dict[str, str] | None = None,
 ) -> ReviewRequest:
     """The department's opinion, with every active checklist item answered."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         claim = lock_claim(review.claim)
         review = (
             ReviewRequest.objects.select_for_update(of=("self",))
@@ -151,7 +152,7 @@ def review_answer(
             .get(pk=review.pk)
         )
         review.claim = claim
-        rules.may_answer_review(actor, review).enforce()
+        review_policy.allows(actor, "answer", review).enforce()
         conditions, snapshot = _checked_answer(opinion, conditions, checklist, checklist_notes)
         review.state = ReviewRequest.State.ANSWERED
         review.opinion, review.conditions, review.notes = opinion, conditions, notes.strip()

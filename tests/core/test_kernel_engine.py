@@ -66,7 +66,7 @@ def test_a_machine_refuses_a_move_from_the_wrong_state_and_runs_its_guard():
 
 def test_a_policy_subclass_keeps_its_class_table():
     class OwnerPolicy(Policy):
-        rules = {"edit": Rule(OWNER, {"draft"})}  # noqa: RUF012
+        rules = {"edit": Rule(OWNER, {"draft"})}
 
     mine = SimpleNamespace(owner=1, state="draft")
     assert OwnerPolicy().rules and OwnerPolicy().allows(USER, "edit", mine)
