@@ -33,6 +33,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.dispatch import Signal
 from django.utils.functional import Promise
 from django.utils.translation import gettext
@@ -46,7 +47,8 @@ class Transition:
     """One legal move: from any of `sources` to `target`.
 
     `action` names the policy action that guards it (None: only the system fires it).
-    `guard(obj) -> str` returns why it cannot happen now beyond the state ("" when it can).
+    `guard(obj) -> str` returns why it cannot happen now beyond the state ("" when it can);
+    `guard_q` is its queryset twin (a Q), for lists of objects the transition may leave.
     """
 
     name: str
@@ -55,6 +57,7 @@ class Transition:
     target: str
     action: str | None = None
     guard: Callable[[Any], str] | None = None
+    guard_q: Q | None = None
 
     def __post_init__(self):
         if not isinstance(self.sources, frozenset):

@@ -274,9 +274,10 @@ class Policy:
         if rule.who.q is None:
             raise ImproperlyConfiguredRule(f"{self.label}: {action} has no queryset twin")
         qs = qs.filter(rule.who.q(user))
-        states = self.states(rule)
-        if states is not None:
-            qs = qs.filter(**{f"{self.state_field}__in": sorted(states)})
+        if rule.moves and rule.states is None:
+            qs = qs.filter(self.moves_q(rule))
+        elif rule.states is not None:
+            qs = qs.filter(**{f"{self.state_field}__in": sorted(rule.states)})
         if rule.check is not None:
             if rule.check_q is None:
                 raise ImproperlyConfiguredRule(f"{self.label}: {action}'s check has no twin")
@@ -295,12 +296,16 @@ class Policy:
         except KeyError:
             raise ImproperlyConfiguredRule(f"{self.label} has no rule for {action!r}") from None
 
-    def states(self, rule: Rule) -> frozenset | None:
-        """The states the rule allows: its own, or the sources of the transitions it fires."""
-        if rule.states is not None or not rule.moves:
-            return rule.states
-        machine = self.model.machine
-        return frozenset().union(*(machine[name].sources for name in rule.moves))
+    def moves_q(self, rule: Rule) -> Q:
+        """Objects one of the rule's transitions may leave: its sources, and its guard's twin."""
+        where = NONE
+        for name in rule.moves:
+            t = self.model.machine[name]
+            if t.guard is not None and t.guard_q is None:
+                raise ImproperlyConfiguredRule(f"{self.label}: {name}'s guard has no guard_q")
+            leaves = Q(**{f"{self.state_field}__in": sorted(t.sources)})
+            where |= leaves & t.guard_q if t.guard is not None else leaves
+        return where
 
     def machine_refusal(self, obj, rule: Rule) -> str:
         """Why none of the rule's transitions can leave the object's state now ("" if one can).

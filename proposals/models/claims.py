@@ -233,6 +233,7 @@ class Claim(models.Model):
             S.EXECUTIVE_DELIBERATION,
             action="refer_to_executive",
             guard=_complex_only,
+            guard_q=Q(track=Track.COMPLEX),
         ),
         Transition(
             "approve",
@@ -241,6 +242,7 @@ class Claim(models.Model):
             S.APPROVED,
             action="approve",
             guard=_ordinary_only,
+            guard_q=Q(track=Track.ORDINARY),
         ),
         Transition(
             "approve_after_deliberation",
