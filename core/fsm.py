@@ -28,6 +28,7 @@ the machine), `claim.get_state_display`, and the model's own predicates (`claim.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -184,7 +185,11 @@ def fire(
 
     machine = machine or machine_of(obj)
     t = machine.transitions[name]
-    with transaction.atomic():
+    # Inside a service's transaction, fire adds no savepoint (it would cost two round trips
+    # per transition): refusals are raised before any write, so they leave the caller's
+    # transaction usable; a failure after a write rolls the caller's transaction back.
+    block = nullcontext() if transaction.get_connection().in_atomic_block else transaction.atomic()
+    with block:
         if machine.lock and obj.pk is not None:
             current = (
                 type(obj)
