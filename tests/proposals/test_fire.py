@@ -65,6 +65,8 @@ def test_a_transition_from_the_wrong_state_is_refused_and_changes_nothing(receiv
     with pytest.raises(ValidationError, match="cannot declare admissible") as caught:
         fire(claim, "admit", actor=officer)
     assert caught.value.code == "state"
+    with pytest.raises(ValidationError, match="cannot close the consultation"):
+        fire(claim, "close_consultation", actor=None)  # the system: no policy, same machine
     assert Claim.objects.get(pk=claim.pk).state == S.DRAFT
     assert AuditEntry.objects.count() == entries and received == []
 
