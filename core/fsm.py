@@ -173,13 +173,16 @@ def fire(
     machine: StateMachine | None = None,
     audit_action: str = "",
     audit_after: dict | None = None,
+    audit_object=None,
     update_fields: Iterable[str] = (),
     **changes,
 ):
     """Fire transition `name` on `obj`: lock, check, ask the policy, save, audit, signal.
 
     `changes` are other fields set with the state (e.g. `decided_at=now`); `update_fields`
-    names fields the caller already set on `obj` that must be saved too. Returns `obj`.
+    names fields the caller already set on `obj` that must be saved too; `audit_object`
+    records the entry on another object (a review's entry on its claim, whose timeline reads
+    it). Returns `obj`.
     """
     from audit.services import audit_log  # the audit trail sits beside the kernel
 
@@ -211,13 +214,14 @@ def fire(
         if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
             fields.append("updated_at")
         obj.save(update_fields=list(dict.fromkeys(fields)))
-        after = {machine.field: t.target, **(audit_after or {})}
+        # On another object's trail, say whose state it is ("reviewrequest_state").
+        key = machine.field if audit_object is None else f"{machine.audit_prefix}_{machine.field}"
         audit_log(
             actor=actor,
             action=audit_action or f"{machine.audit_prefix}.{name}",
-            obj=obj,
-            before={machine.field: before},
-            after=after,
+            obj=audit_object if audit_object is not None else obj,
+            before={key: before},
+            after={key: t.target, **(audit_after or {})},
             reason=reason,
         )
         sender = type(obj)

@@ -302,15 +302,30 @@ def _claim_under_review(user, review: ReviewRequest):
     return ALLOW
 
 
+def _claim_under_review_q(user) -> Q:
+    return Q(claim__state__in=sorted(REVIEWABLE_STATES))
+
+
+ANSWERED_OR_CANCELLED = _("This review has already been answered or cancelled.")
+
+
 class ReviewPolicy(Policy):
     model = ReviewRequest
     rules = {
         "answer": Rule(
             OFFICER & DEPARTMENT_ASKED,
-            {ReviewRequest.State.PENDING},
-            otherwise=_("This review has already been answered or cancelled."),
+            moves=("answer",),
+            otherwise=ANSWERED_OR_CANCELLED,
             check=_claim_under_review,
-            check_q=lambda u: Q(claim__state__in=sorted(REVIEWABLE_STATES)),
+            check_q=_claim_under_review_q,
+        ),
+        # The officers who ask for opinions may withdraw the request.
+        "cancel": Rule(
+            OFFICER,
+            moves=("cancel",),
+            otherwise=ANSWERED_OR_CANCELLED,
+            check=_claim_under_review,
+            check_q=_claim_under_review_q,
         ),
     }
 

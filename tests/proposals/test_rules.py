@@ -73,7 +73,10 @@ CLAIM_CELLS = {
 # Reviews: the review's state, and a pending one whose claim was decided meanwhile.
 PENDING_ON_CLOSED = "pending, claim decided"
 REVIEW_CASES = ["pending", "answered", "cancelled", PENDING_ON_CLOSED]
-REVIEW_CELLS = {"answer": every({REVIEWER, ADMIN}, {"pending"})}
+REVIEW_CELLS = {
+    "answer": every({REVIEWER, ADMIN}, {"pending"}),
+    "cancel": every(CITY, {"pending"}),
+}
 
 # Comments (on a claim in consultation): somebody's, a hidden one, the resident's own.
 COMMENT_CASES = ["shown", "hidden", "own"]
