@@ -5,7 +5,9 @@ same): "may this user do this to this object now?" (`allows`, a `Verdict`) and "
 objects may this user do it?" (`queryset`). Both read the same table, so they cannot drift.
 
 An app declares, in its `rules.py`, who the actors are (`Who`: a predicate on an object and
-its queryset twin, a `Q`) and a table of `Rule`s (who × states × extra check) per action:
+its queryset twin, a `Q`) and a table of `Rule`s (who × states × extra check) per action; an
+action may have several rules (a tuple: allowed if any allows, e.g. "anyone while public,
+officers always"):
 
     CITY = Who("city", test=lambda u, a: ..., q=lambda u: Q(department=u.department_id),
                refusal=_("Only officers of the accord's department can do this."))
@@ -18,6 +20,11 @@ its queryset twin, a `Q`) and a table of `Rule`s (who × states × extra check) 
         }
 
     policy = register(AccordPolicy())
+
+Actors combine with `|` and `&`; `role(name, predicate, refusal)` makes an actor from who the
+user is. A rule that fires transitions of the model's state machine names them
+(`Rule(OFFICER, moves=("approve",))`): its states, its refusals and its queryset filter come
+from the machine (`core.fsm`), so the table and the machine cannot disagree.
 
 Views, consumers, APIs and lists then call `allows(user, action, obj)` (dispatching on the
 object's model) or `policy.queryset(user, action)`. Services call `.enforce()` on the verdict
@@ -226,17 +233,14 @@ def roles_cached(user) -> dict:
 
 
 class Policy:
-    """A model's permission table.
-
-    Subclass with class attributes `model`, `rules` and, if needed, `state_field`, or pass
-    them to the constructor (`Policy(rules={...})`, handy in tests).
-    """
+    """A model's permission table. Subclass with `model`, `rules` and, if needed, `state_field`
+    (or pass them to the constructor)."""
 
     model: type[Model] | None = None
-    rules: dict[str, Rule] = {}  # a read-only table: replaced by subclasses, never mutated
+    rules: dict[str, Rule | tuple[Rule, ...]] = {}
     state_field: str = "state"
 
-    def __init__(self, model=None, rules=None, state_field=None):
+    def __init__(self, *, model=None, rules=None, state_field: str | None = None):
         if model is not None:
             self.model = model
         if rules is not None:
@@ -247,7 +251,26 @@ class Policy:
     # ---- the two questions ----------------------------------------------------------------
 
     def allows(self, user, action: str, obj=None) -> Verdict:
-        rule = self.rule(action)
+        refusal = None
+        for rule in self.rules_for(action):
+            verdict = self._allows(rule, user, obj)
+            if verdict:
+                return verdict
+            # Of several refusals, the one about the moment beats "not you": the person fits.
+            if refusal is None or (refusal.wrong_person and not verdict.wrong_person):
+                refusal = verdict
+        return refusal
+
+    def queryset(self, user, action: str, base: QuerySet | None = None) -> QuerySet:
+        qs = base if base is not None else self.model._default_manager.all()
+        match = None
+        for rule in self.rules_for(action):
+            q = self._q(rule, user, action)
+            if q is not None:
+                match = q if match is None else match | q
+        return qs.none() if match is None else qs.filter(match)
+
+    def _allows(self, rule: Rule, user, obj) -> Verdict:
         if not user.is_authenticated and not rule.who.anonymous:
             return login_needed()
         reason = rule.who.why_not(user, obj)
@@ -266,23 +289,21 @@ class Policy:
             return rule.check(user, obj)
         return ALLOW
 
-    def queryset(self, user, action: str, base: QuerySet | None = None) -> QuerySet:
-        rule = self.rule(action)
-        qs = base if base is not None else self.model._default_manager.all()
+    def _q(self, rule: Rule, user, action: str) -> Q | None:
         if not user.is_authenticated and not rule.who.anonymous:
-            return qs.none()
+            return None
         if rule.who.q is None:
             raise ImproperlyConfiguredRule(f"{self.label}: {action} has no queryset twin")
-        qs = qs.filter(rule.who.q(user))
+        q = rule.who.q(user)
         if rule.moves and rule.states is None:
-            qs = qs.filter(self.moves_q(rule))
+            q &= self.moves_q(rule)
         elif rule.states is not None:
-            qs = qs.filter(**{f"{self.state_field}__in": sorted(rule.states)})
+            q &= Q(**{f"{self.state_field}__in": sorted(rule.states)})
         if rule.check is not None:
             if rule.check_q is None:
                 raise ImproperlyConfiguredRule(f"{self.label}: {action}'s check has no twin")
-            qs = qs.filter(rule.check_q(user))
-        return qs
+            q &= rule.check_q(user)
+        return q
 
     # ---- helpers ----------------------------------------------------------------------------
 
@@ -290,11 +311,13 @@ class Policy:
     def label(self) -> str:
         return self.model._meta.label if self.model else type(self).__name__
 
-    def rule(self, action: str) -> Rule:
+    def rules_for(self, action: str) -> tuple[Rule, ...]:
+        """An action's rules: one, or several alternatives (allowed if any allows)."""
         try:
-            return self.rules[action]
+            rules = self.rules[action]
         except KeyError:
             raise ImproperlyConfiguredRule(f"{self.label} has no rule for {action!r}") from None
+        return rules if isinstance(rules, tuple) else (rules,)
 
     def moves_q(self, rule: Rule) -> Q:
         """Objects one of the rule's transitions may leave: its sources, and its guard's twin."""

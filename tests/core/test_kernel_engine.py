@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from core.fsm import StateMachine, Transition
 from core.policy import ALLOW, LOGIN, STATE, Policy, Rule, Verdict, Who, deny
+from core.policy import ANYONE as ANYONE_
 
 USER = SimpleNamespace(is_authenticated=True, pk=1, name="ann")
 ANON = SimpleNamespace(is_authenticated=False, pk=None)
@@ -82,3 +83,16 @@ def test_both_actors_must_match_and_the_first_refusal_is_shown():
     assert policy.allows(bob, "edit", SimpleNamespace(owner=1)).reason == "Only Ann."
     both = str((OWNER & named).q(USER))
     assert "('owner', 1)" in both and "('name', 'ann')" in both
+
+
+def test_an_action_with_alternative_rules_is_allowed_by_any_and_refused_by_the_closest():
+    officer = Who("officer", lambda u, o: u.name == "olga", lambda u: Q(pk__isnull=False))
+    policy = Policy(
+        rules={"view": (Rule(ANYONE_, {"public"}, "once public"), Rule(officer))},
+    )
+    draft = SimpleNamespace(state="draft", get_state_display=lambda: "Draft")
+    olga = SimpleNamespace(is_authenticated=True, pk=2, name="olga")
+    assert policy.allows(olga, "view", draft)
+    refused = policy.allows(USER, "view", draft)
+    assert refused.code == STATE and "once public" in refused.reason
+    assert policy.allows(ANON, "view", SimpleNamespace(state="public"))
