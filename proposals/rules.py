@@ -384,9 +384,42 @@ class ResourcePolicy(Policy):
     }
 
 
+INVITEE = Who(
+    "invitee",
+    lambda u, c: c.user_id == u.pk,
+    lambda u: Q(user=u),
+    refusal=_("This invitation is for somebody else."),
+)
+CLAIM_PROPOSER = Who(
+    "proposer of the claim",
+    lambda u, c: is_proposer(u, c.claim),
+    lambda u: Q(claim__in=Claim.objects.filter(_proposed_by_q(u)).values("pk")),
+    refusal=_("Only the claim's proposers can do this."),
+)
+
+
+class CoauthorPolicy(Policy):
+    """Invitations to co-author a claim (the claim's own rules say when: as a draft)."""
+
+    model = ClaimCoauthor
+    rules = {
+        "answer": Rule(
+            INVITEE,
+            moves=("accept", "decline"),
+            otherwise=_("There is no pending invitation for you on this claim."),
+        ),
+        "reinvite": Rule(
+            CLAIM_PROPOSER,
+            moves=("reinvite",),
+            otherwise=_("This person has already been invited."),
+        ),
+    }
+
+
 claim_policy = register(ClaimPolicy())
 review_policy = register(ReviewPolicy())
 comment_policy = register(CommentPolicy())
 resource_policy = register(ResourcePolicy())
+coauthor_policy = register(CoauthorPolicy())
 
-POLICIES = (claim_policy, review_policy, comment_policy, resource_policy)
+POLICIES = (claim_policy, review_policy, comment_policy, resource_policy, coauthor_policy)

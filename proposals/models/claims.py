@@ -421,6 +421,20 @@ class ClaimCoauthor(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     answered_at = models.DateTimeField(null=True, blank=True)
 
+    # Fired by core.fsm.fire; the audit entries go on the claim ("claim.coauthor_accepted").
+    machine = StateMachine(
+        Transition(
+            "accept", _("accept the invitation"), {State.PENDING}, State.ACCEPTED, action="answer"
+        ),
+        Transition(
+            "decline", _("decline the invitation"), {State.PENDING}, State.DECLINED, action="answer"
+        ),
+        Transition(
+            "reinvite", _("invite again"), {State.DECLINED}, State.PENDING, action="reinvite"
+        ),
+        tones={State.ACCEPTED: "ok", State.DECLINED: "warn"},
+    )
+
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("co-author")

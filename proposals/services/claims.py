@@ -298,15 +298,24 @@ def coauthor_invite(*, actor: User, claim: Claim, email: str) -> ClaimCoauthor:
         coauthor, created = ClaimCoauthor.objects.get_or_create(
             claim=claim, user=invitee, defaults={"invited_by": actor}
         )
-        if not created:
-            if coauthor.state == ClaimCoauthor.State.PENDING:
+        if created:
+            audit_log(
+                actor=actor, action="claim.coauthor_invite", obj=claim, after={"user": invitee.pk}
+            )
+        else:  # declined before: invited again
+            coauthor.claim = claim
+            if not ClaimCoauthor.machine.can(coauthor, "reinvite"):
                 raise ValidationError(_("This person has already been invited."), code="pending")
-            coauthor.state = ClaimCoauthor.State.PENDING
-            coauthor.invited_by, coauthor.answered_at = actor, None
-            coauthor.save(update_fields=["state", "invited_by", "answered_at"])
-        audit_log(
-            actor=actor, action="claim.coauthor_invite", obj=claim, after={"user": invitee.pk}
-        )
+            fire(
+                coauthor,
+                "reinvite",
+                actor=actor,
+                invited_by=actor,
+                answered_at=None,
+                audit_action="claim.coauthor_invite",
+                audit_object=claim,
+                audit_after={"user": invitee.pk},
+            )
         notifications.send(
             [invitee],
             verb="claim.coauthor_invite",
@@ -323,11 +332,18 @@ def coauthor_answer(*, user: User, claim: Claim, accept: bool) -> ClaimCoauthor:
     with transaction.atomic(durable=True):
         claim = lock_claim(claim)
         claim_policy.allows(user, "answer_invitation", claim).enforce()
-        coauthor = ClaimCoauthor.objects.select_for_update().get(claim=claim, user=user)
-        coauthor.state = ClaimCoauthor.State.ACCEPTED if accept else ClaimCoauthor.State.DECLINED
-        coauthor.answered_at = timezone.now()
-        coauthor.save(update_fields=["state", "answered_at"])
-        audit_log(actor=user, action=f"claim.coauthor_{coauthor.state}", obj=claim)
+        coauthor = ClaimCoauthor.objects.get(claim=claim, user=user)
+        coauthor.claim = claim
+        answer = "accept" if accept else "decline"
+        target = ClaimCoauthor.machine[answer].target
+        fire(
+            coauthor,
+            answer,
+            actor=user,
+            answered_at=timezone.now(),
+            audit_action=f"claim.coauthor_{target}",  # claim.coauthor_accepted / _declined
+            audit_object=claim,
+        )
         if claim.created_by_id:
             notifications.send(
                 [claim.created_by],

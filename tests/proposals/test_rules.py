@@ -15,7 +15,13 @@ from core.policy import ImproperlyConfiguredRule
 from proposals import rules
 from proposals.models import Claim, ClaimCoauthor, Comment, ReviewRequest
 from proposals.models.claims import OPEN_STATES
-from proposals.rules import claim_policy, comment_policy, resource_policy, review_policy
+from proposals.rules import (
+    claim_policy,
+    coauthor_policy,
+    comment_policy,
+    resource_policy,
+    review_policy,
+)
 from tests.citizens.factories import department_create, officer_create, resident_create, user_create
 from tests.proposals.factories import claim_in_state
 
@@ -87,6 +93,13 @@ COMMENT_CELLS = {
     "moderate": every({MODERATOR, ADMIN}, COMMENT_CASES),
 }
 
+# Invitations to co-author a draft: the invited resident's, in each of its states.
+COAUTHOR_CASES = ["pending", "accepted", "declined"]
+COAUTHOR_CELLS = {
+    "answer": every({INVITED}, {"pending"}),
+    "reinvite": every({PROPOSER}, {"declined"}),
+}
+
 RESOURCE_CASES = ["any"]
 RESOURCE_CELLS = {"view": every(ROLES, RESOURCE_CASES), "manage": every(CITY, RESOURCE_CASES)}
 
@@ -95,6 +108,7 @@ TABLES = [
     (review_policy, REVIEW_CELLS),
     (comment_policy, COMMENT_CELLS),
     (resource_policy, RESOURCE_CELLS),
+    (coauthor_policy, COAUTHOR_CELLS),
 ]
 
 
@@ -186,6 +200,15 @@ def test_comment_permission_matrix(people):
     for case in COMMENT_CASES:
         comment = _comment_case(case, claim, people)
         wrong += walk(comment_policy, COMMENT_CELLS, comment, case, people)
+    assert not wrong, "\n".join(wrong)
+
+
+def test_coauthor_permission_matrix(people):
+    claim = claim_in_state(S.DRAFT, author=people[PROPOSER])
+    wrong = []
+    for case in COAUTHOR_CASES:
+        invitation = ClaimCoauthor(claim=claim, user=people[INVITED], state=case)
+        wrong += walk(coauthor_policy, COAUTHOR_CELLS, invitation, case, people)
     assert not wrong, "\n".join(wrong)
 
 
