@@ -1,7 +1,10 @@
 """Roles and permissions in one place.
 
-Each role is a Django group holding permission constants below. Every rule answers "may this
-user do X?"; where lists need it a queryset twin answers "which users/objects?".
+Each role is a Django group holding permission constants below. The role rules
+(`is_officer(user)`, ...) answer "who is this user?"; rules on an object are a policy table
+(`core.policy`): `group_policy.allows(user, "manage", group)` and its queryset twin
+`group_policy.queryset(user, "view")`. A user's roles are read once per user object (one
+request) and cached on it.
 """
 
 from enum import StrEnum
@@ -9,6 +12,11 @@ from enum import StrEnum
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from citizens.models import CivicGroup, Membership
+from core.policy import Policy, Rule, Who, register, roles_cached
+from core.policy import role as role_actor
 
 
 class Role(StrEnum):
@@ -80,6 +88,7 @@ def grant_role(user, role: Role) -> None:
     if created:  # e.g. after a test flush: give the new group its permissions
         sync_role_groups()
     user.groups.add(group)
+    forget_roles(user)
     if role == Role.ADMINISTRATOR and not user.is_staff:
         # Administrators reach the Django admin (census upload, configuration).
         user.is_staff = True
@@ -90,12 +99,21 @@ def grant_role(user, role: Role) -> None:
 
 
 def roles_of(user) -> set[str]:
+    """The user's role names, read once per user object (a request's `request.user`)."""
     if not user.is_authenticated:
         return set()
-    names = {g.name for g in user.groups.all()}
-    if user.is_superuser:
-        names.add(Role.ADMINISTRATOR.value)
-    return names
+    cache = roles_cached(user)
+    if "roles" not in cache:
+        names = {g.name for g in user.groups.all()}
+        if user.is_superuser:
+            names.add(Role.ADMINISTRATOR.value)
+        cache["roles"] = frozenset(names)
+    return set(cache["roles"])
+
+
+def forget_roles(user) -> None:
+    """Drop the cached roles (after granting one to this same user object)."""
+    roles_cached(user).pop("roles", None)
 
 
 def has_role(user, role: Role) -> bool:
@@ -133,14 +151,42 @@ def is_verified_resident(user) -> bool:
     return user.is_authenticated and user.is_verified_resident
 
 
+# Civic groups -------------------------------------------------------------------------------
+
+
+def _groups_of(user, **membership) -> Q:
+    return Q(pk__in=Membership.objects.filter(user=user, **membership).values("group_id"))
+
+
+ADMINISTRATOR = role_actor("administrator", is_administrator, _("Only administrators can do this."))
+MEMBER = Who(
+    "member",
+    lambda u, g: g.memberships.filter(user=u).exists(),
+    _groups_of,
+    refusal=_("Only members can see this group's page."),
+)
+REPRESENTATIVE = Who(
+    "representative",
+    lambda u, g: g.memberships.filter(user=u, is_representative=True).exists(),
+    lambda u: _groups_of(u, is_representative=True),
+    refusal=_("Only the group's representatives can do this."),
+)
+
+
+class CivicGroupPolicy(Policy):
+    model = CivicGroup
+    rules = {
+        "view": Rule(MEMBER | ADMINISTRATOR),  # the group's page and "My groups"
+        "manage": Rule(REPRESENTATIVE | ADMINISTRATOR),  # invite, name representatives
+    }
+
+
+group_policy = register(CivicGroupPolicy())
+
+
 def can_manage_group(user, group) -> bool:
     """Representatives manage a civic group's members; administrators too."""
-    if not user.is_authenticated:
-        return False
-    return (
-        is_administrator(user)
-        or group.memberships.filter(user=user, is_representative=True).exists()
-    )
+    return group_policy.can(user, "manage", group)
 
 
 # Queryset twins ---------------------------------------------------------------------------
@@ -160,14 +206,3 @@ def users_with_permission(perm: str) -> QuerySet:
 
 def officers_of(department) -> QuerySet:
     return users_with_permission(PERM_OFFICER).filter(department=department)
-
-
-def groups_visible_to(user) -> QuerySet:
-    """Civic groups a user may see in their own area: the ones they belong to (admins: all)."""
-    from citizens.models import CivicGroup
-
-    if is_administrator(user):
-        return CivicGroup.objects.all()
-    if not user.is_authenticated:
-        return CivicGroup.objects.none()
-    return CivicGroup.objects.filter(memberships__user=user).distinct()

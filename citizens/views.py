@@ -18,14 +18,7 @@ from citizens.forms import (
     ResidencyForm,
 )
 from citizens.models import CivicGroup, GroupInvitation, Membership
-from citizens.rules import (
-    Role,
-    can_manage_group,
-    groups_visible_to,
-    has_role,
-    is_administrator,
-    roles_of,
-)
+from citizens.rules import Role, group_policy, has_role, roles_of
 from citizens.throttle import client_ip
 from core import errors
 from core.views import confirm
@@ -141,7 +134,7 @@ def language_set(request):
 
 @login_required
 def group_list(request):
-    groups = groups_visible_to(request.user).prefetch_related("memberships")
+    groups = group_policy.queryset(request.user, "view").prefetch_related("memberships")
     page = Paginator(groups, 25).get_page(request.GET.get("page"))
     invitations = GroupInvitation.objects.filter(
         email__iexact=request.user.email, state=GroupInvitation.State.PENDING
@@ -163,13 +156,14 @@ def group_create_view(request):
 def group_detail(request, pk):
     group = get_object_or_404(CivicGroup, pk=pk)
     is_member = group.memberships.filter(user=request.user).exists()
-    if not (is_member or is_administrator(request.user)):
-        raise PermissionDenied(_("Only members can see this group's page."))
-    manage = can_manage_group(request.user, group)
+    verdict = group_policy.allows(request.user, "view", group)
+    if not verdict:
+        raise PermissionDenied(verdict.message)
+    manage = group_policy.allows(request.user, "manage", group)
     invite_form = InviteForm(request.POST or None) if manage else None
     if request.method == "POST":
         if not manage:
-            raise PermissionDenied(_("Only the group's representatives can do this."))
+            raise PermissionDenied(manage.message)
         action = request.POST.get("action")
         try:
             if action == "invite" and invite_form.is_valid():
@@ -198,7 +192,7 @@ def group_detail(request, pk):
             "members": group.memberships.select_related("user").order_by("joined_at"),
             "pending": group.invitations.filter(state=GroupInvitation.State.PENDING),
             "invite_form": invite_form,
-            "manage": manage,
+            "manage": manage.allowed,
             "is_member": is_member,
         },
         status=400 if invite_form is not None and invite_form.errors else 200,

@@ -28,11 +28,13 @@ the machine), `claim.get_state_display`, and the model's own predicates (`claim.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.dispatch import Signal
 from django.utils.functional import Promise
 from django.utils.translation import gettext
@@ -46,7 +48,8 @@ class Transition:
     """One legal move: from any of `sources` to `target`.
 
     `action` names the policy action that guards it (None: only the system fires it).
-    `guard(obj) -> str` returns why it cannot happen now beyond the state ("" when it can).
+    `guard(obj) -> str` returns why it cannot happen now beyond the state ("" when it can);
+    `guard_q` is its queryset twin (a Q), for lists of objects the transition may leave.
     """
 
     name: str
@@ -55,6 +58,7 @@ class Transition:
     target: str
     action: str | None = None
     guard: Callable[[Any], str] | None = None
+    guard_q: Q | None = None
 
     def __post_init__(self):
         if not isinstance(self.sources, frozenset):
@@ -84,9 +88,24 @@ class StateMachine:
         self.model = None
 
     def __set_name__(self, owner, name):
+        # Plain classes. Django models call contribute_to_class instead, once _meta exists
+        # (type.__new__ runs __set_name__ before the model has its _meta).
         self.model = owner
-        if not self.audit_prefix:
-            self.audit_prefix = owner._meta.model_name if hasattr(owner, "_meta") else name
+        self._default_prefix = name
+
+    def contribute_to_class(self, cls, name):
+        self.model = cls
+        self._default_prefix = cls._meta.model_name
+        setattr(cls, name, self)
+
+    @property
+    def audit_prefix(self) -> str:
+        """`claim` for Claim: audit entries are named `claim.<transition>`."""
+        return self._audit_prefix or getattr(self, "_default_prefix", "")
+
+    @audit_prefix.setter
+    def audit_prefix(self, value: str) -> None:
+        self._audit_prefix = value
 
     def __getitem__(self, name: str) -> Transition:
         return self.transitions[name]
@@ -154,19 +173,26 @@ def fire(
     machine: StateMachine | None = None,
     audit_action: str = "",
     audit_after: dict | None = None,
+    audit_object=None,
     update_fields: Iterable[str] = (),
     **changes,
 ):
     """Fire transition `name` on `obj`: lock, check, ask the policy, save, audit, signal.
 
     `changes` are other fields set with the state (e.g. `decided_at=now`); `update_fields`
-    names fields the caller already set on `obj` that must be saved too. Returns `obj`.
+    names fields the caller already set on `obj` that must be saved too; `audit_object`
+    records the entry on another object (a review's entry on its claim, whose timeline reads
+    it). Returns `obj`.
     """
     from audit.services import audit_log  # the audit trail sits beside the kernel
 
     machine = machine or machine_of(obj)
     t = machine.transitions[name]
-    with transaction.atomic():
+    # Inside a service's transaction, fire adds no savepoint (it would cost two round trips
+    # per transition): refusals are raised before any write, so they leave the caller's
+    # transaction usable; a failure after a write rolls the caller's transaction back.
+    block = nullcontext() if transaction.get_connection().in_atomic_block else transaction.atomic()
+    with block:
         if machine.lock and obj.pk is not None:
             current = (
                 type(obj)
@@ -188,13 +214,14 @@ def fire(
         if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
             fields.append("updated_at")
         obj.save(update_fields=list(dict.fromkeys(fields)))
-        after = {machine.field: t.target, **(audit_after or {})}
+        # On another object's trail, say whose state it is ("reviewrequest_state").
+        key = machine.field if audit_object is None else f"{machine.audit_prefix}_{machine.field}"
         audit_log(
             actor=actor,
             action=audit_action or f"{machine.audit_prefix}.{name}",
-            obj=obj,
-            before={machine.field: before},
-            after=after,
+            obj=audit_object if audit_object is not None else obj,
+            before={key: before},
+            after={key: t.target, **(audit_after or {})},
             reason=reason,
         )
         sender = type(obj)

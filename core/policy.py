@@ -21,6 +21,11 @@ officers always"):
 
     policy = register(AccordPolicy())
 
+Actors combine with `|` and `&`; `role(name, predicate, refusal)` makes an actor from who the
+user is. A rule that fires transitions of the model's state machine names them
+(`Rule(OFFICER, moves=("approve",))`): its states, its refusals and its queryset filter come
+from the machine (`core.fsm`), so the table and the machine cannot disagree.
+
 Views, consumers, APIs and lists then call `allows(user, action, obj)` (dispatching on the
 object's model) or `policy.queryset(user, action)`. Services call `.enforce()` on the verdict
 (or let `core.fsm.fire` do it): a wrong person raises PermissionDenied, a wrong moment raises
@@ -105,9 +110,11 @@ def login_needed() -> Verdict:
 class Who:
     """An actor: a predicate on (user, obj) and its queryset twin on (user) -> Q.
 
-    `test` may assume an authenticated user. `q` may be None for actors that lists never ask
-    about (then `queryset` refuses the action loudly rather than guess). `obj` is None for
-    actions on no object (e.g. "create a claim").
+    `test` may assume an authenticated user unless `anonymous`. `q` may be None for actors
+    that lists never ask about (then `queryset` refuses the action loudly rather than guess);
+    a role's `q` answers for the user (EVERY or NONE), since `queryset` never calls `test`.
+    `obj` is None for actions on no object (e.g. "create a claim"). Combine actors with `|`
+    (either) and `&` (both: the first refusal is the one shown).
     """
 
     name: str
@@ -115,20 +122,66 @@ class Who:
     q: Callable[[Any], Q] | None = None
     refusal: Promise | str = _("You may not do this.")
     anonymous: bool = False  # True: the test is asked for anonymous users too
+    parts: tuple = ()  # set by `&`: every part must agree, each with its own refusal
+
+    def why_not(self, user, obj) -> str:
+        """The refusal for this user, or "" when the actor matches."""
+        if self.parts:
+            for part in self.parts:
+                if not user.is_authenticated and not part.anonymous:
+                    return str(login_needed().reason)
+                reason = part.why_not(user, obj)
+                if reason:
+                    return reason
+            return ""
+        return "" if self.test(user, obj) else str(self.refusal)
 
     def __or__(self, other: Who) -> Who:
+        def usable(who, user):
+            return who.anonymous or user.is_authenticated
+
+        def test(u, o):
+            return any(usable(w, u) and w.test(u, o) for w in (self, other))
+
         def q(user):
             if self.q is None or other.q is None:
                 raise ImproperlyConfiguredRule(f"{self.name}|{other.name} has no queryset twin")
-            return self.q(user) | other.q(user)
+            found = [w.q(user) for w in (self, other) if usable(w, user)]
+            result = NONE
+            for part in found:
+                result |= part
+            return result
 
         return Who(
             f"{self.name}|{other.name}",
-            lambda u, o: self.test(u, o) or other.test(u, o),
+            test,
             q if (self.q and other.q) else None,
             self.refusal,
             self.anonymous or other.anonymous,
         )
+
+    def __and__(self, other: Who) -> Who:
+        parts = (*(self.parts or (self,)), *(other.parts or (other,)))
+
+        def q(user):
+            result = EVERY
+            for part in parts:
+                result &= part.q(user)
+            return result
+
+        return Who(
+            "&".join(p.name for p in parts),
+            lambda u, o: all(p.test(u, o) for p in parts),
+            q if all(p.q for p in parts) else None,
+            parts[0].refusal,
+            all(p.anonymous for p in parts),
+            parts,
+        )
+
+
+def role(name: str, predicate: Callable[[Any], bool], refusal) -> Who:
+    """An actor defined by who the user is, whatever the object: its twin is EVERY or NONE."""
+    return Who(name, lambda u, o: predicate(u), lambda u: EVERY if predicate(u) else NONE, refusal)
 
 
 class ImproperlyConfiguredRule(Exception):
@@ -143,10 +196,13 @@ AUTHENTICATED = Who("authenticated", lambda u, o: True, lambda u: EVERY)
 class Rule:
     """Who may take an action, in which states, with an optional extra check.
 
-    `states`: None means any state (or an action with no object). `when` describes the
-    states for the refusal ("while it is active"). `check(user, obj) -> Verdict` adds what a
-    table cannot say (a deadline, "not already supported"); `check_q(user) -> Q` is its
-    queryset twin when lists need one.
+    `states`: None means any state (or an action with no object). `moves` names the
+    transitions of the model's state machine (`core.fsm`) that the action fires: their
+    sources become the states and the machine's reasons (wrong state, a guard) the refusal,
+    so the table and the machine cannot disagree. `when` describes the states for the
+    refusal ("while it is active"); `otherwise` replaces the whole wrong-state refusal.
+    `check(user, obj) -> Verdict` adds what a table cannot say (a deadline, "not already
+    supported"); `check_q(user) -> Q` is its queryset twin when lists need one.
     """
 
     who: Who
@@ -154,10 +210,14 @@ class Rule:
     when: Promise | str = ""
     check: Callable[[Any, Any], Verdict] | None = None
     check_q: Callable[[Any], Q] | None = None
+    moves: tuple[str, ...] = ()
+    otherwise: Promise | str = ""
 
     def __post_init__(self):
         if self.states is not None and not isinstance(self.states, frozenset):
             object.__setattr__(self, "states", frozenset(self.states))
+        if isinstance(self.moves, str):
+            object.__setattr__(self, "moves", (self.moves,))
 
 
 def roles_cached(user) -> dict:
@@ -213,12 +273,18 @@ class Policy:
     def _allows(self, rule: Rule, user, obj) -> Verdict:
         if not user.is_authenticated and not rule.who.anonymous:
             return login_needed()
-        if not rule.who.test(user, obj):
-            return deny(rule.who.refusal)
-        if rule.states is not None and obj is not None:
-            state = getattr(obj, self.state_field)
-            if state not in rule.states:
-                return deny_state(self.wrong_state_message(obj, rule))
+        reason = rule.who.why_not(user, obj)
+        if reason:
+            return deny(reason)
+        if obj is not None:
+            if rule.moves:
+                reason = self.machine_refusal(obj, rule)
+                if reason:
+                    return deny_state(reason)
+            elif rule.states is not None:
+                state = getattr(obj, self.state_field)
+                if state not in rule.states:
+                    return deny_state(self.wrong_state_message(obj, rule))
         if rule.check is not None:
             return rule.check(user, obj)
         return ALLOW
@@ -229,7 +295,9 @@ class Policy:
         if rule.who.q is None:
             raise ImproperlyConfiguredRule(f"{self.label}: {action} has no queryset twin")
         q = rule.who.q(user)
-        if rule.states is not None:
+        if rule.moves and rule.states is None:
+            q &= self.moves_q(rule)
+        elif rule.states is not None:
             q &= Q(**{f"{self.state_field}__in": sorted(rule.states)})
         if rule.check is not None:
             if rule.check_q is None:
@@ -251,7 +319,38 @@ class Policy:
             raise ImproperlyConfiguredRule(f"{self.label} has no rule for {action!r}") from None
         return rules if isinstance(rules, tuple) else (rules,)
 
+    def moves_q(self, rule: Rule) -> Q:
+        """Objects one of the rule's transitions may leave: its sources, and its guard's twin."""
+        where = NONE
+        for name in rule.moves:
+            t = self.model.machine[name]
+            if t.guard is not None and t.guard_q is None:
+                raise ImproperlyConfiguredRule(f"{self.label}: {name}'s guard has no guard_q")
+            leaves = Q(**{f"{self.state_field}__in": sorted(t.sources)})
+            where |= leaves & t.guard_q if t.guard is not None else leaves
+        return where
+
+    def machine_refusal(self, obj, rule: Rule) -> str:
+        """Why none of the rule's transitions can leave the object's state now ("" if one can).
+
+        A transition that leaves the current state but is stopped by its guard explains
+        better than one that does not leave it at all.
+        """
+        from core.fsm import machine_of
+
+        machine = machine_of(obj)
+        errors = [(name, machine.error(obj, name)) for name in rule.moves]
+        if any(not error for _name, error in errors):
+            return ""
+        state = machine.state_of(obj)
+        leaving = [error for name, error in errors if state in machine[name].sources]
+        if not leaving and rule.otherwise:
+            return str(rule.otherwise)
+        return (leaving or [errors[0][1]])[0]
+
     def wrong_state_message(self, obj, rule: Rule) -> str:
+        if rule.otherwise:
+            return str(rule.otherwise)
         display = getattr(obj, f"get_{self.state_field}_display", None)
         shown = display() if display else getattr(obj, self.state_field)
         if rule.when:

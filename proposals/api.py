@@ -92,7 +92,7 @@ class ClaimDetailOut(ClaimOut):
 
     @staticmethod
     def resolve_decision_reasons(obj) -> str:
-        return obj.decision_reasons if obj.state in ("approved", "rejected") else ""
+        return obj.decision_reasons if obj.is_decided else ""
 
     @staticmethod
     def resolve_competing_claims(obj) -> list[int]:
@@ -122,9 +122,11 @@ def resource(request, resource_id: Id):
 @paginate(BoundedPageNumber, page_size=50)
 def claims(request, filters: Query[ClaimFilters]):
     """Submitted claims (never drafts), newest first; filter by state, district, track."""
-    return filters.filter(selectors.claim_list().order_by("-submitted_at", "-id"))
+    return filters.filter(selectors.claim_list(request.user).order_by("-submitted_at", "-id"))
 
 
 @router.get("/claims/{claim_id}", response=ClaimDetailOut)
 def claim(request, claim_id: Id):
-    return get_object_or_404(selectors.claim_list().prefetch_related("competing"), pk=claim_id)
+    return get_object_or_404(
+        selectors.claim_list(request.user).prefetch_related("competing"), pk=claim_id
+    )

@@ -17,9 +17,9 @@ from audit.services import audit_log
 from core.notify import notify
 from proposals import notifications
 from proposals.models import Claim, ReviewRequest
+from proposals.models.claims import OPEN_STATES
 from proposals.services import claim_consultation_close
 from proposals.services._common import format_date, office_url
-from proposals.workflow import OPEN_STATES
 
 logger = logging.getLogger(__name__)
 

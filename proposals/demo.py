@@ -9,7 +9,6 @@ import io
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 from PIL import Image, ImageDraw
@@ -164,9 +163,10 @@ def seed(stdout) -> None:
         stdout.write("DEMO_ACCOUNTS is off: no demo claims created.")
         return
     # Notifications are created in-app; demo emails would only flood the console.
+    # No outer transaction: each service is its own (durable) transaction; the seed is
+    # idempotent (by title), so a second run completes an interrupted one.
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-        with transaction.atomic():
-            _seed()
+        _seed()
 
 
 def _seed() -> None:

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from citizens.models import Department
 from proposals.models import Claim, UrbanResource
+from proposals.models.claims import OPEN_STATES, PUBLIC_STATES
 from proposals.selectors import district_choices, due_soon
-from proposals.workflow import OPEN_STATES, PUBLIC_STATES
 
 
 class DistrictChoicesMixin:

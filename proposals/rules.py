@@ -1,28 +1,42 @@
-"""Who may do what with resources, claims, reviews and comments.
+"""Who may do what with resources, claims, reviews and comments: one table per model.
 
-Every rule returns a `Verdict`: truthy when allowed, otherwise carrying the message to show.
-`verdict.enforce()` raises PermissionDenied for a wrong role and ValidationError for a wrong
-moment (state, deadline, already done), which is how services refuse. Each rule that a list
-needs has a queryset twin below ("which objects may this user see / act on").
+Each policy (`core.policy`) answers "may this user do this to this object now?"
+(`claim_policy.allows(user, "withdraw", claim)`, a `Verdict`) and "on which objects may this
+user do it?" (`claim_policy.queryset(user, "view")`) from the same table, so pages, the API,
+lists and services cannot disagree. Actions that move a claim along its lifecycle name the
+transitions of `Claim.machine` they fire (`moves=`): their states and the refusals for a
+wrong state come from the machine. Services let `core.fsm.fire` ask the policy, or call
+`.enforce()` on a verdict: a wrong person raises PermissionDenied, a wrong moment a
+ValidationError; both carry a code (`verdict.wrong_person` tells them apart).
 """
 
-from dataclasses import dataclass
+from dataclasses import replace
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from citizens import rules as citizen_rules
 from citizens.rules import is_administrator, is_moderator, is_officer, is_verified_resident
+from core.policy import (
+    ALLOW,
+    ANYONE,
+    AUTHENTICATED,
+    EVERY,
+    NONE,
+    Policy,
+    Rule,
+    Who,
+    deny_state,
+    register,
+    role,
+)
 from proposals.models import Claim, ClaimCoauthor, Comment, ReviewRequest, UrbanResource
-from proposals.workflow import (
+from proposals.models.claims import (
     EDITABLE_STATES,
     OPEN_STATES,
     PUBLIC_STATES,
     REVIEWABLE_STATES,
-    approve_transition_name,
-    transition_error,
 )
 
 # Permission names this app relies on ("app_label.codename"). A test asserts each exists.
@@ -40,242 +54,94 @@ ALL_PERMISSIONS = [
     PERM_CHANGE_RESOURCE_ADMIN,
 ]
 
-ROLE = "role"
-STATE = "state"
+S = Claim.State
+
+# Who --------------------------------------------------------------------------------------
+
+RESIDENT = role(
+    "verified resident",
+    is_verified_resident,
+    _("Only residents with a verified residency can do this. Verify it in your profile."),
+)
+OFFICER = role("officer", is_officer, _("Only city officers can do this."))
+MODERATOR = role("moderator", is_moderator, _("Only moderators can do this."))
+ADMINISTRATOR = role("administrator", is_administrator, _("Only administrators can do this."))
 
 
-@dataclass(frozen=True)
-class Verdict:
-    allowed: bool
-    message: str = ""
-    kind: str = ""
-
-    def __bool__(self) -> bool:
-        return self.allowed
-
-    def enforce(self) -> None:
-        if self.allowed:
-            return
-        if self.kind == ROLE:
-            raise PermissionDenied(self.message)
-        raise ValidationError(self.message, code="not_now")
+def _proposed_by_q(user) -> Q:
+    """Claims the user speaks for: author, accepted co-author, representative of the group."""
+    ids = Claim.objects.filter(
+        Q(created_by=user)
+        | Q(coauthors__user=user, coauthors__state=ClaimCoauthor.State.ACCEPTED)
+        | Q(group__memberships__user=user, group__memberships__is_representative=True)
+    ).values("pk")
+    return Q(pk__in=ids)
 
 
-ALLOW = Verdict(True)
-
-
-def deny_role(message: str) -> Verdict:
-    return Verdict(False, message, ROLE)
-
-
-def deny_state(message: str) -> Verdict:
-    return Verdict(False, message, STATE)
-
-
-def _login_needed() -> Verdict:
-    return deny_role(_("Please log in first."))
-
-
-def _resident_needed() -> Verdict:
-    return deny_role(
-        _("Only residents with a verified residency can do this. Verify it in your profile.")
-    )
-
-
-def _officer_needed() -> Verdict:
-    return deny_role(_("Only city officers can do this."))
-
-
-def _proposer_needed() -> Verdict:
-    return deny_role(_("Only the claim's proposers can do this."))
+def _invited_q(user) -> Q:
+    pending = ClaimCoauthor.objects.filter(user=user, state=ClaimCoauthor.State.PENDING)
+    return Q(pk__in=pending.values("claim_id"))
 
 
 def is_proposer(user, claim: Claim) -> bool:
     return user.is_authenticated and user.pk in claim.proposer_ids
 
 
-def _state_rule(claim: Claim, transition: str) -> Verdict:
-    error = transition_error(claim, transition)
-    return deny_state(error) if error else ALLOW
+def _is_invited(user, claim: Claim) -> bool:
+    return claim.coauthors.filter(user=user, state=ClaimCoauthor.State.PENDING).exists()
 
 
-def consultation_open(claim: Claim) -> Verdict:
-    if claim.state != Claim.State.CONSULTATION:
-        return deny_state(_("This claim is not in public consultation."))
+PROPOSER = Who(
+    "proposer",
+    is_proposer,
+    _proposed_by_q,
+    refusal=_("Only the claim's proposers can do this."),
+)
+NOT_PROPOSER = Who(
+    "not a proposer",
+    lambda u, c: not is_proposer(u, c),
+    lambda u: ~_proposed_by_q(u),
+)
+# Invited co-authors read the draft before answering.
+INVITED = Who("invited co-author", _is_invited, _invited_q)
+PUBLIC = Who(
+    "anyone, once submitted",
+    lambda u, c: c.state in PUBLIC_STATES,
+    lambda u: Q(state__in=sorted(PUBLIC_STATES)),
+    refusal=_("This draft is visible only to its proposers."),
+    anonymous=True,
+)
+
+# Extra checks (what a table of states cannot say) -------------------------------------------
+
+
+def _consultation_running(user, claim: Claim):
     if not claim.consultation_ends_at or timezone.now() >= claim.consultation_ends_at:
         return deny_state(_("The public consultation on this claim is closed."))
     return ALLOW
 
 
-# Resources ---------------------------------------------------------------------------------
+def _consultation_running_q(user) -> Q:
+    return Q(consultation_ends_at__gt=timezone.now())
 
 
-def may_manage_resources(user) -> Verdict:
-    if not user.is_authenticated:
-        return _login_needed()
-    return ALLOW if is_officer(user) else _officer_needed()
-
-
-# Claims: proposers -------------------------------------------------------------------------
-
-
-def may_create_claim(user) -> Verdict:
-    if not user.is_authenticated:
-        return _login_needed()
-    return ALLOW if is_verified_resident(user) else _resident_needed()
-
-
-def may_view(user, claim: Claim) -> Verdict:
-    if claim.state in PUBLIC_STATES or is_proposer(user, claim) or is_administrator(user):
-        return ALLOW
-    if (
-        user.is_authenticated
-        and claim.coauthors.filter(user=user, state=ClaimCoauthor.State.PENDING).exists()
-    ):
-        return ALLOW  # invited co-authors read the draft before answering
-    return deny_role(_("This draft is visible only to its proposers."))
-
-
-def may_edit(user, claim: Claim) -> Verdict:
-    if not is_proposer(user, claim):
-        return _proposer_needed()
-    if claim.state not in EDITABLE_STATES:
-        return deny_state(
-            _("A claim can be changed only as a draft or when the city asks for documents.")
-        )
-    return ALLOW
-
-
-def may_submit(user, claim: Claim) -> Verdict:
-    if not is_proposer(user, claim):
-        return _proposer_needed()
-    if not is_verified_resident(user):
-        return _resident_needed()
-    return _state_rule(claim, "submit")
-
-
-def may_delete_draft(user, claim: Claim) -> Verdict:
-    if not is_proposer(user, claim):
-        return _proposer_needed()
-    if claim.state != Claim.State.DRAFT:
-        return deny_state(_("Only drafts can be deleted; withdraw a submitted claim instead."))
-    return ALLOW
-
-
-def may_invite_coauthor(user, claim: Claim) -> Verdict:
-    if not is_proposer(user, claim):
-        return _proposer_needed()
-    if claim.state != Claim.State.DRAFT:
-        return deny_state(_("Co-authors can be invited while the claim is a draft."))
-    return ALLOW
-
-
-def may_answer_coauthorship(user, claim: Claim) -> Verdict:
-    if not user.is_authenticated:
-        return _login_needed()
-    if not claim.coauthors.filter(user=user, state=ClaimCoauthor.State.PENDING).exists():
-        return deny_state(_("There is no pending invitation for you on this claim."))
-    if claim.state != Claim.State.DRAFT and claim.state not in OPEN_STATES:
-        return deny_state(_("This claim is closed."))
-    return ALLOW
-
-
-def may_provide_documents(user, claim: Claim) -> Verdict:
-    if not is_proposer(user, claim):
-        return _proposer_needed()
-    return _state_rule(claim, "provide_documents")
-
-
-def may_withdraw(user, claim: Claim) -> Verdict:
-    if not is_proposer(user, claim):
-        return _proposer_needed()
-    return _state_rule(claim, "withdraw")
-
-
-# Claims: consultation ----------------------------------------------------------------------
-
-
-def may_support(user, claim: Claim) -> Verdict:
-    if not user.is_authenticated:
-        return _login_needed()
-    if not is_verified_resident(user):
-        return _resident_needed()
-    if is_proposer(user, claim):
-        return deny_role(_("Proposers cannot support their own claim."))
-    verdict = consultation_open(claim)
-    if not verdict:
-        return verdict
-    if claim.supports.filter(user=user).exists():
+def _not_yet_supported(user, claim: Claim):
+    verdict = _consultation_running(user, claim)
+    if verdict and claim.supports.filter(user=user).exists():
         return deny_state(_("You already support this claim."))
-    return ALLOW
+    return verdict
 
 
-def may_comment(user, claim: Claim) -> Verdict:
-    if not user.is_authenticated:
-        return _login_needed()
-    if not is_verified_resident(user):
-        return _resident_needed()
-    return consultation_open(claim)
-
-
-def may_object(user, claim: Claim) -> Verdict:
-    if not user.is_authenticated:
-        return _login_needed()
-    if not is_verified_resident(user):
-        return _resident_needed()
-    if is_proposer(user, claim):
-        return deny_role(_("Proposers cannot object to their own claim."))
-    verdict = consultation_open(claim)
-    if not verdict:
-        return verdict
-    if claim.comments.filter(author=user, kind=Comment.Kind.OBJECTION).exists():
+def _not_yet_objected(user, claim: Claim):
+    verdict = _consultation_running(user, claim)
+    if verdict and claim.comments.filter(author=user, kind=Comment.Kind.OBJECTION).exists():
         return deny_state(
             _("You have already objected to this claim. You can add comments instead.")
         )
-    return ALLOW
+    return verdict
 
 
-# Claims: the city --------------------------------------------------------------------------
-
-
-def may_start_screening(user, claim: Claim) -> Verdict:
-    if not is_officer(user):
-        return _officer_needed()
-    return _state_rule(claim, "screening_start")
-
-
-def may_screen(user, claim: Claim) -> Verdict:
-    if not is_officer(user):
-        return _officer_needed()
-    return _state_rule(claim, "admit")
-
-
-def may_request_review(user, claim: Claim) -> Verdict:
-    if not is_officer(user):
-        return _officer_needed()
-    if claim.state not in REVIEWABLE_STATES:
-        return deny_state(
-            _(
-                "Departments can be asked for an opinion during the consultation and the "
-                "technical review."
-            )
-        )
-    return ALLOW
-
-
-def may_answer_review(user, review: ReviewRequest) -> Verdict:
-    if not is_officer(user):
-        return _officer_needed()
-    if not (is_administrator(user) or user.department_id == review.department_id):
-        return deny_role(_("Only officers of the department asked can answer this review."))
-    if review.state != ReviewRequest.State.PENDING:
-        return deny_state(_("This review has already been answered or cancelled."))
-    if review.claim.state not in REVIEWABLE_STATES:
-        return deny_state(_("The claim is no longer under review."))
-    return ALLOW
-
-
-def _no_pending_reviews(claim: Claim) -> Verdict:
+def _departments_answered(user, claim: Claim):
     if claim.reviews.filter(state=ReviewRequest.State.PENDING).exists():
         return deny_state(
             _("Some departments have not answered yet. Wait for them or cancel the request.")
@@ -283,142 +149,277 @@ def _no_pending_reviews(claim: Claim) -> Verdict:
     return ALLOW
 
 
-def may_refer_to_executive(user, claim: Claim) -> Verdict:
-    if not is_officer(user):
-        return _officer_needed()
-    return _state_rule(claim, "refer_to_executive") and _no_pending_reviews(claim)
+def _departments_answered_q(user) -> Q:
+    return ~Q(pk__in=ReviewRequest.objects.filter(state="pending").values("claim_id"))
 
 
-def may_decide(user, claim: Claim, *, approve: bool = True) -> Verdict:
-    """Approve (ordinary: after the review; complex: after the executive) or reject."""
-    if not is_officer(user):
-        return _officer_needed()
-    name = approve_transition_name(claim) if approve else "reject"
-    return _state_rule(claim, name) and _no_pending_reviews(claim)
-
-
-def may_close_consultation(claim: Claim, now=None) -> Verdict:
-    """Consultations close by time only (run_deadlines), never early."""
-    verdict = _state_rule(claim, "close_consultation")
-    if not verdict:
-        return verdict
-    now = now or timezone.now()
-    if claim.consultation_ends_at and now < claim.consultation_ends_at:
-        return deny_state(_("The consultation is still open."))
+def _has_invitation(user, claim: Claim):
+    if not _is_invited(user, claim):
+        return deny_state(_("There is no pending invitation for you on this claim."))
     return ALLOW
 
 
-# Comments ----------------------------------------------------------------------------------
-
-
-def may_hide_comment(user, comment: Comment) -> Verdict:
-    if not is_moderator(user):
-        return deny_role(_("Only moderators can hide comments."))
-    if comment.is_hidden:
-        return deny_state(_("This comment is already hidden."))
+def _no_resource_yet(user, claim: Claim):
+    if claim.resource_id:
+        return deny_state(_("This claim already points to a resource."))
     return ALLOW
 
 
-def may_report_comment(user, comment: Comment) -> Verdict:
-    if not user.is_authenticated:
-        return _login_needed()
-    if comment.author_id == user.pk:
-        return deny_role(_("You cannot report your own comment."))
-    if comment.is_hidden:
-        return deny_state(_("This comment is already hidden."))
-    if comment.reports.filter(reporter=user).exists():
+# The tables --------------------------------------------------------------------------------
+
+CONSULTATION_ONLY = _("This claim is not in public consultation.")
+
+
+class ClaimPolicy(Policy):
+    model = Claim
+    rules = {
+        # Reading
+        "list": Rule(ANYONE, PUBLIC_STATES),  # the public list and the API
+        "view": Rule(PUBLIC | PROPOSER | ADMINISTRATOR | INVITED),
+        "handle": Rule(OFFICER, OPEN_STATES),  # the office queue
+        "view_file": Rule(
+            OFFICER, PUBLIC_STATES, otherwise=_("Drafts are private to their proposers.")
+        ),
+        # Proposers
+        "create": Rule(RESIDENT),
+        "edit": Rule(
+            PROPOSER,
+            EDITABLE_STATES,
+            otherwise=_(
+                "A claim can be changed only as a draft or when the city asks for documents."
+            ),
+        ),
+        "delete": Rule(
+            PROPOSER,
+            {S.DRAFT},
+            otherwise=_("Only drafts can be deleted; withdraw a submitted claim instead."),
+        ),
+        "invite_coauthor": Rule(
+            PROPOSER,
+            {S.DRAFT},
+            otherwise=_("Co-authors can be invited while the claim is a draft."),
+        ),
+        "answer_invitation": Rule(
+            AUTHENTICATED,
+            {S.DRAFT, *OPEN_STATES},
+            otherwise=_("This claim is closed."),
+            check=_has_invitation,
+        ),
+        "submit": Rule(PROPOSER & RESIDENT, moves=("submit",)),
+        "provide_documents": Rule(PROPOSER, moves=("provide_documents",)),
+        "withdraw": Rule(PROPOSER, moves=("withdraw",)),
+        # Residents in the consultation
+        "support": Rule(
+            RESIDENT
+            & replace(NOT_PROPOSER, refusal=_("Proposers cannot support their own claim.")),
+            {S.CONSULTATION},
+            otherwise=CONSULTATION_ONLY,
+            check=_not_yet_supported,
+        ),
+        "unsupport": Rule(
+            AUTHENTICATED,
+            {S.CONSULTATION},
+            otherwise=CONSULTATION_ONLY,
+            check=_consultation_running,
+            check_q=_consultation_running_q,
+        ),
+        "comment": Rule(
+            RESIDENT,
+            {S.CONSULTATION},
+            otherwise=CONSULTATION_ONLY,
+            check=_consultation_running,
+            check_q=_consultation_running_q,
+        ),
+        "object": Rule(
+            RESIDENT
+            & replace(NOT_PROPOSER, refusal=_("Proposers cannot object to their own claim.")),
+            {S.CONSULTATION},
+            otherwise=CONSULTATION_ONLY,
+            check=_not_yet_objected,
+        ),
+        # The city
+        "start_screening": Rule(OFFICER, moves=("screening_start",)),
+        "screen": Rule(OFFICER, moves=("admit", "declare_inadmissible", "request_documents")),
+        "request_review": Rule(
+            OFFICER,
+            REVIEWABLE_STATES,
+            otherwise=_(
+                "Departments can be asked for an opinion during the consultation and the "
+                "technical review."
+            ),
+        ),
+        "refer_to_executive": Rule(
+            OFFICER,
+            moves=("refer_to_executive",),
+            check=_departments_answered,
+            check_q=_departments_answered_q,
+        ),
+        "approve": Rule(
+            OFFICER,
+            moves=("approve", "approve_after_deliberation"),
+            check=_departments_answered,
+            check_q=_departments_answered_q,
+        ),
+        "reject": Rule(
+            OFFICER,
+            moves=("reject",),
+            check=_departments_answered,
+            check_q=_departments_answered_q,
+        ),
+        "add_resource": Rule(
+            OFFICER,
+            PUBLIC_STATES,
+            otherwise=_("Wait until the claim is submitted."),
+            check=_no_resource_yet,
+            check_q=lambda u: Q(resource__isnull=True),
+        ),
+    }
+
+
+def _answering_department(user, review: ReviewRequest) -> bool:
+    return is_administrator(user) or (
+        review.department_id is not None and user.department_id == review.department_id
+    )
+
+
+def _answering_department_q(user) -> Q:
+    if is_administrator(user):
+        return EVERY
+    return Q(department_id=user.department_id) if user.department_id else NONE
+
+
+DEPARTMENT_ASKED = Who(
+    "officer of the department asked",
+    _answering_department,
+    _answering_department_q,
+    refusal=_("Only officers of the department asked can answer this review."),
+)
+
+
+def _claim_under_review(user, review: ReviewRequest):
+    if review.claim.state not in REVIEWABLE_STATES:
+        return deny_state(_("The claim is no longer under review."))
+    return ALLOW
+
+
+def _claim_under_review_q(user) -> Q:
+    return Q(claim__state__in=sorted(REVIEWABLE_STATES))
+
+
+ANSWERED_OR_CANCELLED = _("This review has already been answered or cancelled.")
+
+
+class ReviewPolicy(Policy):
+    model = ReviewRequest
+    rules = {
+        "answer": Rule(
+            OFFICER & DEPARTMENT_ASKED,
+            moves=("answer",),
+            otherwise=ANSWERED_OR_CANCELLED,
+            check=_claim_under_review,
+            check_q=_claim_under_review_q,
+        ),
+        # The officers who ask for opinions may withdraw the request.
+        "cancel": Rule(
+            OFFICER,
+            moves=("cancel",),
+            otherwise=ANSWERED_OR_CANCELLED,
+            check=_claim_under_review,
+            check_q=_claim_under_review_q,
+        ),
+    }
+
+
+def _comment_visible(user, comment: Comment) -> bool:
+    return bool(claim_policy.allows(user, "view", comment.claim))
+
+
+def _comment_visible_q(user) -> Q:
+    return Q(claim__in=claim_policy.queryset(user, "view").values("pk"))
+
+
+def _not_hidden(user, comment: Comment):
+    return deny_state(_("This comment is already hidden.")) if comment.is_hidden else ALLOW
+
+
+def _reportable(user, comment: Comment):
+    verdict = _not_hidden(user, comment)
+    if verdict and comment.reports.filter(reporter=user).exists():
         return deny_state(_("You have already reported this comment."))
-    return ALLOW
+    return verdict
 
 
-def may_moderate(user) -> Verdict:
-    return ALLOW if is_moderator(user) else deny_role(_("Only moderators can do this."))
+NOT_AUTHOR = Who(
+    "not the author",
+    lambda u, c: c.author_id != u.pk,
+    lambda u: ~Q(author=u),
+    refusal=_("You cannot report your own comment."),
+)
 
 
-def may_use_office(user) -> Verdict:
-    if not user.is_authenticated:
-        return _login_needed()
-    return ALLOW if is_officer(user) else _officer_needed()
+class CommentPolicy(Policy):
+    """Comments have no state; "hidden" is what the checks ask."""
+
+    model = Comment
+    rules = {
+        # Hidden comments stay listed as a placeholder; moderators see the text (template).
+        "view": Rule(
+            Who("who sees the claim", _comment_visible, _comment_visible_q, anonymous=True)
+        ),
+        "report": Rule(AUTHENTICATED & NOT_AUTHOR, check=_reportable),
+        "hide": Rule(
+            replace(MODERATOR, refusal=_("Only moderators can hide comments.")),
+            check=_not_hidden,
+            check_q=lambda u: Q(hidden_at__isnull=True),
+        ),
+        "moderate": Rule(MODERATOR),  # the reports queue
+    }
 
 
-# Queryset twins ----------------------------------------------------------------------------
+class ResourcePolicy(Policy):
+    model = UrbanResource
+    rules = {
+        "view": Rule(ANYONE),
+        "manage": Rule(OFFICER),
+    }
 
 
-def _proposed_by_q(user, prefix: str = "") -> Q:
-    return (
-        Q(**{f"{prefix}created_by": user})
-        | Q(
-            **{
-                f"{prefix}coauthors__user": user,
-                f"{prefix}coauthors__state": ClaimCoauthor.State.ACCEPTED,
-            }
-        )
-        | Q(
-            **{
-                f"{prefix}group__memberships__user": user,
-                f"{prefix}group__memberships__is_representative": True,
-            }
-        )
-    )
+INVITEE = Who(
+    "invitee",
+    lambda u, c: c.user_id == u.pk,
+    lambda u: Q(user=u),
+    refusal=_("This invitation is for somebody else."),
+)
+CLAIM_PROPOSER = Who(
+    "proposer of the claim",
+    lambda u, c: is_proposer(u, c.claim),
+    lambda u: Q(claim__in=Claim.objects.filter(_proposed_by_q(u)).values("pk")),
+    refusal=_("Only the claim's proposers can do this."),
+)
 
 
-def claims_proposed_by(user) -> QuerySet:
-    if not user.is_authenticated:
-        return Claim.objects.none()
-    ids = Claim.objects.filter(_proposed_by_q(user)).values("pk")
-    return Claim.objects.filter(pk__in=ids)
+class CoauthorPolicy(Policy):
+    """Invitations to co-author a claim (the claim's own rules say when: as a draft)."""
+
+    model = ClaimCoauthor
+    rules = {
+        "answer": Rule(
+            INVITEE,
+            moves=("accept", "decline"),
+            otherwise=_("There is no pending invitation for you on this claim."),
+        ),
+        "reinvite": Rule(
+            CLAIM_PROPOSER,
+            moves=("reinvite",),
+            otherwise=_("This person has already been invited."),
+        ),
+    }
 
 
-def claims_visible_to(user) -> QuerySet:
-    """Twin of `may_view`: public claims, plus the user's own drafts (administrators: all)."""
-    if is_administrator(user):
-        return Claim.objects.all()
-    public = Q(state__in=sorted(PUBLIC_STATES))
-    if not user.is_authenticated:
-        return Claim.objects.filter(public)
-    return Claim.objects.filter(
-        public
-        | Q(pk__in=claims_proposed_by(user).values("pk"))
-        | Q(
-            pk__in=ClaimCoauthor.objects.filter(
-                user=user, state=ClaimCoauthor.State.PENDING
-            ).values("claim_id")
-        )
-    )
+claim_policy = register(ClaimPolicy())
+review_policy = register(ReviewPolicy())
+comment_policy = register(CommentPolicy())
+resource_policy = register(ResourcePolicy())
+coauthor_policy = register(CoauthorPolicy())
 
-
-def claims_editable_by(user) -> QuerySet:
-    """Twin of `may_edit`."""
-    return claims_proposed_by(user).filter(state__in=sorted(EDITABLE_STATES))
-
-
-def claims_in_queue_for(user) -> QuerySet:
-    """Twin of `may_use_office`: the open claims the city has to handle."""
-    if not is_officer(user):
-        return Claim.objects.none()
-    return Claim.objects.filter(state__in=sorted(OPEN_STATES))
-
-
-def reviews_answerable_by(user) -> QuerySet:
-    """Twin of `may_answer_review`: pending reviews of the user's department."""
-    if not is_officer(user):
-        return ReviewRequest.objects.none()
-    pending = ReviewRequest.objects.filter(
-        state=ReviewRequest.State.PENDING, claim__state__in=sorted(REVIEWABLE_STATES)
-    )
-    if is_administrator(user):
-        return pending
-    if not user.department_id:
-        return ReviewRequest.objects.none()
-    return pending.filter(department_id=user.department_id)
-
-
-def comments_visible_to(user) -> QuerySet:
-    """Comments on the claims the user may see. Hidden ones stay listed as a placeholder;
-    their text is shown to moderators only (see the template)."""
-    return Comment.objects.filter(claim__in=claims_visible_to(user).values("pk"))
-
-
-def resources_manageable_by(user) -> QuerySet:
-    """Twin of `may_manage_resources`."""
-    return UrbanResource.objects.all() if is_officer(user) else UrbanResource.objects.none()
+POLICIES = (claim_policy, review_policy, comment_policy, resource_policy, coauthor_policy)

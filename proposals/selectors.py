@@ -4,6 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
     BooleanField,
     Case,
@@ -21,7 +22,6 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
 from citizens.models import CensusRecord, Department
-from proposals import rules
 from proposals.models import (
     Attachment,
     Claim,
@@ -30,15 +30,22 @@ from proposals.models import (
     ReviewRequest,
     UrbanResource,
 )
-from proposals.workflow import OPEN_STATES, PUBLIC_STATES
+from proposals.models.claims import OPEN_STATES
+from proposals.rules import PROPOSER, claim_policy, review_policy
 
 # Resources ---------------------------------------------------------------------------------
 
 
+def public_claims() -> QuerySet:
+    """The claims everybody may see (the public list, the API, a resource's page)."""
+    return claim_policy.queryset(AnonymousUser(), "list")
+
+
 def resource_list() -> QuerySet:
+    public = Q(claims__in=public_claims().values("pk"))
     return (
         UrbanResource.objects.with_status()
-        .annotate(public_claims=Count("claims", filter=Q(claims__state__in=sorted(PUBLIC_STATES))))
+        .annotate(public_claims=Count("claims", filter=public))
         .order_by("name", "id")
     )
 
@@ -49,7 +56,8 @@ def resource_get(pk: int) -> UrbanResource:
 
 def resource_claims(resource: UrbanResource) -> QuerySet:
     return (
-        Claim.objects.filter(resource=resource, state__in=sorted(PUBLIC_STATES))
+        public_claims()
+        .filter(resource=resource)
         .select_related("group", "created_by")
         .order_by("-submitted_at", "-id")
     )
@@ -71,16 +79,16 @@ def district_choices(*, with_census: bool = False) -> list[str]:
 # Claims ------------------------------------------------------------------------------------
 
 
-def claim_list() -> QuerySet:
-    """Public claims (drafts are in "My claims")."""
-    return Claim.objects.filter(state__in=sorted(PUBLIC_STATES)).select_related(
-        "resource", "group", "created_by"
-    )
+def claim_list(user) -> QuerySet:
+    """The claims listed for this user: the public ones (drafts are in "My claims")."""
+    return claim_policy.queryset(user, "list").select_related("resource", "group", "created_by")
 
 
 def claim_list_for_proposer(user) -> QuerySet:
+    if not user.is_authenticated:
+        return Claim.objects.none()
     return (
-        rules.claims_proposed_by(user)
+        Claim.objects.filter(PROPOSER.q(user))
         .select_related("resource", "group")
         .order_by("-updated_at", "-id")
     )
@@ -102,9 +110,7 @@ def claim_get(pk: int) -> Claim:
             Prefetch("attachments", queryset=Attachment.objects.all()),
             Prefetch(
                 "competing",
-                queryset=Claim.objects.filter(state__in=sorted(PUBLIC_STATES)).select_related(
-                    "resource"
-                ),
+                queryset=public_claims().select_related("resource"),
             ),
         )
         .get(pk=pk)
@@ -134,7 +140,7 @@ def office_queue(user) -> QuerySet:
     now = timezone.now()
     pending = ReviewRequest.objects.filter(claim=OuterRef("pk"), state=ReviewRequest.State.PENDING)
     return (
-        rules.claims_in_queue_for(user)
+        claim_policy.queryset(user, "handle")
         .select_related("resource", "handler")
         .annotate(
             pending_reviews=Count(
@@ -165,7 +171,7 @@ def office_queue_filter_by_department(qs: QuerySet, department: Department) -> Q
 
 def review_inbox(user) -> QuerySet:
     return (
-        rules.reviews_answerable_by(user)
+        review_policy.queryset(user, "answer")
         .select_related("claim", "claim__resource", "department", "requested_by")
         .order_by("due_at", "id")
     )

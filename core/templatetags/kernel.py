@@ -14,12 +14,15 @@ register = template.Library()
 
 
 @register.simple_tag
-def state_badge(obj):
+def state_badge(obj, testid=""):
+    """The state's label in a badge toned by the machine (`testid`: a data-testid for tests)."""
     machine = machine_of(obj)
     state = machine.state_of(obj)
     display = getattr(obj, f"get_{machine.field}_display", None)
     label = display() if display else state
     tone = machine.tone(state)
+    if testid:
+        return format_html('<span class="badge {}" data-testid="{}">{}</span>', tone, testid, label)
     return format_html('<span class="badge {}">{}</span>', tone, label)
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from core.fsm import StateMachine, Transition
 from proposals.models.procedure import Track
 
 
@@ -27,6 +28,40 @@ class ClaimState(models.TextChoices):
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+S = ClaimState
+# The city is handling these (the office queue, deadlines); proposers may withdraw from them.
+OPEN_STATES = frozenset(
+    {
+        S.SUBMITTED,
+        S.SCREENING,
+        S.AWAITING_DOCUMENTS,
+        S.CONSULTATION,
+        S.TECHNICAL_REVIEW,
+        S.EXECUTIVE_DELIBERATION,
+    }
+)
+DECIDED_STATES = frozenset({S.APPROVED, S.REJECTED})
+FINAL_STATES = DECIDED_STATES | {S.WITHDRAWN}
+PUBLIC_STATES = frozenset(set(S) - {S.DRAFT})
+EDITABLE_STATES = frozenset({S.DRAFT, S.AWAITING_DOCUMENTS})
+# Departments may be asked for an opinion while residents are still being consulted.
+REVIEWABLE_STATES = frozenset({S.CONSULTATION, S.TECHNICAL_REVIEW})
+# A resource is "claimed" while a claim on it is open or approved (waiting for its accord).
+CLAIMING_STATES = OPEN_STATES | {S.APPROVED}
+
+
+def _complex_only(claim) -> str:
+    if claim.track != Track.COMPLEX:
+        return str(_("Only complex claims go to an executive deliberation."))
+    return ""
+
+
+def _ordinary_only(claim) -> str:
+    if claim.track != Track.ORDINARY:
+        return str(_("A complex claim is approved only after the executive deliberation."))
+    return ""
 
 
 class Claim(models.Model):
@@ -149,6 +184,89 @@ class Claim(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    # The lifecycle, in one table. `core.fsm.fire(claim, name, actor=...)` is the only way a
+    # claim changes state; `action` is the permission in `proposals.rules.ClaimPolicy`.
+    machine = StateMachine(
+        Transition("submit", _("submit"), {S.DRAFT}, S.SUBMITTED, action="submit"),
+        Transition(
+            "screening_start",
+            _("start the admissibility check"),
+            {S.SUBMITTED},
+            S.SCREENING,
+            action="start_screening",
+        ),
+        Transition(
+            "request_documents",
+            _("ask for documents"),
+            {S.SCREENING},
+            S.AWAITING_DOCUMENTS,
+            action="screen",
+        ),
+        Transition(
+            "provide_documents",
+            _("provide documents"),
+            {S.AWAITING_DOCUMENTS},
+            S.SCREENING,
+            action="provide_documents",
+        ),
+        Transition(
+            "admit", _("declare admissible"), {S.SCREENING}, S.CONSULTATION, action="screen"
+        ),
+        Transition(
+            "declare_inadmissible",
+            _("declare inadmissible"),
+            {S.SCREENING},
+            S.REJECTED,
+            action="screen",
+        ),
+        # Only the deadline runner closes a consultation, once its time is up.
+        Transition(
+            "close_consultation",
+            _("close the consultation"),
+            {S.CONSULTATION},
+            S.TECHNICAL_REVIEW,
+        ),
+        Transition(
+            "refer_to_executive",
+            _("refer to the executive"),
+            {S.TECHNICAL_REVIEW},
+            S.EXECUTIVE_DELIBERATION,
+            action="refer_to_executive",
+            guard=_complex_only,
+            guard_q=Q(track=Track.COMPLEX),
+        ),
+        Transition(
+            "approve",
+            _("approve"),
+            {S.TECHNICAL_REVIEW},
+            S.APPROVED,
+            action="approve",
+            guard=_ordinary_only,
+            guard_q=Q(track=Track.ORDINARY),
+        ),
+        Transition(
+            "approve_after_deliberation",
+            _("approve"),
+            {S.EXECUTIVE_DELIBERATION},
+            S.APPROVED,
+            action="approve",
+        ),
+        Transition(
+            "reject",
+            _("reject"),
+            {S.TECHNICAL_REVIEW, S.EXECUTIVE_DELIBERATION},
+            S.REJECTED,
+            action="reject",
+        ),
+        Transition("withdraw", _("withdraw"), OPEN_STATES, S.WITHDRAWN, action="withdraw"),
+        tones={
+            S.APPROVED: "ok",
+            S.REJECTED: "err",
+            S.AWAITING_DOCUMENTS: "warn",
+            S.CONSULTATION: "info",
+        },
+    )
+
     class Meta:
         ordering = ["-submitted_at", "-id"]
         verbose_name = _("claim")
@@ -197,6 +315,51 @@ class Claim(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.due_at is not None and self.due_at <= timezone.now()
+
+    # What templates and services ask instead of comparing state strings.
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == S.DRAFT
+
+    @property
+    def is_public(self) -> bool:
+        return self.state in PUBLIC_STATES
+
+    @property
+    def is_open(self) -> bool:
+        """Submitted and not yet decided or withdrawn: the city is handling it."""
+        return self.state in OPEN_STATES
+
+    @property
+    def is_decided(self) -> bool:
+        return self.state in DECIDED_STATES
+
+    @property
+    def is_approved(self) -> bool:
+        return self.state == S.APPROVED
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.state == S.WITHDRAWN
+
+    @property
+    def is_awaiting_documents(self) -> bool:
+        return self.state == S.AWAITING_DOCUMENTS
+
+    @property
+    def is_under_review(self) -> bool:
+        """Departments may be asked for an opinion; the decision is near."""
+        return self.state in REVIEWABLE_STATES
+
+    @property
+    def is_deciding(self) -> bool:
+        """Technical review or executive deliberation: a decision may be taken."""
+        return self.state in (S.TECHNICAL_REVIEW, S.EXECUTIVE_DELIBERATION)
+
+    def approve_transition(self) -> str:
+        """Which approval the machine takes from here (complex claims: after the executive)."""
+        return "approve_after_deliberation" if self.state == S.EXECUTIVE_DELIBERATION else "approve"
 
     @property
     def consultation_is_open(self) -> bool:
@@ -257,6 +420,20 @@ class ClaimCoauthor(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     answered_at = models.DateTimeField(null=True, blank=True)
+
+    # Fired by core.fsm.fire; the audit entries go on the claim ("claim.coauthor_accepted").
+    machine = StateMachine(
+        Transition(
+            "accept", _("accept the invitation"), {State.PENDING}, State.ACCEPTED, action="answer"
+        ),
+        Transition(
+            "decline", _("decline the invitation"), {State.PENDING}, State.DECLINED, action="answer"
+        ),
+        Transition(
+            "reinvite", _("invite again"), {State.DECLINED}, State.PENDING, action="reinvite"
+        ),
+        tones={State.ACCEPTED: "ok", State.DECLINED: "warn"},
+    )
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -30,8 +30,7 @@ def unregister_under_accord_condition(factory: Callable[[], models.Expression]) 
 class UrbanResourceQuerySet(models.QuerySet):
     def with_status(self):
         """Annotate `status`: under accord > claimed (an active claim) > available."""
-        from proposals.models.claims import Claim
-        from proposals.workflow import CLAIMING_STATES
+        from proposals.models.claims import CLAIMING_STATES, Claim
 
         claimed = Exists(
             Claim.objects.filter(resource=OuterRef("pk"), state__in=sorted(CLAIMING_STATES))

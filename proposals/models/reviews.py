@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.fsm import StateMachine, Transition
 from proposals.models.claims import Claim
 
 
@@ -55,6 +56,14 @@ class ReviewRequest(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     cancelled_reason = models.TextField(blank=True)
 
+    # Fired by core.fsm.fire; the audit entries go on the claim ("claim.review_answer"). A
+    # withdrawn claim's pending reviews are cancelled in bulk with it (claim_withdraw).
+    machine = StateMachine(
+        Transition("answer", _("answer"), {State.PENDING}, State.ANSWERED, action="answer"),
+        Transition("cancel", _("cancel"), {State.PENDING}, State.CANCELLED, action="cancel"),
+        tones={State.ANSWERED: "ok", State.CANCELLED: "warn"},
+    )
+
     class Meta:
         ordering = ["requested_at", "id"]
         verbose_name = _("technical review")
@@ -77,6 +86,18 @@ class ReviewRequest(models.Model):
 
     def __str__(self):
         return f"{self.department} – {self.claim}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == self.State.PENDING
+
+    @property
+    def is_answered(self) -> bool:
+        return self.state == self.State.ANSWERED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.state == self.State.CANCELLED
 
     @property
     def is_overdue(self) -> bool:

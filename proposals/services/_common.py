@@ -1,4 +1,6 @@
-"""Helpers shared by the claim services: locking, moving along the workflow, deadlines."""
+"""Helpers shared by the claim services: locking, deadlines, attachments.
+
+Claims change state only through `core.fsm.fire` (the machine is `Claim.machine`)."""
 
 import datetime as dt
 
@@ -9,7 +11,6 @@ from django.utils.formats import date_format
 
 from audit.services import audit_log
 from proposals.models import Attachment, Claim, ProcedureConfig, TrackProcedure, private_storage
-from proposals.workflow import transition_check
 
 
 def lock_claim(claim: Claim) -> Claim:
@@ -29,35 +30,10 @@ def days_from(now: dt.datetime, days: int) -> dt.datetime:
     return now + dt.timedelta(days=days)
 
 
-def move(
-    claim: Claim,
-    transition: str,
-    *,
-    actor,
-    reason: str = "",
-    action: str = "",
-    after: dict | None = None,
-    update_fields: tuple[str, ...] = (),
-) -> None:
-    """Fire a transition from the table: check it, set the state, save, write the audit entry.
-
-    The caller has locked the claim, checked the actor's permission and set the due date.
-    """
-    t = transition_check(claim, transition)
-    before = claim.state
-    claim.state = t.target
-    claim.overdue_flagged_at = None
-    claim.save(
-        update_fields=["state", "due_at", "overdue_flagged_at", "updated_at", *update_fields]
-    )
-    audit_log(
-        actor=actor,
-        action=action or f"claim.{transition}",
-        obj=claim,
-        before={"state": before},
-        after={"state": claim.state, "due_at": claim.due_at, **(after or {})},
-        reason=reason,
-    )
+def next_step(due_at: dt.datetime | None) -> dict:
+    """What every claim transition sets besides the state (pass to `fire` as changes): the
+    next step's due date, and a fresh overdue flag (the deadline runner flags once per step)."""
+    return {"due_at": due_at, "overdue_flagged_at": None}
 
 
 def format_date(value) -> str:

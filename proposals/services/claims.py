@@ -8,22 +8,24 @@ from django.utils.translation import gettext as _
 from audit.services import audit_log
 from citizens.models import CivicGroup, Membership, User
 from citizens.rules import is_verified_resident
+from core.fsm import fire
 from core.notify import notify
-from proposals import notifications, rules
+from proposals import notifications
 from proposals.attachments import check_upload, max_attachments_per_claim
 from proposals.models import Attachment, Claim, ClaimCoauthor, ProcedureConfig, ReviewRequest
+from proposals.models.claims import CLAIMING_STATES
+from proposals.rules import claim_policy
 from proposals.services._common import (
     StoredFiles,
     days_from,
     delete_files,
     format_date,
     lock_claim,
-    move,
+    next_step,
     office_url,
     store_attachment,
     track_rules,
 )
-from proposals.workflow import CLAIMING_STATES
 
 TEXT_FIELDS = [
     "title",
@@ -119,7 +121,7 @@ def _check_group(author: User, group: CivicGroup | None) -> None:
 
 def claim_create(*, author: User, data: dict, group: CivicGroup | None = None, uploads=()) -> Claim:
     """Create a draft claim (with its first attachments) for its author or their group."""
-    rules.may_create_claim(author).enforce()
+    claim_policy.allows(author, "create").enforce()
     _check_group(author, group)
     data = clean_claim_data(data)
     checked = [(upload, check_upload(upload)) for upload in uploads]
@@ -127,7 +129,7 @@ def claim_create(*, author: User, data: dict, group: CivicGroup | None = None, u
         raise ValidationError(
             _("At most %(n)s attachments per claim.") % {"n": max_attachments_per_claim()}
         )
-    with StoredFiles() as stored, transaction.atomic():
+    with StoredFiles() as stored, transaction.atomic(durable=True):
         claim = Claim.objects.create(created_by=author, group=group, **data)
         audit_log(
             actor=author,
@@ -143,9 +145,9 @@ def claim_create(*, author: User, data: dict, group: CivicGroup | None = None, u
 def claim_update(*, actor: User, claim: Claim, data: dict) -> Claim:
     """Change a draft, or a claim the city asked documents for (every change is audited)."""
     data = clean_claim_data(data)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         claim = lock_claim(claim)
-        rules.may_edit(actor, claim).enforce()
+        claim_policy.allows(actor, "edit", claim).enforce()
         before, after = {}, {}
         for name, value in data.items():
             old = getattr(claim, name)
@@ -160,9 +162,9 @@ def claim_update(*, actor: User, claim: Claim, data: dict) -> Claim:
 
 
 def claim_delete_draft(*, actor: User, claim: Claim) -> None:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         claim = lock_claim(claim)
-        rules.may_delete_draft(actor, claim).enforce()
+        claim_policy.allows(actor, "delete", claim).enforce()
         files = [a.file.name for a in claim.attachments.all()]
         audit_log(actor=actor, action="claim.delete", obj=claim)
         claim.delete()
@@ -171,14 +173,20 @@ def claim_delete_draft(*, actor: User, claim: Claim) -> None:
 
 def claim_submit(*, actor: User, claim: Claim) -> Claim:
     """Draft → submitted: the admissibility clock starts and the city is told."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         claim = lock_claim(claim)
-        rules.may_submit(actor, claim).enforce()
+        claim_policy.allows(actor, "submit", claim).enforce()
         clean_claim_data({name: getattr(claim, name) for name in EDITABLE_FIELDS})
         now = timezone.now()
-        claim.submitted_at = now
-        claim.due_at = days_from(now, track_rules(claim).screening_days)
-        move(claim, "submit", actor=actor, update_fields=("submitted_at",))
+        due_at = days_from(now, track_rules(claim).screening_days)
+        fire(
+            claim,
+            "submit",
+            actor=actor,
+            submitted_at=now,
+            **next_step(due_at),
+            audit_after={"due_at": due_at},
+        )
         competitors = _link_competitors(claim)
         url = claim.get_absolute_url()
         notify(
@@ -224,9 +232,9 @@ def _link_competitors(claim: Claim) -> list[Claim]:
 
 def claim_withdraw(*, actor: User, claim: Claim, reason: str) -> Claim:
     """Any open state → withdrawn, by the proposers. Pending reviews are cancelled."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         claim = lock_claim(claim)
-        rules.may_withdraw(actor, claim).enforce()
+        claim_policy.allows(actor, "withdraw", claim).enforce()
         reason = (reason or "").strip()
         if not reason:
             raise ValidationError(
@@ -238,9 +246,15 @@ def claim_withdraw(*, actor: User, claim: Claim, reason: str) -> Claim:
         claim.reviews.filter(state=ReviewRequest.State.PENDING).update(
             state=ReviewRequest.State.CANCELLED, cancelled_reason=reason
         )
-        claim.withdrawal_reason = reason
-        claim.due_at = None
-        move(claim, "withdraw", actor=actor, reason=reason, update_fields=("withdrawal_reason",))
+        fire(
+            claim,
+            "withdraw",
+            actor=actor,
+            reason=reason,
+            withdrawal_reason=reason,
+            **next_step(None),
+            audit_after={"due_at": None},
+        )
         url = claim.get_absolute_url()
 
         def message():
@@ -266,9 +280,9 @@ def claim_withdraw(*, actor: User, claim: Claim, reason: str) -> Claim:
 
 def coauthor_invite(*, actor: User, claim: Claim, email: str) -> ClaimCoauthor:
     email = (email or "").strip()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         claim = lock_claim(claim)
-        rules.may_invite_coauthor(actor, claim).enforce()
+        claim_policy.allows(actor, "invite_coauthor", claim).enforce()
         invitee = User.objects.filter(email__iexact=email, is_active=True).first()
         if invitee is None or not is_verified_resident(invitee):
             raise ValidationError(
@@ -283,15 +297,24 @@ def coauthor_invite(*, actor: User, claim: Claim, email: str) -> ClaimCoauthor:
         coauthor, created = ClaimCoauthor.objects.get_or_create(
             claim=claim, user=invitee, defaults={"invited_by": actor}
         )
-        if not created:
-            if coauthor.state == ClaimCoauthor.State.PENDING:
+        if created:
+            audit_log(
+                actor=actor, action="claim.coauthor_invite", obj=claim, after={"user": invitee.pk}
+            )
+        else:  # declined before: invited again
+            coauthor.claim = claim
+            if not ClaimCoauthor.machine.can(coauthor, "reinvite"):
                 raise ValidationError(_("This person has already been invited."), code="pending")
-            coauthor.state = ClaimCoauthor.State.PENDING
-            coauthor.invited_by, coauthor.answered_at = actor, None
-            coauthor.save(update_fields=["state", "invited_by", "answered_at"])
-        audit_log(
-            actor=actor, action="claim.coauthor_invite", obj=claim, after={"user": invitee.pk}
-        )
+            fire(
+                coauthor,
+                "reinvite",
+                actor=actor,
+                invited_by=actor,
+                answered_at=None,
+                audit_action="claim.coauthor_invite",
+                audit_object=claim,
+                audit_after={"user": invitee.pk},
+            )
         notify(
             [invitee],
             verb="claim.coauthor_invite",
@@ -305,14 +328,21 @@ def coauthor_invite(*, actor: User, claim: Claim, email: str) -> ClaimCoauthor:
 
 
 def coauthor_answer(*, user: User, claim: Claim, accept: bool) -> ClaimCoauthor:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         claim = lock_claim(claim)
-        rules.may_answer_coauthorship(user, claim).enforce()
-        coauthor = ClaimCoauthor.objects.select_for_update().get(claim=claim, user=user)
-        coauthor.state = ClaimCoauthor.State.ACCEPTED if accept else ClaimCoauthor.State.DECLINED
-        coauthor.answered_at = timezone.now()
-        coauthor.save(update_fields=["state", "answered_at"])
-        audit_log(actor=user, action=f"claim.coauthor_{coauthor.state}", obj=claim)
+        claim_policy.allows(user, "answer_invitation", claim).enforce()
+        coauthor = ClaimCoauthor.objects.get(claim=claim, user=user)
+        coauthor.claim = claim
+        answer = "accept" if accept else "decline"
+        target = ClaimCoauthor.machine[answer].target
+        fire(
+            coauthor,
+            answer,
+            actor=user,
+            answered_at=timezone.now(),
+            audit_action=f"claim.coauthor_{target}",  # claim.coauthor_accepted / _declined
+            audit_object=claim,
+        )
         if claim.created_by_id:
             notify(
                 [claim.created_by],
@@ -335,9 +365,9 @@ def coauthor_answer(*, user: User, claim: Claim, accept: bool) -> ClaimCoauthor:
 
 def attachment_add(*, actor: User, claim: Claim, upload) -> Attachment:
     info = check_upload(upload)
-    with StoredFiles() as stored, transaction.atomic():
+    with StoredFiles() as stored, transaction.atomic(durable=True):
         claim = lock_claim(claim)
-        rules.may_edit(actor, claim).enforce()
+        claim_policy.allows(actor, "edit", claim).enforce()
         if claim.attachments.count() >= max_attachments_per_claim():
             raise ValidationError(
                 _("At most %(n)s attachments per claim.") % {"n": max_attachments_per_claim()}
@@ -346,13 +376,13 @@ def attachment_add(*, actor: User, claim: Claim, upload) -> Attachment:
 
 
 def attachment_delete(*, actor: User, attachment: Attachment) -> None:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         claim = lock_claim(attachment.claim)
-        if claim.state != Claim.State.DRAFT:
+        if not claim.is_draft:
             raise ValidationError(
                 _("Attachments of a submitted claim are part of its record and cannot be removed.")
             )
-        rules.may_edit(actor, claim).enforce()
+        claim_policy.allows(actor, "edit", claim).enforce()
         name = attachment.file.name
         audit_log(
             actor=actor,

@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from audit.services import audit_log
 from citizens.models import User
 from core.notify import notify
-from proposals import notifications, rules
+from proposals import notifications
 from proposals.models import Claim, Comment, CommentReport, Support
+from proposals.rules import claim_policy, comment_policy
 from proposals.services._common import lock_claim
 
 MAX_COMMENT = 5000
@@ -34,9 +35,9 @@ def support_add(*, user: User, claim: Claim) -> Support:
     The claim row is locked so two clicks cannot both pass the check; the unique constraint
     is the last word if they still do.
     """
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         claim = lock_claim(claim)
-        rules.may_support(user, claim).enforce()
+        claim_policy.allows(user, "support", claim).enforce()
         try:
             with transaction.atomic():
                 support = Support.objects.create(claim=claim, user=user)
@@ -47,9 +48,9 @@ def support_add(*, user: User, claim: Claim) -> Support:
 
 
 def support_remove(*, user: User, claim: Claim) -> None:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         claim = lock_claim(claim)
-        rules.consultation_open(claim).enforce()
+        claim_policy.allows(user, "unsupport", claim).enforce()
         deleted, _n = Support.objects.filter(claim=claim, user=user).delete()
         if not deleted:
             raise ValidationError(_("You do not support this claim."), code="not_supporting")
@@ -64,9 +65,9 @@ def support_set_notify(*, user: User, claim: Claim, notify: bool) -> None:
 
 
 def comment_add(*, author: User, claim: Claim, body: str) -> Comment:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         claim = lock_claim(claim)
-        rules.may_comment(author, claim).enforce()
+        claim_policy.allows(author, "comment", claim).enforce()
         body = _text(body, empty_message=_("Write a comment first."))
         comment = Comment.objects.create(claim=claim, author=author, body=body)
         notify(
@@ -82,9 +83,9 @@ def comment_add(*, author: User, claim: Claim, body: str) -> Comment:
 
 def objection_add(*, author: User, claim: Claim, reason: str) -> Comment:
     """A formal objection: a verified resident's reasoned opposition, once per claim."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         claim = lock_claim(claim)
-        rules.may_object(author, claim).enforce()
+        claim_policy.allows(author, "object", claim).enforce()
         reason = _text(reason, empty_message=_("An objection needs a reason."))
         try:
             with transaction.atomic():
@@ -107,9 +108,9 @@ def objection_add(*, author: User, claim: Claim, reason: str) -> Comment:
 
 
 def comment_report(*, reporter: User, comment: Comment, reason: str) -> CommentReport:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
-        rules.may_report_comment(reporter, comment).enforce()
+        comment_policy.allows(reporter, "report", comment).enforce()
         reason = _text(reason, empty_message=_("Tell the moderators what is wrong."))
         try:
             with transaction.atomic():
@@ -135,13 +136,13 @@ def comment_report(*, reporter: User, comment: Comment, reason: str) -> CommentR
 
 def comment_hide(*, actor: User, comment: Comment, reason: str) -> Comment:
     """Moderators hide a comment with a reason; open reports on it are resolved."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         comment = (
             Comment.objects.select_for_update(of=("self",))
             .select_related("claim")
             .get(pk=comment.pk)
         )
-        rules.may_hide_comment(actor, comment).enforce()
+        comment_policy.allows(actor, "hide", comment).enforce()
         reason = _text(reason, empty_message=_("Give the reason for hiding the comment."))
         now = timezone.now()
         comment.hidden_at, comment.hidden_by, comment.hidden_reason = now, actor, reason
@@ -168,9 +169,9 @@ def comment_hide(*, actor: User, comment: Comment, reason: str) -> Comment:
 
 
 def report_dismiss(*, actor: User, report: CommentReport) -> CommentReport:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         report = CommentReport.objects.select_for_update().get(pk=report.pk)
-        rules.may_moderate(actor).enforce()
+        comment_policy.allows(actor, "moderate").enforce()
         if report.resolved_at is not None:
             raise ValidationError(_("This report has already been handled."))
         report.resolved_at, report.resolved_by = timezone.now(), actor

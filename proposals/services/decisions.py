@@ -5,28 +5,36 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from citizens.models import User
+from core.fsm import fire
 from core.notify import notify
-from proposals import notifications, rules
+from proposals import notifications
 from proposals.models import Claim
+from proposals.rules import claim_policy
 from proposals.services._common import (
     days_from,
     format_date,
     lock_claim,
-    move,
+    next_step,
     required_text,
     track_rules,
 )
 from proposals.signals import claim_approved
-from proposals.workflow import approve_transition_name
 
 
 def claim_refer_to_executive(*, actor: User, claim: Claim, reason: str = "") -> Claim:
     """Complex track: technical review → executive deliberation."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         claim = lock_claim(claim)
-        rules.may_refer_to_executive(actor, claim).enforce()
-        claim.due_at = days_from(timezone.now(), track_rules(claim).executive_days)
-        move(claim, "refer_to_executive", actor=actor, reason=(reason or "").strip())
+        claim_policy.allows(actor, "refer_to_executive", claim).enforce()
+        due_at = days_from(timezone.now(), track_rules(claim).executive_days)
+        fire(
+            claim,
+            "refer_to_executive",
+            actor=actor,
+            reason=(reason or "").strip(),
+            **next_step(due_at),
+            audit_after={"due_at": due_at},
+        )
         url = claim.get_absolute_url()
 
         def message():
@@ -42,22 +50,24 @@ def claim_refer_to_executive(*, actor: User, claim: Claim, reason: str = "") -> 
 
 def claim_decide(*, actor: User, claim: Claim, approve: bool, reasons: str) -> Claim:
     """Approve or reject, with written reasons that are published on the claim's page."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         claim = lock_claim(claim)
-        rules.may_decide(actor, claim, approve=approve).enforce()
+        claim_policy.allows(actor, "approve" if approve else "reject", claim).enforce()
         reasons = required_text(
             reasons, _("Write the reasons of the decision: they are published with it.")
         )
-        claim.decision_reasons = reasons
-        claim.decided_at, claim.decided_by, claim.due_at = timezone.now(), actor, None
-        name = approve_transition_name(claim) if approve else "reject"
-        move(
+        fire(
             claim,
-            name,
+            claim.approve_transition() if approve else "reject",
             actor=actor,
             reason=reasons,
-            action="claim.approve" if approve else "claim.reject",
-            update_fields=("decision_reasons", "decided_at", "decided_by"),
+            decision_reasons=reasons,
+            decided_at=timezone.now(),
+            decided_by=actor,
+            **next_step(None),
+            # Both approvals (with or without the executive) read "claim.approve".
+            audit_action="claim.approve" if approve else "claim.reject",
+            audit_after={"due_at": None},
         )
         url = claim.get_absolute_url()
 

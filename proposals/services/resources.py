@@ -4,8 +4,8 @@ from django.db import transaction
 
 from audit.services import audit_log
 from citizens.models import User
-from proposals import rules
 from proposals.models import Claim, UrbanResource
+from proposals.rules import claim_policy, resource_policy
 from proposals.services._common import lock_claim
 
 RESOURCE_FIELDS = [
@@ -28,8 +28,13 @@ def _clean(data: dict) -> dict:
     return data
 
 
-def resource_create(*, actor: User, data: dict, source_claim: Claim | None = None) -> UrbanResource:
-    rules.may_manage_resources(actor).enforce()
+def resource_create(*, actor: User, data: dict) -> UrbanResource:
+    with transaction.atomic(durable=True):
+        return _resource_create(actor=actor, data=data)
+
+
+def _resource_create(*, actor: User, data: dict, source_claim: Claim | None = None):
+    resource_policy.allows(actor, "manage").enforce()
     with transaction.atomic():
         resource = UrbanResource(created_by=actor, source_claim=source_claim, **_clean(data))
         resource.full_clean()
@@ -44,8 +49,8 @@ def resource_create(*, actor: User, data: dict, source_claim: Claim | None = Non
 
 
 def resource_update(*, actor: User, resource: UrbanResource, data: dict) -> UrbanResource:
-    rules.may_manage_resources(actor).enforce()
-    with transaction.atomic():
+    resource_policy.allows(actor, "manage").enforce()
+    with transaction.atomic(durable=True):
         resource = UrbanResource.objects.select_for_update().get(pk=resource.pk)
         before, after = {}, {}
         for key, value in _clean(data).items():
@@ -66,16 +71,10 @@ def resource_update(*, actor: User, resource: UrbanResource, data: dict) -> Urba
 
 def resource_create_from_claim(*, actor: User, claim: Claim, data: dict) -> UrbanResource:
     """Turn the new location a claim suggested into a registry entry, and point the claim at it."""
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
-
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         claim = lock_claim(claim)
-        if claim.resource_id:
-            raise ValidationError(_("This claim already points to a resource."))
-        if claim.state == Claim.State.DRAFT:
-            raise ValidationError(_("Wait until the claim is submitted."))
-        resource = resource_create(actor=actor, data=data, source_claim=claim)
+        claim_policy.allows(actor, "add_resource", claim).enforce()
+        resource = _resource_create(actor=actor, data=data, source_claim=claim)
         claim.resource = resource
         claim.district = resource.district
         claim.save(update_fields=["resource", "district", "updated_at"])

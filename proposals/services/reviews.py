@@ -10,9 +10,11 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_log
 from citizens.models import Department, User
+from core.fsm import fire
 from core.notify import notify
-from proposals import notifications, rules
+from proposals import notifications
 from proposals.models import Claim, ProcedureConfig, ReviewRequest
+from proposals.rules import claim_policy, review_policy
 from proposals.services._common import (
     days_from,
     format_date,
@@ -32,9 +34,9 @@ def review_request(
     due_at: dt.datetime | None = None,
 ) -> ReviewRequest:
     """Ask a department for its opinion, with a due date (default from the configuration)."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         claim = lock_claim(claim)
-        rules.may_request_review(actor, claim).enforce()
+        claim_policy.allows(actor, "request_review", claim).enforce()
         now = timezone.now()
         due_at = due_at or days_from(now, track_rules(claim).review_days)
         if due_at <= now:
@@ -74,22 +76,21 @@ def review_request(
 
 
 def review_cancel(*, actor: User, review: ReviewRequest, reason: str) -> ReviewRequest:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         claim = lock_claim(review.claim)
-        rules.may_request_review(actor, claim).enforce()
+        review = ReviewRequest.objects.select_related("department").get(pk=review.pk)
+        review.claim = claim
+        review_policy.allows(actor, "cancel", review).enforce()
         reason = required_text(reason, _("Say why the request is cancelled."))
-        review = ReviewRequest.objects.select_for_update().get(pk=review.pk)
-        if review.state != ReviewRequest.State.PENDING:
-            raise ValidationError(_("This review has already been answered or cancelled."))
-        review.state = ReviewRequest.State.CANCELLED
-        review.cancelled_reason = reason
-        review.save(update_fields=["state", "cancelled_reason"])
-        audit_log(
+        fire(
+            review,
+            "cancel",
             actor=actor,
-            action="claim.review_cancel",
-            obj=claim,
-            after={"review": review.pk, "department": review.department.name},
             reason=reason,
+            cancelled_reason=reason,
+            audit_action="claim.review_cancel",
+            audit_object=claim,
+            audit_after={"review": review.pk, "department": review.department.name},
         )
         notify(
             notifications.department_officers(review),
@@ -144,7 +145,7 @@ def review_answer(
     checklist_notes: dict[str, str] | None = None,
 ) -> ReviewRequest:
     """The department's opinion, with every active checklist item answered."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         claim = lock_claim(review.claim)
         review = (
             ReviewRequest.objects.select_for_update(of=("self",))
@@ -152,18 +153,21 @@ def review_answer(
             .get(pk=review.pk)
         )
         review.claim = claim
-        rules.may_answer_review(actor, review).enforce()
+        review_policy.allows(actor, "answer", review).enforce()
         conditions, snapshot = _checked_answer(opinion, conditions, checklist, checklist_notes)
-        review.state = ReviewRequest.State.ANSWERED
-        review.opinion, review.conditions, review.notes = opinion, conditions, notes.strip()
-        review.checklist = snapshot
-        review.answered_by, review.answered_at = actor, timezone.now()
-        review.save()
-        audit_log(
+        fire(
+            review,
+            "answer",
             actor=actor,
-            action="claim.review_answer",
-            obj=claim,
-            after={
+            opinion=opinion,
+            conditions=conditions,
+            notes=notes.strip(),
+            checklist=snapshot,
+            answered_by=actor,
+            answered_at=timezone.now(),
+            audit_action="claim.review_answer",
+            audit_object=claim,
+            audit_after={
                 "review": review.pk,
                 "department": review.department.name,
                 "opinion": opinion,

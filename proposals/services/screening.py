@@ -9,16 +9,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from citizens.models import User
+from core.fsm import fire
 from core.notify import notify
-from proposals import notifications, rules
+from proposals import notifications
 from proposals.attachments import check_upload, max_attachments_per_claim
 from proposals.models import Claim
+from proposals.rules import claim_policy
 from proposals.services._common import (
     StoredFiles,
     days_from,
     format_date,
     lock_claim,
-    move,
+    next_step,
     office_url,
     required_text,
     store_attachment,
@@ -30,11 +32,16 @@ SCREENING_OUTCOMES = ("admissible", "needs_documents", "inadmissible")
 
 def claim_screening_start(*, actor: User, claim: Claim) -> Claim:
     """Submitted → admissibility check; the officer becomes the claim's handler."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         claim = lock_claim(claim)
-        rules.may_start_screening(actor, claim).enforce()
-        claim.handler = actor
-        move(claim, "screening_start", actor=actor, update_fields=("handler",))
+        fire(
+            claim,
+            "screening_start",
+            actor=actor,
+            handler=actor,
+            **next_step(claim.due_at),
+            audit_after={"due_at": claim.due_at},
+        )
         notify(
             notifications.proposers_of(claim),
             verb="claim.screening",
@@ -54,9 +61,9 @@ def claim_screen(
         raise ValidationError(_("Choose an outcome of the admissibility check."), code="outcome")
     if outcome == "needs_documents":
         return claim_request_documents(actor=actor, claim=claim, reason=reason)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         claim = lock_claim(claim)
-        rules.may_screen(actor, claim).enforce()
+        claim_policy.allows(actor, "screen", claim).enforce()
         if outcome == "inadmissible":
             reason = required_text(
                 reason, _("Explain why the claim is inadmissible: the reasons are published.")
@@ -68,7 +75,7 @@ def claim_screen(
                 raise ValidationError(_("Unknown track."), code="track")
             after["track"] = track
             claim.track = track
-        claim.handler = claim.handler or actor
+        handler = claim.handler or actor
         rules_for_track = track_rules(claim)
         url = claim.get_absolute_url()
         if outcome == "admissible":
@@ -81,21 +88,18 @@ def claim_screen(
                     % {"months": rules_for_track.max_accord_months},
                     code="duration",
                 )
-            claim.consultation_starts_at = now
-            claim.consultation_ends_at = days_from(now, rules_for_track.consultation_days)
-            claim.due_at = claim.consultation_ends_at
-            move(
+            ends_at = days_from(now, rules_for_track.consultation_days)
+            fire(
                 claim,
                 "admit",
                 actor=actor,
                 reason=reason.strip(),
-                after=after,
-                update_fields=(
-                    "track",
-                    "handler",
-                    "consultation_starts_at",
-                    "consultation_ends_at",
-                ),
+                track=claim.track,
+                handler=handler,
+                consultation_starts_at=now,
+                consultation_ends_at=ends_at,
+                **next_step(ends_at),
+                audit_after={"due_at": ends_at, **after},
             )
 
             def message():
@@ -104,15 +108,18 @@ def claim_screen(
                 ) % {"title": claim.title, "date": format_date(claim.consultation_ends_at)}
 
         else:
-            claim.decision_reasons = reason
-            claim.decided_at, claim.decided_by, claim.due_at = now, actor, None
-            move(
+            fire(
                 claim,
                 "declare_inadmissible",
                 actor=actor,
                 reason=reason,
-                after=after,
-                update_fields=("track", "handler", "decision_reasons", "decided_at", "decided_by"),
+                track=claim.track,
+                handler=handler,
+                decision_reasons=reason,
+                decided_at=now,
+                decided_by=actor,
+                **next_step(None),
+                audit_after={"due_at": None, **after},
             )
 
             def message():
@@ -126,13 +133,20 @@ def claim_screen(
 
 def claim_request_documents(*, actor: User, claim: Claim, reason: str) -> Claim:
     """Admissibility check → awaiting documents, with the proposers' deadline."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         claim = lock_claim(claim)
-        rules.may_screen(actor, claim).enforce()
+        claim_policy.allows(actor, "screen", claim).enforce()
         reason = required_text(reason, _("Say which documents or changes you need."))
-        claim.handler = claim.handler or actor
-        claim.due_at = days_from(timezone.now(), track_rules(claim).documents_days)
-        move(claim, "request_documents", actor=actor, reason=reason, update_fields=("handler",))
+        due_at = days_from(timezone.now(), track_rules(claim).documents_days)
+        fire(
+            claim,
+            "request_documents",
+            actor=actor,
+            reason=reason,
+            handler=claim.handler or actor,
+            **next_step(due_at),
+            audit_after={"due_at": due_at},
+        )
         notify(
             notifications.proposers_of(claim),
             verb="claim.documents_requested",
@@ -151,17 +165,24 @@ def claim_provide_documents(*, actor: User, claim: Claim, note: str, uploads=())
     checked = [(upload, check_upload(upload)) for upload in uploads]
     if not note and not checked:
         raise ValidationError(_("Add a note or at least one file."), code="required")
-    with StoredFiles() as stored, transaction.atomic():
+    with StoredFiles() as stored, transaction.atomic(durable=True):
         claim = lock_claim(claim)
-        rules.may_provide_documents(actor, claim).enforce()
+        claim_policy.allows(actor, "provide_documents", claim).enforce()
         if claim.attachments.count() + len(checked) > max_attachments_per_claim():
             raise ValidationError(
                 _("At most %(n)s attachments per claim.") % {"n": max_attachments_per_claim()}
             )
         for upload, info in checked:
             store_attachment(claim, upload, info, actor, stored)
-        claim.due_at = days_from(timezone.now(), track_rules(claim).screening_days)
-        move(claim, "provide_documents", actor=actor, reason=note, after={"files": len(checked)})
+        due_at = days_from(timezone.now(), track_rules(claim).screening_days)
+        fire(
+            claim,
+            "provide_documents",
+            actor=actor,
+            reason=note,
+            **next_step(due_at),
+            audit_after={"due_at": due_at, "files": len(checked)},
+        )
         notify(
             notifications.city_of(claim),
             verb="claim.documents_provided",
@@ -178,11 +199,20 @@ def claim_consultation_close(
 ) -> Claim:
     """Consultation → technical review, once its time is up (run by run_deadlines)."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         claim = lock_claim(claim)
-        rules.may_close_consultation(claim, now).enforce()
-        claim.due_at = days_from(now, track_rules(claim).decision_days)
-        move(claim, "close_consultation", actor=actor, after={"supports": claim.supports_count})
+        Claim.machine.check(claim, "close_consultation")
+        if claim.consultation_ends_at and now < claim.consultation_ends_at:
+            # Consultations close by time only, never early.
+            raise ValidationError(_("The consultation is still open."), code="state")
+        due_at = days_from(now, track_rules(claim).decision_days)
+        fire(
+            claim,
+            "close_consultation",
+            actor=actor,
+            **next_step(due_at),
+            audit_after={"due_at": due_at, "supports": claim.supports_count},
+        )
         url = claim.get_absolute_url()
 
         def message():

@@ -4,19 +4,8 @@ from django.utils.translation import gettext as _
 
 register = template.Library()
 
-STATE_BADGES = {
-    "approved": "ok",
-    "rejected": "err",
-    "awaiting_documents": "warn",
-    "consultation": "info",
-}
 OPINION_BADGES = {"favourable": "ok", "conditions": "warn", "unfavourable": "err"}
 STATUS_BADGES = {"available": "ok", "claimed": "warn", "under_accord": "info"}
-
-
-@register.filter
-def state_badge(state: str) -> str:
-    return STATE_BADGES.get(state, "")
 
 
 @register.filter

@@ -12,21 +12,21 @@ from django.views.decorators.http import require_POST
 
 from core import errors
 from core.views import confirm
-from proposals import rules, selectors, services
+from proposals import selectors, services
 from proposals.forms import (
     AttachmentForm,
     CoauthorForm,
     DocumentsForm,
     ReasonForm,
 )
-from proposals.models import Claim
+from proposals.rules import claim_policy
 from proposals.views.claims import get_visible_claim
 
 
 @login_required
 def claim_submit(request, pk):
     claim = get_visible_claim(request, pk)
-    verdict = rules.may_submit(request.user, claim)
+    verdict = claim_policy.allows(request.user, "submit", claim)
     if not verdict:
         return _refuse(request, claim, verdict)
     if request.method == "POST":
@@ -61,7 +61,7 @@ def _claim_page(claim) -> dict:
 
 
 def _refuse(request, claim, verdict):
-    if verdict.kind == rules.ROLE:
+    if verdict.wrong_person:
         raise PermissionDenied(verdict.message)
     messages.error(request, verdict.message)
     return redirect(claim)
@@ -70,7 +70,7 @@ def _refuse(request, claim, verdict):
 @login_required
 def claim_withdraw(request, pk):
     claim = get_visible_claim(request, pk)
-    verdict = rules.may_withdraw(request.user, claim)
+    verdict = claim_policy.allows(request.user, "withdraw", claim)
     if not verdict:
         return _refuse(request, claim, verdict)
     form = ReasonForm(
@@ -102,7 +102,7 @@ def claim_withdraw(request, pk):
 @login_required
 def claim_delete(request, pk):
     claim = get_visible_claim(request, pk)
-    verdict = rules.may_delete_draft(request.user, claim)
+    verdict = claim_policy.allows(request.user, "delete", claim)
     if not verdict:
         return _refuse(request, claim, verdict)
     if request.method == "POST":
@@ -122,7 +122,7 @@ def claim_delete(request, pk):
 @login_required
 def claim_documents(request, pk):
     claim = get_visible_claim(request, pk)
-    verdict = rules.may_provide_documents(request.user, claim)
+    verdict = claim_policy.allows(request.user, "provide_documents", claim)
     if not verdict:
         return _refuse(request, claim, verdict)
     form = DocumentsForm(request.POST or None, request.FILES or None)
@@ -221,7 +221,7 @@ def coauthor_answer(request, pk):
             request,
             _("You are now a co-author of this claim.") if accept else _("Invitation declined."),
         )
-    if not accept and claim.state == Claim.State.DRAFT:
+    if not accept and claim.is_draft:
         return redirect("proposals:claim-mine")
     return redirect(claim)
 

@@ -3,7 +3,6 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from proposals.models import Claim
 from proposals.views.claims import get_visible_claim
 
 
@@ -31,7 +30,7 @@ def attachment_download(request, pk, attachment_pk):
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    if claim.state == Claim.State.DRAFT:
+    if claim.is_draft:
         patch_cache_control(response, private=True, no_store=True)
     else:
         patch_cache_control(response, public=True, max_age=3600)

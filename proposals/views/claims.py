@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from citizens.rules import is_moderator, is_officer
 from core import errors
-from proposals import rules, selectors, services
+from proposals import selectors, services
 from proposals.filters import ClaimFilter
 from proposals.forms import (
     AttachmentForm,
@@ -20,6 +20,7 @@ from proposals.forms import (
     ObjectionForm,
 )
 from proposals.models import Attachment, Claim, ClaimCoauthor, ReviewRequest, Support, UrbanResource
+from proposals.rules import claim_policy, is_proposer
 from proposals.views._helpers import paginate
 
 
@@ -29,13 +30,13 @@ def get_visible_claim(request, pk) -> Claim:
         claim = selectors.claim_get(pk)
     except Claim.DoesNotExist:
         raise Http404 from None
-    if not rules.may_view(request.user, claim):
+    if not claim_policy.allows(request.user, "view", claim):
         raise Http404
     return claim
 
 
 def claim_list(request):
-    claim_filter = ClaimFilter(request.GET or None, queryset=selectors.claim_list())
+    claim_filter = ClaimFilter(request.GET or None, queryset=selectors.claim_list(request.user))
     page, query = paginate(request, claim_filter.qs)
     return render(
         request,
@@ -44,8 +45,8 @@ def claim_list(request):
             "filter": claim_filter,
             "page": page,
             "query": query,
-            "can_create": rules.may_create_claim(request.user).allowed,
-            "can_use_office": rules.may_use_office(request.user).allowed,
+            "can_create": claim_policy.allows(request.user, "create").allowed,
+            "can_use_office": claim_policy.allows(request.user, "handle").allowed,
         },
     )
 
@@ -60,24 +61,28 @@ def claim_mine(request):
             "page": page,
             "query": query,
             "invitations": selectors.coauthor_invitations(request.user),
-            "can_create": rules.may_create_claim(request.user).allowed,
+            "can_create": claim_policy.allows(request.user, "create").allowed,
         },
     )
 
 
+# What the page offers (template name -> policy action).
+PAGE_ACTIONS = {
+    "edit": "edit",
+    "submit": "submit",
+    "delete": "delete",
+    "invite": "invite_coauthor",
+    "documents": "provide_documents",
+    "withdraw": "withdraw",
+    "support": "support",
+    "comment": "comment",
+    "object": "object",
+    "answer_invitation": "answer_invitation",
+}
+
+
 def _actions(user, claim: Claim) -> dict:
-    return {
-        "edit": rules.may_edit(user, claim),
-        "submit": rules.may_submit(user, claim),
-        "delete": rules.may_delete_draft(user, claim),
-        "invite": rules.may_invite_coauthor(user, claim),
-        "documents": rules.may_provide_documents(user, claim),
-        "withdraw": rules.may_withdraw(user, claim),
-        "support": rules.may_support(user, claim),
-        "comment": rules.may_comment(user, claim),
-        "object": rules.may_object(user, claim),
-        "answer_invitation": rules.may_answer_coauthorship(user, claim),
-    }
+    return {key: claim_policy.allows(user, action, claim) for key, action in PAGE_ACTIONS.items()}
 
 
 def claim_detail(request, pk):
@@ -120,14 +125,14 @@ def claim_detail(request, pk):
 
 def _detail_context(request, claim, comment_form, objection_form) -> dict:
     user = request.user
-    is_proposer = rules.is_proposer(user, claim)
+    proposer = is_proposer(user, claim)
     support = (
         Support.objects.filter(claim=claim, user=user).first() if user.is_authenticated else None
     )
     return {
         "claim": claim,
         "actions": _actions(user, claim),
-        "is_proposer": is_proposer,
+        "is_proposer": proposer,
         "is_officer": is_officer(user),
         "is_moderator": is_moderator(user),
         "my_support": support,
@@ -135,7 +140,7 @@ def _detail_context(request, claim, comment_form, objection_form) -> dict:
         "reviews": [
             r for r in selectors.claim_reviews(claim) if r.state == ReviewRequest.State.ANSWERED
         ],
-        "timeline": selectors.claim_timeline(claim, full=is_proposer or is_officer(user)),
+        "timeline": selectors.claim_timeline(claim, full=proposer or is_officer(user)),
         "photos": [a for a in claim.attachments.all() if a.kind == Attachment.Kind.PHOTO],
         "documents": [a for a in claim.attachments.all() if a.kind == Attachment.Kind.DOCUMENT],
         "comment_form": comment_form,
@@ -150,7 +155,7 @@ def _detail_context(request, claim, comment_form, objection_form) -> dict:
 
 @login_required
 def claim_create(request):
-    verdict = rules.may_create_claim(request.user)
+    verdict = claim_policy.allows(request.user, "create")
     if not verdict:
         messages.error(request, verdict.message)
         return redirect("citizens:profile")
@@ -192,7 +197,7 @@ def _form_page(request, form, claim):
 @login_required
 def claim_edit(request, pk):
     claim = get_visible_claim(request, pk)
-    verdict = rules.may_edit(request.user, claim)
+    verdict = claim_policy.allows(request.user, "edit", claim)
     if not verdict:
         raise PermissionDenied(verdict.message)
     form = ClaimForm(request.POST or None, instance=claim, user=request.user)

@@ -7,15 +7,16 @@ from django.views.decorators.http import require_POST
 
 from core import errors
 from core.views import confirm
-from proposals import rules, selectors, services
+from proposals import selectors, services
 from proposals.forms import ReasonForm
 from proposals.models import Comment, CommentReport
+from proposals.rules import comment_policy
 from proposals.views._helpers import paginate
 
 
 def _visible_comment(request, pk) -> Comment:
     comment = get_object_or_404(
-        rules.comments_visible_to(request.user).select_related("claim", "author"), pk=pk
+        comment_policy.queryset(request.user, "view").select_related("claim", "author"), pk=pk
     )
     return comment
 
@@ -34,10 +35,10 @@ def _comment_page(comment: Comment, back: str) -> dict:
 @login_required
 def comment_report(request, pk):
     comment = _visible_comment(request, pk)
-    verdict = rules.may_report_comment(request.user, comment)
+    verdict = comment_policy.allows(request.user, "report", comment)
     back = f"{comment.claim.get_absolute_url()}#comment-{comment.pk}"
     if not verdict:
-        if verdict.kind == rules.ROLE:
+        if verdict.wrong_person:
             raise PermissionDenied(verdict.message)
         messages.error(request, verdict.message)
         return redirect(back)
@@ -68,10 +69,10 @@ def comment_report(request, pk):
 @login_required
 def comment_hide(request, pk):
     comment = _visible_comment(request, pk)
-    verdict = rules.may_hide_comment(request.user, comment)
+    verdict = comment_policy.allows(request.user, "hide", comment)
     back = f"{comment.claim.get_absolute_url()}#comment-{comment.pk}"
     if not verdict:
-        if verdict.kind == rules.ROLE:
+        if verdict.wrong_person:
             raise PermissionDenied(verdict.message)
         messages.error(request, verdict.message)
         return redirect(back)
@@ -102,7 +103,7 @@ def comment_hide(request, pk):
 
 @login_required
 def moderation_queue(request):
-    verdict = rules.may_moderate(request.user)
+    verdict = comment_policy.allows(request.user, "moderate")
     if not verdict:
         raise PermissionDenied(verdict.message)
     page, query = paginate(request, selectors.report_queue(), per_page=25)

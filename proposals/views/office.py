@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import errors
-from proposals import rules, selectors, services
+from proposals import selectors, services
 from proposals.filters import QueueFilter
 from proposals.forms import (
     DecisionForm,
@@ -20,11 +20,12 @@ from proposals.forms import (
     ScreenForm,
 )
 from proposals.models import Claim, ProcedureConfig, ReviewRequest
+from proposals.rules import claim_policy, review_policy
 from proposals.views._helpers import paginate
 
 
 def _require_office(user):
-    verdict = rules.may_use_office(user)
+    verdict = claim_policy.allows(user, "handle")
     if not verdict:
         raise PermissionDenied(verdict.message)
 
@@ -63,6 +64,15 @@ def _end_of_day(day: dt.date) -> dt.datetime:
 
 
 OFFICE_ACTIONS = ("screening_start", "screen", "review_request", "review_cancel", "refer", "decide")
+# What the claim's file offers (template name, policy action).
+FILE_ACTIONS = (
+    ("screening_start", "start_screening"),
+    ("screen", "screen"),
+    ("review_request", "request_review"),
+    ("refer", "refer_to_executive"),
+    ("approve", "approve"),
+    ("reject", "reject"),
+)
 
 
 @login_required
@@ -70,9 +80,10 @@ def office_claim(request, pk):
     """A claim's file for officers, with the forms of every step that is possible now."""
     _require_office(request.user)
     claim = get_object_or_404(Claim, pk=pk)
-    if claim.state == Claim.State.DRAFT:
-        raise PermissionDenied(_("Drafts are private to their proposers."))
     user = request.user
+    verdict = claim_policy.allows(user, "view_file", claim)
+    if not verdict:
+        raise PermissionDenied(verdict.message)
     forms = {
         "screen": ScreenForm(prefix="screen", initial={"track": claim.track}),
         "review_request": ReviewRequestForm(prefix="review"),
@@ -103,14 +114,7 @@ def office_claim(request, pk):
         {
             "claim": claim,
             "forms": forms,
-            "can": {
-                "screening_start": rules.may_start_screening(user, claim),
-                "screen": rules.may_screen(user, claim),
-                "review_request": rules.may_request_review(user, claim),
-                "refer": rules.may_refer_to_executive(user, claim),
-                "approve": rules.may_decide(user, claim, approve=True),
-                "reject": rules.may_decide(user, claim, approve=False),
-            },
+            "can": {key: claim_policy.allows(user, action, claim) for key, action in FILE_ACTIONS},
             "reviews": selectors.claim_reviews(claim),
             "audit": selectors.claim_audit(claim),
             "track_rules": ProcedureConfig.get_solo().track(claim.track),
@@ -183,8 +187,8 @@ def review_answer(request, pk):
     review = get_object_or_404(
         ReviewRequest.objects.select_related("claim", "claim__resource", "department"), pk=pk
     )
-    verdict = rules.may_answer_review(request.user, review)
-    if not verdict and verdict.kind == rules.ROLE:
+    verdict = review_policy.allows(request.user, "answer", review)
+    if verdict.wrong_person:
         raise PermissionDenied(verdict.message)
     checklist = ProcedureConfig.get_solo().active_checklist()
     form = ReviewAnswerForm(request.POST or None, checklist=checklist)

@@ -7,10 +7,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core import errors
-from proposals import rules, selectors, services
+from proposals import selectors, services
 from proposals.filters import ResourceFilter
 from proposals.forms import ResourceForm
 from proposals.models import Claim, UrbanResource
+from proposals.rules import claim_policy, resource_policy
 from proposals.views._helpers import paginate
 
 
@@ -45,7 +46,7 @@ def resource_list(request):
             "page": page,
             "query": query,
             "map_points": _map_points(queryset),
-            "can_manage": rules.may_manage_resources(request.user).allowed,
+            "can_manage": resource_policy.allows(request.user, "manage").allowed,
         },
     )
 
@@ -63,14 +64,14 @@ def resource_detail(request, pk):
             "resource": resource,
             "claims": claims,
             "map_points": _map_points(UrbanResource.objects.with_status().filter(pk=resource.pk)),
-            "can_manage": rules.may_manage_resources(request.user).allowed,
-            "can_claim": rules.may_create_claim(request.user).allowed,
+            "can_manage": resource_policy.allows(request.user, "manage").allowed,
+            "can_claim": claim_policy.allows(request.user, "create").allowed,
         },
     )
 
 
 def _resource_form_view(request, *, resource=None, claim=None):
-    verdict = rules.may_manage_resources(request.user)
+    verdict = resource_policy.allows(request.user, "manage")
     if not verdict:
         raise PermissionDenied(verdict.message)
     initial = {}
@@ -128,7 +129,9 @@ def resource_edit(request, pk):
 
 @login_required
 def resource_from_claim(request, pk):
-    claim = get_object_or_404(Claim.objects.exclude(state=Claim.State.DRAFT), pk=pk)
+    claim = get_object_or_404(Claim, pk=pk)
+    if claim.is_draft:
+        raise Http404
     if claim.resource_id:
         messages.info(request, _("This claim already points to a resource."))
         return redirect("proposals:office-claim", pk=pk)

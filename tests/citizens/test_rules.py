@@ -1,10 +1,17 @@
-"""Permission matrix: every role against the profile, group and admin areas."""
+"""Permission matrices: every role against the profile, group and admin areas, and the civic
+group policy generated from its table; roles are read once per user object."""
 
 import pytest
 from django.contrib.auth.models import Group
 
 from citizens import rules
-from citizens.rules import ALL_PERMISSIONS, ROLE_PERMISSIONS, Role, permissions_by_name
+from citizens.rules import (
+    ALL_PERMISSIONS,
+    ROLE_PERMISSIONS,
+    Role,
+    group_policy,
+    permissions_by_name,
+)
 from tests.citizens.factories import group_create, officer_create, user_create
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +97,54 @@ def test_queryset_twins_list_the_right_users():
     user_create(roles=[Role.FACILITATOR])
     assert set(rules.users_with_permission(rules.PERM_SIGN_FOR_CITY)) == {signatory}
     assert set(rules.officers_of(officer.department)) == {officer}
-    member = user_create()
-    group = group_create(representative=user_create(), members=[member])
-    group_create(representative=user_create())
-    assert list(rules.groups_visible_to(member)) == [group]
+
+
+# The civic group policy: (role, group) cells where each action is allowed.
+OUTSIDER, MEMBER, REPRESENTATIVE = "outsider", "member", "representative"
+GROUP_ROLES = [ANON, OUTSIDER, MEMBER, REPRESENTATIVE, Role.ADMINISTRATOR]
+GROUP_CELLS = {
+    "view": {MEMBER, REPRESENTATIVE, Role.ADMINISTRATOR},
+    "manage": {REPRESENTATIVE, Role.ADMINISTRATOR},
+}
+
+
+def test_every_action_of_the_group_table_has_its_cells():
+    assert set(group_policy.rules) == set(GROUP_CELLS)
+
+
+def test_group_permission_matrix_and_its_queryset_twins():
+    from django.contrib.auth.models import AnonymousUser
+
+    people = {
+        ANON: AnonymousUser(),
+        OUTSIDER: user_create(),
+        MEMBER: user_create(),
+        REPRESENTATIVE: user_create(),
+        Role.ADMINISTRATOR: user_create(roles=[Role.ADMINISTRATOR]),
+    }
+    group = group_create(representative=people[REPRESENTATIVE], members=[people[MEMBER]])
+    other = group_create(representative=user_create())
+    wrong = []
+    for action in group_policy.rules:
+        for role in GROUP_ROLES:
+            user = people[role]
+            allowed = bool(group_policy.allows(user, action, group))
+            if allowed != (role in GROUP_CELLS[action]):
+                wrong.append(f"{role} {action}: got {allowed}")
+            listed = set(group_policy.queryset(user, action))
+            expected = {g for g in (group, other) if group_policy.allows(user, action, g)}
+            if listed != expected:
+                wrong.append(f"{role} {action}: the twin lists {listed}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_roles_are_read_once_per_user_object(django_assert_num_queries):
+    user = user_create(roles=[Role.MODERATOR])
+    with django_assert_num_queries(1):
+        assert rules.roles_of(user) == {"moderator"}
+    with django_assert_num_queries(0):
+        assert rules.roles_of(user) == {"moderator"}
+        assert not rules.is_administrator(user)
+        assert rules.has_role(user, Role.MODERATOR)
+    rules.grant_role(user, Role.FACILITATOR)  # granting forgets what was read
+    assert rules.roles_of(user) == {"moderator", "facilitator"}

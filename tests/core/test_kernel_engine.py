@@ -65,6 +65,26 @@ def test_a_machine_refuses_a_move_from_the_wrong_state_and_runs_its_guard():
         StateMachine(Transition("a", "a", {"x"}, "y"), Transition("a", "a", {"y"}, "x"))
 
 
+def test_a_policy_subclass_keeps_its_class_table():
+    class OwnerPolicy(Policy):
+        rules = {"edit": Rule(OWNER, {"draft"})}
+
+    mine = SimpleNamespace(owner=1, state="draft")
+    assert OwnerPolicy().rules and OwnerPolicy().allows(USER, "edit", mine)
+
+
+def test_both_actors_must_match_and_the_first_refusal_is_shown():
+    named = Who("named ann", lambda u, o: u.name == "ann", lambda u: Q(name="ann"), "Only Ann.")
+    policy = Policy(rules={"edit": Rule(OWNER & named)})
+    assert policy.allows(USER, "edit", SimpleNamespace(owner=1))
+    refused = policy.allows(USER, "edit", SimpleNamespace(owner=2))
+    assert refused.reason == "Only the owner can do this."
+    bob = SimpleNamespace(is_authenticated=True, pk=1, name="bob")
+    assert policy.allows(bob, "edit", SimpleNamespace(owner=1)).reason == "Only Ann."
+    both = str((OWNER & named).q(USER))
+    assert "('owner', 1)" in both and "('name', 'ann')" in both
+
+
 def test_an_action_with_alternative_rules_is_allowed_by_any_and_refused_by_the_closest():
     officer = Who("officer", lambda u, o: u.name == "olga", lambda u: Q(pk__isnull=False))
     policy = Policy(

@@ -11,8 +11,8 @@ from audit.models import AuditEntry
 from citizens.models import Notification
 from proposals import services
 from proposals.models import Claim, ProcedureConfig, ReviewRequest
+from proposals.models.claims import OPEN_STATES
 from proposals.signals import claim_approved
-from proposals.workflow import OPEN_STATES, TRANSITIONS
 from tests.citizens.factories import (
     department_create,
     group_create,
@@ -143,7 +143,7 @@ def test_drafts_are_edited_and_audited_then_frozen_after_submission():
 def test_submitting_twice_is_refused_with_a_clear_message():
     author = resident_create()
     claim = claim_in_state(S.SUBMITTED, author=author)
-    with pytest.raises(ValidationError, match="cannot submit this claim while it is in the state"):
+    with pytest.raises(ValidationError, match="cannot submit while it is “Submitted”"):
         services.claim_submit(actor=author, claim=claim)
 
 
@@ -395,8 +395,8 @@ def test_closed_or_draft_claims_cannot_be_withdrawn(state):
 
 # The refusal table: every transition from every state it does not start from.
 REFUSED = [
-    (name, state)
-    for name, t in TRANSITIONS.items()
+    (t.name, state)
+    for t in Claim.machine
     for state in (S.DRAFT, S.SUBMITTED, S.SCREENING, S.CONSULTATION, S.APPROVED)
     if state not in t.sources
 ]

@@ -35,8 +35,8 @@ def test_placeholders_survive_translation():
 
 @pytest.mark.django_db
 def test_claim_pages_and_messages_in_italian(client, italian):
-    from proposals import rules
     from proposals.models import Claim
+    from proposals.rules import claim_policy
     from tests.citizens.factories import user_create
     from tests.proposals.factories import claim_in_state
 
@@ -50,4 +50,6 @@ def test_claim_pages_and_messages_in_italian(client, italian):
     from django.utils import translation
 
     with translation.override("it"):
-        assert "residenza verificata" in rules.may_support(user_create(), claim).message
+        assert (
+            "residenza verificata" in claim_policy.allows(user_create(), "support", claim).message
+        )

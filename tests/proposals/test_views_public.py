@@ -142,7 +142,7 @@ def test_a_resident_writes_submits_and_sees_the_claim(client):
     assert "Submitted to the city" in html and claim.reference in html
     # Submitting again is refused with a message, not an error page.
     response = client.post(f"/claims/{claim.pk}/submit/", follow=True)
-    assert "cannot submit this claim" in response.content.decode()
+    assert "cannot submit while it is" in response.content.decode()
 
 
 def test_claim_form_errors_are_shown_not_raised(client):
