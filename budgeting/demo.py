@@ -277,7 +277,9 @@ def _seed_finished(now) -> None:
         services.process_transition(actor=officer, process=process, to=Process.State.VOTING)
     process.refresh_from_db()
     channels = [Channel.ONLINE] * 6 + [Channel.IN_PERSON] * 3 + [Channel.PAPER]
-    for n, record in enumerate(_demo_census(rng)[:180]):
+    with travel_to(process.voting_opens_at - dt.timedelta(days=7)):  # the electoral roll
+        census = _demo_census(rng)
+    for n, record in enumerate(census[:180]):
         district = record.district
         envelope = 150000
         wanted = [c for c in POPULARITY if c[0] == district[0] and rng.random() < POPULARITY[c]]
