@@ -1,16 +1,21 @@
 """The whole demo (`seed_demo`) tells a history a real run could have produced."""
 
+import datetime as dt
 import io
 from collections import defaultdict
 
 import pytest
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.utils import timezone
 
 from audit.models import AuditEntry
+from audit.services import audit_log
+from core.clock import travel_to
 from core.fsm import StateMachine
 from proposals.models import Claim
+from tests.citizens.factories import officer_create
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +101,24 @@ def test_the_demo_is_idempotent_across_every_app(settings, tmp_path):
     _seed(settings, tmp_path)
     assert _counts() == counts
     assert audit_trail_problems() == []
+
+
+def test_the_audit_check_finds_broken_chains_backward_times_and_the_future():
+    user = officer_create()
+    now = timezone.now()
+    with travel_to(now - dt.timedelta(days=2)):
+        audit_log(actor=None, action="x.b", obj=user, before={"state": "a"}, after={"state": "b"})
+    assert audit_trail_problems() == []
+    with travel_to(now - dt.timedelta(days=3)):  # earlier than the entry before it
+        audit_log(actor=None, action="x.c", obj=user, before={"state": "b"}, after={"state": "c"})
+    AuditEntry.objects.create(  # in the future, and from a state it was not in
+        at=now + dt.timedelta(hours=1),
+        action="x.d",
+        object_id=str(user.pk),
+        content_type=ContentType.objects.get_for_model(user),
+        before={"state": "a"},
+        after={"state": "d"},
+    )
+    problems = audit_trail_problems()
+    assert len(problems) == 3
+    assert [p.split(": ")[-1][:10] for p in problems] == ["in the fut", "earlier th", "starts fro"]
