@@ -232,7 +232,7 @@ def _approved_claim(title, place, author, group, coauthor, months, officer, appr
     claim.refresh_from_db()
     with travel_to(claim.consultation_ends_at + dt.timedelta(minutes=5)):
         claims.claim_consultation_close(claim=claim)
-    reasons = "Favourable technical reviews; the plan fits the area."
+    reasons = "The plan fits the area; the consultation raised no objection."
     if complex_track:
         with _day(approved_on, -10):
             claims.claim_refer_to_executive(actor=officer, claim=claim, reason=reasons)
