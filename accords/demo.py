@@ -18,11 +18,13 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from accords import services
-from accords.models import Accord, AccordVersion, Signature
+from accords.models import Accord, AccordVersion
 from accords.services import SupportItemDraft, VersionDraft
 from citizens.demo import DEMO_PASSWORD
 from citizens.models import CivicGroup, Membership, User
-from proposals.models import Claim, ClaimCoauthor, UrbanResource
+from core.clock import travel_to
+from proposals import services as claims
+from proposals.models import Claim, UrbanResource
 
 K = UrbanResource.Kind
 
@@ -117,6 +119,18 @@ SCENARIOS = [
 ]
 
 
+# Days between starting an accord and its start date: co-design, agreement, signatures.
+DRAFTING_DAYS = 40
+
+
+def _day(day: dt.date, offset: int = 0, hour: int = 10):
+    """Travel to `hour` o'clock of the day `offset` days from `day` (never past now)."""
+    moment = timezone.make_aware(
+        dt.datetime.combine(day + dt.timedelta(days=offset), dt.time(hour))
+    )
+    return travel_to(min(moment, timezone.now() - dt.timedelta(minutes=5)))
+
+
 def seed(stdout) -> None:
     if not getattr(settings, "DEMO_ACCOUNTS", False):
         stdout.write("DEMO_ACCOUNTS is off: no demo accords created.")
@@ -149,7 +163,7 @@ def _seed() -> None:
     )
     Membership.objects.get_or_create(group=group, user=users["resident2"])
     for title, place, author, with_group, coauthor, months, days_ago, target in SCENARIOS:
-        if Accord.objects.filter(claim__title=title).exists():
+        if Claim.objects.filter(title=title).exists():  # its story was told by a previous run
             continue
         claim = _approved_claim(
             title,
@@ -159,13 +173,16 @@ def _seed() -> None:
             users.get(coauthor) if coauthor else None,
             months,
             users["officer"],
+            timezone.localdate() - dt.timedelta(days=days_ago + DRAFTING_DAYS),
         )
         start = timezone.localdate() - dt.timedelta(days=days_ago)
-        accord = services.accord_start(actor=users["officer"], claim=claim, start_date=start)
+        with _day(start, -DRAFTING_DAYS):
+            accord = services.accord_start(actor=users["officer"], claim=claim, start_date=start)
         _STEPS[target](accord, users)
 
 
-def _approved_claim(title, place, author, group, coauthor, months, officer) -> Claim:
+def _approved_claim(title, place, author, group, coauthor, months, officer, approved_on) -> Claim:
+    """The claim's whole story through the claims services, ending on `approved_on`."""
     name, kind, district, address, lat, lon = place
     resource, _created = UrbanResource.objects.get_or_create(
         name=name,
@@ -178,35 +195,50 @@ def _approved_claim(title, place, author, group, coauthor, months, officer) -> C
             "created_by": officer,
         },
     )
-    now = timezone.now()
-    claim = Claim.objects.create(
-        title=title,
-        summary=f"{title}: neighbours take care of it with the city's help.",
-        motivation="The place is loved but needs regular care.",
-        objectives="Keep the place clean, welcoming and open to everyone.\n"
-        "Involve the neighbours and the schools nearby.",
-        activities="Monthly clean-up mornings.\nTwo open days a year.",
-        schedule="From March to November, first Saturday of the month.",
-        intensity=Claim.Intensity.CONTINUOUS_CARE,
-        field=Claim.Field.DIGITAL if kind == K.DIGITAL else Claim.Field.PUBLIC_SPACE,
-        resources_offered="Volunteers, their time and their own tools; a yearly report.",
-        support_requested="Tools on loan, waste collection, insurance for the volunteers.",
-        requested_duration_months=months,
-        track=Claim.Track.COMPLEX if kind == K.BUILDING else Claim.Track.ORDINARY,
-        resource=resource,
-        district=district,
-        created_by=author,
-        group=group,
-        state=Claim.State.APPROVED,
-        submitted_at=now - dt.timedelta(days=60),
-        decided_at=now - dt.timedelta(days=10),
-        decided_by=officer,
-        decision_reasons="Favourable technical reviews; the plan fits the area.",
-    )
-    if coauthor is not None:
-        ClaimCoauthor.objects.create(
-            claim=claim, user=coauthor, state=ClaimCoauthor.State.ACCEPTED, answered_at=now
+    complex_track = kind == K.BUILDING
+    with _day(approved_on, -90):
+        claim = claims.claim_create(
+            author=author,
+            group=group,
+            data={
+                "title": title,
+                "summary": f"{title}: neighbours take care of it with the city's help.",
+                "motivation": "The place is loved but needs regular care.",
+                "objectives": "Keep the place clean, welcoming and open to everyone.\n"
+                "Involve the neighbours and the schools nearby.",
+                "activities": "Monthly clean-up mornings.\nTwo open days a year.",
+                "schedule": "From March to November, first Saturday of the month.",
+                "intensity": Claim.Intensity.CONTINUOUS_CARE,
+                "field": Claim.Field.DIGITAL if kind == K.DIGITAL else Claim.Field.PUBLIC_SPACE,
+                "resources_offered": "Volunteers, their time and their own tools; a yearly report.",
+                "support_requested": "Tools on loan, waste collection, insurance for the "
+                "volunteers.",
+                "requested_duration_months": months,
+                "track": Claim.Track.COMPLEX if complex_track else Claim.Track.ORDINARY,
+                "resource": resource,
+            },
         )
+        if coauthor is not None:
+            claims.coauthor_invite(actor=author, claim=claim, email=coauthor.email)
+    if coauthor is not None:
+        with _day(approved_on, -89):
+            claims.coauthor_answer(user=coauthor, claim=claim, accept=True)
+    with _day(approved_on, -88):
+        claims.claim_submit(actor=author, claim=claim)
+    with _day(approved_on, -86):
+        claims.claim_screening_start(actor=officer, claim=claim)
+    with _day(approved_on, -84):
+        claims.claim_screen(actor=officer, claim=claim, outcome="admissible")
+    claim.refresh_from_db()
+    with travel_to(claim.consultation_ends_at + dt.timedelta(minutes=5)):
+        claims.claim_consultation_close(claim=claim)
+    reasons = "The plan fits the area; the consultation raised no objection."
+    if complex_track:
+        with _day(approved_on, -10):
+            claims.claim_refer_to_executive(actor=officer, claim=claim, reason=reasons)
+    with _day(approved_on):
+        claims.claim_decide(actor=officer, claim=claim, approve=True, reasons=reasons)
+    claim.refresh_from_db()
     return claim
 
 
@@ -253,19 +285,29 @@ def _support_version(accord: Accord, actor) -> AccordVersion:
 
 def _codesign(accord: Accord, users) -> AccordVersion:
     rep = _civic_user(accord, users)
-    v2 = _support_version(accord, users["officer"])
-    services.version_comment(
-        actor=rep,
-        version=v2,
-        body="Could the gloves come in small sizes too? Many volunteers are children.",
-    )
-    services.version_comment(actor=users["officer"], version=v2, body="Yes, we will add them.")
+    start = _start(accord)
+    with _day(start, 2 - DRAFTING_DAYS):
+        v2 = _support_version(accord, users["officer"])
+    with _day(start, 4 - DRAFTING_DAYS):
+        services.version_comment(
+            actor=rep,
+            version=v2,
+            body="Could the gloves come in small sizes too? Many volunteers are children.",
+        )
+    with _day(start, 5 - DRAFTING_DAYS):
+        services.version_comment(actor=users["officer"], version=v2, body="Yes, we will add them.")
     draft = VersionDraft.from_version(v2)
     draft.civic_commitments += "\nThe group keeps a register of the volunteers present."
-    v3 = services.version_create(
-        actor=rep, accord=accord, draft=draft, change_note="Register of volunteers."
-    )
+    with _day(start, 7 - DRAFTING_DAYS):
+        v3 = services.version_create(
+            actor=rep, accord=accord, draft=draft, change_note="Register of volunteers."
+        )
     return v3
+
+
+def _start(accord: Accord) -> dt.date:
+    """The start date in the text (the accord itself takes it when it comes into force)."""
+    return accord.versions.order_by("-number").first().start_date
 
 
 def _civic_user(accord: Accord, users) -> User:
@@ -275,106 +317,105 @@ def _civic_user(accord: Accord, users) -> User:
 
 def _agree(accord: Accord, users) -> AccordVersion:
     version = _codesign(accord, users)
-    services.version_propose_final(actor=_civic_user(accord, users), version=version)
-    services.version_agree(actor=users["officer"], version=version)
+    with _day(_start(accord), 10 - DRAFTING_DAYS):
+        services.version_propose_final(actor=_civic_user(accord, users), version=version)
+    with _day(_start(accord), 12 - DRAFTING_DAYS):
+        services.version_agree(actor=users["officer"], version=version)
     return version
 
 
 def _sign_all(accord: Accord, users) -> None:
-    for party in accord.parties.order_by("position"):
+    """Every party signs, one a day, the last one a few days before the start date."""
+    for n, party in enumerate(accord.parties.order_by("position")):
         if party.side == "city":
             signer = users["signatory"]
         elif party.user_id:
             signer = party.user
         else:
             signer = users["resident"]
-        services.accord_sign(actor=signer, accord=accord, credential=DEMO_PASSWORD, party=party)
-
-
-def _backdate(accord: Accord, days: int) -> None:
-    """Make a demo accord look signed when its term began (timestamps only, not the text)."""
-    when = timezone.now() - dt.timedelta(days=days)
-    Accord.objects.filter(pk=accord.pk).update(
-        created_at=when - dt.timedelta(days=20), signed_at=when, state_changed_at=when
-    )
-    AccordVersion.objects.filter(accord=accord).update(
-        created_at=when - dt.timedelta(days=5), locked_at=when - dt.timedelta(days=1)
-    )
-    AccordVersion.objects.filter(accord=accord, signed_at__isnull=False).update(signed_at=when)
-    Signature.objects.filter(version__accord=accord).update(signed_at=when)
+        with _day(_start(accord), n - 10, hour=11):
+            services.accord_sign(actor=signer, accord=accord, credential=DEMO_PASSWORD, party=party)
 
 
 def _to_drafting(accord, users):
     v3 = _codesign(accord, users)
-    services.version_propose_final(actor=users["officer"], version=v3)
+    with _day(_start(accord), 10 - DRAFTING_DAYS):
+        services.version_propose_final(actor=users["officer"], version=v3)
 
 
 def _to_awaiting(accord, users):
     _agree(accord, users)
-    services.accord_sign(actor=users["resident2"], accord=accord, credential=DEMO_PASSWORD)
+    with _day(_start(accord), -10, hour=11):
+        services.accord_sign(actor=users["resident2"], accord=accord, credential=DEMO_PASSWORD)
 
 
 def _to_active(accord, users):
     _agree(accord, users)
     _sign_all(accord, users)
     accord.refresh_from_db()
-    _backdate(accord, 120)
     start = accord.start_date
     items = {i.kind: i for i in accord.current_version.support_items.all()}
     officer = users["officer"]
-    for kind in ("materials_on_loan", "protective_equipment"):
-        services.support_item_update(
-            actor=officer, item=items[kind], status="delivered", on=start + dt.timedelta(days=7)
+    with _day(start, 7, hour=16):
+        for kind in ("materials_on_loan", "protective_equipment"):
+            services.support_item_update(
+                actor=officer, item=items[kind], status="delivered", on=start + dt.timedelta(days=7)
+            )
+    with _day(start, 62):
+        first = services.report_submit(
+            actor=users["resident"],
+            accord=accord,
+            period_start=start,
+            period_end=start + dt.timedelta(days=59),
+            activities="Two clean-up mornings, pruning of the hedges along Via Irnerio, a new "
+            "flower bed near the fountain planted with the primary school.",
+            volunteer_hours=Decimal("146"),
+            participants=38,
+            resources_used="The tools on loan, 12 pairs of gloves, €180 of plants (receipts "
+            "attached to the reimbursement request).",
+            photos=[_photo("montagnola-flowers.jpg", (46, 125, 50))],
         )
-    first = services.report_submit(
-        actor=users["resident"],
-        accord=accord,
-        period_start=start,
-        period_end=start + dt.timedelta(days=59),
-        activities="Two clean-up mornings, pruning of the hedges along Via Irnerio, a new "
-        "flower bed near the fountain planted with the primary school.",
-        volunteer_hours=Decimal("146"),
-        participants=38,
-        resources_used="The tools on loan, 12 pairs of gloves, €180 of plants (receipts "
-        "attached to the reimbursement request).",
-        photos=[_photo("montagnola-flowers.jpg", (46, 125, 50))],
-    )
-    services.report_acknowledge(
-        actor=officer, report=first, note="Thank you: the new flower bed is lovely."
-    )
-    services.report_submit(
-        actor=users["resident"],
-        accord=accord,
-        period_start=start + dt.timedelta(days=60),
-        period_end=timezone.localdate() - dt.timedelta(days=1),
-        activities="Summer watering rota, one open day with a concert on the stairs.",
-        volunteer_hours=Decimal("98.5"),
-        participants=25,
-        photos=[_photo("montagnola-open-day.jpg", (30, 90, 160))],
-    )
+    with _day(start, 65):
+        services.report_acknowledge(
+            actor=officer, report=first, note="Thank you: the new flower bed is lovely."
+        )
+    with _day(timezone.localdate(), 0, hour=9):
+        services.report_submit(
+            actor=users["resident"],
+            accord=accord,
+            period_start=start + dt.timedelta(days=60),
+            period_end=timezone.localdate() - dt.timedelta(days=1),
+            activities="Summer watering rota, one open day with a concert on the stairs.",
+            volunteer_hours=Decimal("98.5"),
+            participants=25,
+            photos=[_photo("montagnola-open-day.jpg", (30, 90, 160))],
+        )
 
 
 def _to_suspended(accord, users):
-    _to_active_simple(accord, users, days=60)
-    services.accord_suspend(
-        actor=users["officer"],
-        accord=accord,
-        reason="The Parks department is pruning the old trees; the garden is closed to the "
-        "public until the works end.",
-    )
+    _to_active_simple(accord, users)
+    with _day(timezone.localdate(), -5):
+        services.accord_suspend(
+            actor=users["officer"],
+            accord=accord,
+            reason="The Parks department is pruning the old trees; the garden is closed to the "
+            "public until the works end.",
+        )
 
 
-def _to_active_simple(accord, users, *, days):
+def _to_active_simple(accord, users):
     _agree(accord, users)
     _sign_all(accord, users)
     accord.refresh_from_db()
-    _backdate(accord, days)
 
 
 def _to_expired(accord, users):
-    _to_active_simple(accord, users, days=400)
+    _to_active_simple(accord, users)
     accord.refresh_from_db()
-    services.accord_expire(accord=accord, today=timezone.localdate())
+    # The nightly deadline run of the day after its end date.
+    day_after = accord.end_date + dt.timedelta(days=1)
+    with _day(day_after, 0, hour=2):
+        services.accord_expire(accord=accord, today=day_after)
 
 
 _STEPS = {

@@ -1,6 +1,10 @@
 """Demo processes: one in voting (Centro and Navile projects), one finished with results.
 
-Idempotent: processes are found by title and left alone once they exist.
+Idempotent: processes are found by title and left alone once they exist. Everything goes
+through `budgeting.services` at the moment it would have happened (`core.clock.travel_to`):
+the officer creates the process, residents submit ideas, the officer reviews them and opens
+voting, residents vote online (their accounts) or in person and on paper, the officer closes
+voting, counts and publishes. So every date and audit entry is one a real run produces.
 """
 
 import datetime as dt
@@ -9,18 +13,11 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from budgeting import results
-from budgeting.models import (
-    Ballot,
-    BallotSelection,
-    Channel,
-    DistrictBudget,
-    Participation,
-    Process,
-    Project,
-)
+from budgeting import services
+from budgeting.models import Channel, Process
 from citizens.census import census_import, identity_hash
 from citizens.models import CensusRecord, User
+from core.clock import travel_to
 from proposals.models import UrbanResource
 
 VOTING_TITLE = "Green Budget 2026"
@@ -112,10 +109,32 @@ def _officer():
     return User.objects.filter(email="officer@partnercity.local").first()
 
 
+def _user(name: str) -> User | None:
+    return User.objects.filter(email=f"{name}@partnercity.local").first()
+
+
+def _open_ideas(process: Process, officer: User) -> None:
+    with travel_to(process.ideas_opens_at):
+        services.process_transition(actor=officer, process=process, to=Process.State.IDEAS)
+
+
+def _idea(process: Process, proposer: User, title, district, description, resource=None):
+    return services.project_submit(
+        user=proposer,
+        process=process,
+        title=title,
+        description=description,
+        district=district,
+        resource=resource,
+    )
+
+
 def _seed_voting(now) -> None:
     if Process.objects.filter(title=VOTING_TITLE).exists():
         return
-    process = Process.objects.create(
+    officer = _officer()
+    rita, nico = _user("resident"), _user("resident2")
+    process = Process(
         title=VOTING_TITLE,
         description=(
             "The city sets aside 300,000 EUR for small green and street projects proposed by "
@@ -133,39 +152,36 @@ def _seed_voting(now) -> None:
         mes_completion=Process.Completion.GREEDY,
         tie_breaking=Process.TieBreaking.LEXICOGRAPHIC,
         live_results=Process.LiveResults.TURNOUT,
-        created_by=_officer(),
     )
+    with travel_to(now - dt.timedelta(days=70)):
+        services.process_save(actor=officer, process=process)
+    _open_ideas(process, officer)
     resources = {r.name: r for r in UrbanResource.objects.all()}
-    for title, district, cost, description in VOTING_PROJECTS:
-        Project.objects.create(
-            resource=next((r for name, r in resources.items() if name in title), None),
-            process=process,
-            title=title,
-            district=district,
-            cost=cost,
-            estimated_cost=cost,
-            description=description,
-            state=Project.State.FEASIBLE,
-            reviewed_at=now - dt.timedelta(days=10),
-            proposer=User.objects.filter(email="resident@partnercity.local").first()
-            if district == "Centro"
-            else User.objects.filter(email="resident2@partnercity.local").first(),
+    ideas = []
+    for n, (title, district, cost, description) in enumerate(VOTING_PROJECTS):
+        with travel_to(process.ideas_opens_at + dt.timedelta(days=2 + 3 * n, hours=5)):
+            resource = next((r for name, r in resources.items() if name in title), None)
+            proposer = rita if district == "Centro" else nico
+            ideas.append((_idea(process, proposer, title, district, description, resource), cost))
+    title, _district, reason = NOT_FEASIBLE
+    with travel_to(process.ideas_opens_at + dt.timedelta(days=26)):
+        free_trams = _idea(process, nico, title, "", "Make every tram and bus free of charge.")
+    with travel_to(process.ideas_closes_at):
+        services.process_transition(actor=None, process=process, to=Process.State.REVIEW)
+    with travel_to(now - dt.timedelta(days=10)):
+        for project, cost in ideas:
+            services.project_review(
+                actor=officer, project=project, feasible=True, cost=cost, reason=""
+            )
+        services.project_review(
+            actor=officer, project=free_trams, feasible=False, cost=None, reason=reason
         )
-    title, district, reason = NOT_FEASIBLE
-    Project.objects.create(
-        process=process,
-        title=title,
-        district=district,
-        description="Make every tram and bus free of charge.",
-        state=Project.State.NOT_FEASIBLE,
-        feasibility_reason=reason,
-    )
-    process.state = Process.State.VOTING
-    process.save(update_fields=["state"])
+    with travel_to(process.voting_opens_at):
+        services.process_transition(actor=officer, process=process, to=Process.State.VOTING)
 
 
 def _demo_census(rng: random.Random) -> list[CensusRecord]:
-    """Synthetic residents who voted in the finished process (no accounts, no documents)."""
+    """Synthetic residents who voted in the finished process (no documents)."""
     rows = []
     for i in range(240):
         district = "Centro" if i % 2 == 0 else "Navile"
@@ -180,11 +196,44 @@ def _demo_census(rng: random.Random) -> list[CensusRecord]:
     return [records[h] for h in hashes]
 
 
+def _online_voter(n: int, record: CensusRecord) -> User:
+    """The account of a synthetic resident who votes online (no password: it cannot log in)."""
+    email = f"voter{n:03d}@voters.partnercity.local"
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(
+            email=email, password=None, display_name=f"Demo voter {n:03d}"
+        )
+        user.census_record = record
+        user.verified_at = timezone.now()
+        user.save(update_fields=["census_record", "verified_at"])
+    return user
+
+
+def _cast(process: Process, n: int, record: CensusRecord, channel: str, chosen) -> None:
+    ids = [p.pk for p in chosen]
+    key = f"demo-2025-{n}"
+    if channel == Channel.ONLINE:
+        voter = _online_voter(n, record)
+        services.ballot_cast(user=voter, process=process, project_ids=ids, idempotency_key=key)
+        return
+    services.participation_register(process=process, census_record=record, channel=channel)
+    services.ballot_store(
+        process=process,
+        channel=channel,
+        project_ids=ids,
+        idempotency_key=key,
+        district=record.district,
+    )
+
+
 def _seed_finished(now) -> None:
     if Process.objects.filter(title=FINISHED_TITLE).exists():
         return
     rng = random.Random(2025)  # noqa: S311 - demo data, reproducible on purpose
-    process = Process.objects.create(
+    officer = _officer()
+    rita, nico = _user("resident"), _user("resident2")
+    process = Process(
         title=FINISHED_TITLE,
         description=(
             "Each district decided how to spend its own 150,000 EUR. Results were counted "
@@ -202,30 +251,35 @@ def _seed_finished(now) -> None:
         result_rule=Process.ResultRule.MES,
         mes_completion=Process.Completion.GREEDY,
         tie_breaking=Process.TieBreaking.EQUALSHARES,
-        lots_drawn_at=now - dt.timedelta(days=331),
         live_results=Process.LiveResults.FULL,
-        created_by=_officer(),
     )
-    DistrictBudget.objects.bulk_create(
-        [
-            DistrictBudget(process=process, district="Centro", budget=150000),
-            DistrictBudget(process=process, district="Navile", budget=150000),
-        ]
-    )
-    projects = {}
-    for position, (code, title, district, cost) in enumerate(FINISHED_PROJECTS, start=1):
-        projects[code] = Project.objects.create(
-            process=process,
-            code=code,
-            title=title,
-            district=district,
-            cost=cost,
-            state=Project.State.FEASIBLE,
-            lot_position=position,
-            description=f"{title}.",
+    with travel_to(now - dt.timedelta(days=410)):
+        services.process_save(
+            actor=officer, process=process, envelopes=[("Centro", 150000), ("Navile", 150000)]
         )
+    _open_ideas(process, officer)
+    projects = {}
+    for n, (code, title, district, _cost) in enumerate(FINISHED_PROJECTS):
+        with travel_to(process.ideas_opens_at + dt.timedelta(days=1 + 4 * n, hours=3)):
+            proposer = rita if district == "Centro" else nico
+            projects[code] = _idea(process, proposer, title, district, f"{title}.")
+    with travel_to(process.ideas_closes_at):
+        services.process_transition(actor=None, process=process, to=Process.State.REVIEW)
+    for n, (code, _title, _district, cost) in enumerate(FINISHED_PROJECTS):
+        with travel_to(process.ideas_closes_at + dt.timedelta(days=2 + n, hours=4)):
+            services.project_review(
+                actor=officer, project=projects[code], feasible=True, cost=cost, reason=""
+            )
+            projects[code].refresh_from_db()
+    with travel_to(process.voting_opens_at - dt.timedelta(days=1)):
+        services.lots_draw(actor=officer, process=process)
+    with travel_to(process.voting_opens_at):
+        services.process_transition(actor=officer, process=process, to=Process.State.VOTING)
+    process.refresh_from_db()
     channels = [Channel.ONLINE] * 6 + [Channel.IN_PERSON] * 3 + [Channel.PAPER]
-    for n, record in enumerate(_demo_census(rng)[:180]):
+    with travel_to(process.voting_opens_at - dt.timedelta(days=7)):  # the electoral roll
+        census = _demo_census(rng)
+    for n, record in enumerate(census[:180]):
         district = record.district
         envelope = 150000
         wanted = [c for c in POPULARITY if c[0] == district[0] and rng.random() < POPULARITY[c]]
@@ -236,34 +290,14 @@ def _seed_finished(now) -> None:
                 total += projects[code].cost
         if not chosen:
             chosen = [projects[district[0] + "2"]]
-        channel = channels[n % len(channels)]
-        ballot = Ballot.objects.create(
-            process=process,
-            channel=channel,
-            district=district,
-            idempotency_key=f"demo-2025-{n}",
-            created_at=process.voting_opens_at + dt.timedelta(hours=n),
-        )
-        BallotSelection.objects.bulk_create(
-            [BallotSelection(ballot=ballot, project=p) for p in chosen]
-        )
-        Participation.objects.create(
-            process=process,
-            census_record=record,
-            channel=channel,
-            district=district,
-            birth_year=record.birth_year,
-            ballot=ballot if channel == Channel.ONLINE else None,
-        )
-    process.state = Process.State.COUNTING
-    process.save(update_fields=["state"])
-    stored = results.results_store(process=process, actor=_officer())
-    for result in stored:
-        result.published_at = process.results_planned_at
-        result.published_by = _officer()
-        result.save(update_fields=["published_at", "published_by"])
-    process.state = Process.State.RESULTS
-    process.save(update_fields=["state"])
+        with travel_to(process.voting_opens_at + dt.timedelta(hours=n + 1)):
+            _cast(process, n, record, channels[n % len(channels)], chosen)
+    with travel_to(process.voting_closes_at):
+        services.process_transition(actor=None, process=process, to=Process.State.COUNTING)
+    with travel_to(process.voting_closes_at + dt.timedelta(days=3)):
+        services.result_compute(actor=officer, process=process)
+    with travel_to(process.results_planned_at):
+        services.result_publish(actor=officer, process=process)
 
 
 def seed(stdout) -> None:

@@ -1,7 +1,9 @@
 """Demo resources and claims in every state (idempotent): part of `manage.py seed_demo`.
 
-Claims are driven through the real services, so their timelines, audit entries and
-notifications look like the real thing. Runs after citizens.demo (accounts, departments).
+Claims are driven through the real services, each step at the moment it happens in the
+claim's story (`core.clock.travel_to`: submitted weeks ago, consultations that ended by
+themselves), so their timelines, deadlines, audit entries and notifications are ones a real
+run produces. Runs after citizens.demo (accounts, departments).
 """
 
 import datetime as dt
@@ -14,6 +16,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from citizens.models import CivicGroup, Department, User
+from core.clock import travel_to
 from proposals import services
 from proposals.models import Claim, ProcedureConfig, UrbanResource
 
@@ -139,11 +142,16 @@ def _text(title: str, what: str, **extra) -> dict:
     return data
 
 
+def _at(now: dt.datetime, days_ago: float):
+    """Run the next steps `days_ago` days before `now` (the clock stands still meanwhile)."""
+    return travel_to(now - dt.timedelta(days=days_ago))
+
+
 def _close_consultation(claim: Claim) -> Claim:
-    Claim.objects.filter(pk=claim.pk).update(
-        consultation_ends_at=timezone.now() - dt.timedelta(minutes=1)
-    )
-    return services.claim_consultation_close(claim=claim)
+    """The consultation ends by itself when its time is up (the deadline run closes it)."""
+    claim.refresh_from_db()
+    with travel_to(claim.consultation_ends_at + dt.timedelta(minutes=5)):
+        return services.claim_consultation_close(claim=claim)
 
 
 def _answer(review, officer, opinion="favourable", conditions=""):
@@ -163,13 +171,12 @@ def seed(stdout) -> None:
         stdout.write("DEMO_ACCOUNTS is off: no demo claims created.")
         return
     # Notifications are created in-app; demo emails would only flood the console.
-    # No outer transaction: each service is its own (durable) transaction; the seed is
-    # idempotent (by title), so a second run completes an interrupted one.
+    # No transaction around the seeding: every service is its own transaction.
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-        _seed()
+        _seed(timezone.now().replace(minute=0, second=0, microsecond=0))
 
 
-def _seed() -> None:
+def _seed(now: dt.datetime) -> None:
     users = {
         u.email.split("@")[0]: u for u in User.objects.filter(email__endswith="@partnercity.local")
     }
@@ -197,10 +204,16 @@ def _seed() -> None:
     olga, piero = users["officer"], users["parks"]
     existing = set(Claim.objects.values_list("title", flat=True))
 
-    def claim(title, author, data, *, group=None, uploads=()):
+    def claim(title, author, data, *, days_ago, submit=True, group=None, uploads=()):
+        """Written and (unless `submit` is off) submitted `days_ago` days ago."""
         if title in existing:
             return None
-        return services.claim_create(author=author, data=data, group=group, uploads=uploads)
+        with _at(now, days_ago):
+            c = services.claim_create(author=author, data=data, group=group, uploads=uploads)
+        if submit:
+            with _at(now, days_ago - 0.1):
+                services.claim_submit(actor=author, claim=c)
+        return c
 
     # Draft (private to Nico).
     claim(
@@ -211,6 +224,8 @@ def _seed() -> None:
             "Book exchange shelves and benches.",
             resource=res["Piazza Aldrovandi"],
         ),
+        days_ago=5,
+        submit=False,
     )
 
     # Submitted, and already late for the city: first in the office queue.
@@ -224,13 +239,8 @@ def _seed() -> None:
             field=Claim.Field.URBAN_CREATIVITY,
             intensity=Claim.Intensity.OCCASIONAL_CARE,
         ),
+        days_ago=12,  # screening takes 10 days: due two days ago
     )
-    if c:
-        services.claim_submit(actor=nico, claim=c)
-        Claim.objects.filter(pk=c.pk).update(
-            submitted_at=timezone.now() - dt.timedelta(days=12),
-            due_at=timezone.now() - dt.timedelta(days=2),
-        )
 
     # Admissibility check in progress.
     c = claim(
@@ -241,10 +251,11 @@ def _seed() -> None:
             "Raised beds for vegetables, tended by neighbours and the primary school.",
             resource=res["Parco della Zucca"],
         ),
+        days_ago=9,
     )
     if c:
-        services.claim_submit(actor=nico, claim=c)
-        services.claim_screening_start(actor=olga, claim=c)
+        with _at(now, 7):
+            services.claim_screening_start(actor=olga, claim=c)
 
     # Awaiting documents; a new location, not yet in the registry.
     c = claim(
@@ -260,15 +271,17 @@ def _seed() -> None:
             field=Claim.Field.URBAN_CREATIVITY,
             intensity=Claim.Intensity.REGENERATION,
         ),
+        days_ago=20,
     )
     if c:
-        services.claim_submit(actor=rita, claim=c)
-        services.claim_screening_start(actor=olga, claim=c)
-        services.claim_request_documents(
-            actor=olga,
-            claim=c,
-            reason="Please send the sketches of the murals and the consent of the road owner.",
-        )
+        with _at(now, 18):
+            services.claim_screening_start(actor=olga, claim=c)
+        with _at(now, 15):
+            services.claim_request_documents(
+                actor=olga,
+                claim=c,
+                reason="Please send the sketches of the murals and the consent of the road owner.",
+            )
 
     # Public consultation, open: supports, a comment, an objection, a pending review.
     c = claim(
@@ -279,25 +292,31 @@ def _seed() -> None:
             "Picking up litter and watering young trees every Sunday.",
             resource=res["Giardino Villa Angeletti"],
         ),
+        days_ago=14,
     )
     if c:
-        services.claim_submit(actor=nico, claim=c)
-        services.claim_screening_start(actor=olga, claim=c)
-        services.claim_screen(actor=olga, claim=c, outcome="admissible")
-        services.support_add(user=rita, claim=c)
-        services.comment_add(
-            author=rita, claim=c, body="Great idea! Could you also look after the canal bank?"
-        )
-        services.objection_add(
-            author=rita, claim=c, reason="Sunday mornings are when the dog owners' group meets."
-        )
-        if "parks" in departments:
-            services.review_request(
-                actor=olga,
-                claim=c,
-                department=departments["parks"],
-                message="Are the young trees on the watering plan?",
+        with _at(now, 12):
+            services.claim_screening_start(actor=olga, claim=c)
+        with _at(now, 8):  # consultation of 15 days: a week left
+            services.claim_screen(actor=olga, claim=c, outcome="admissible")
+        with _at(now, 6):
+            services.support_add(user=rita, claim=c)
+        with _at(now, 5):
+            services.comment_add(
+                author=rita, claim=c, body="Great idea! Could you also look after the canal bank?"
             )
+        with _at(now, 4):
+            services.objection_add(
+                author=rita, claim=c, reason="Sunday mornings are when the dog owners' group meets."
+            )
+        if "parks" in departments:
+            with _at(now, 3):
+                services.review_request(
+                    actor=olga,
+                    claim=c,
+                    department=departments["parks"],
+                    message="Are the young trees on the watering plan?",
+                )
 
     # Technical review: one opinion given, one still pending.
     c = claim(
@@ -310,25 +329,32 @@ def _seed() -> None:
             field=Claim.Field.DIGITAL,
             intensity=Claim.Intensity.SHARED_MANAGEMENT,
         ),
+        days_ago=45,
     )
     if c:
-        services.claim_submit(actor=rita, claim=c)
-        services.claim_screening_start(actor=olga, claim=c)
-        services.claim_screen(actor=olga, claim=c, outcome="admissible")
-        services.support_add(user=nico, claim=c)
+        with _at(now, 43):
+            services.claim_screening_start(actor=olga, claim=c)
+        with _at(now, 38):
+            services.claim_screen(actor=olga, claim=c, outcome="admissible")
+        with _at(now, 30):
+            services.support_add(user=nico, claim=c)
         c = _close_consultation(c)
-        if "works" in departments:
-            services.review_request(
-                actor=olga,
-                claim=c,
-                department=departments["works"],
-                message="Power supply for the antennas?",
-            )
-        if "mobility" in departments:
-            review = services.review_request(
-                actor=olga, claim=c, department=departments["mobility"]
-            )
-            _answer(review, users["admin"])
+        with _at(now, 21):
+            if "works" in departments:
+                services.review_request(
+                    actor=olga,
+                    claim=c,
+                    department=departments["works"],
+                    message="Power supply for the antennas?",
+                )
+            review = None
+            if "mobility" in departments:
+                review = services.review_request(
+                    actor=olga, claim=c, department=departments["mobility"]
+                )
+        if review is not None:
+            with _at(now, 10):
+                _answer(review, users["admin"])
 
     # Complex track, waiting for the executive.
     c = claim(
@@ -343,24 +369,32 @@ def _seed() -> None:
             track=Claim.Track.COMPLEX,
             requested_duration_months=72,
         ),
+        days_ago=90,
     )
     if c:
-        services.claim_submit(actor=nico, claim=c)
-        services.claim_screening_start(actor=olga, claim=c)
-        services.claim_screen(actor=olga, claim=c, outcome="admissible")
-        services.support_add(user=rita, claim=c)
+        with _at(now, 88):
+            services.claim_screening_start(actor=olga, claim=c)
+        with _at(now, 80):  # complex track: 30 days of consultation
+            services.claim_screen(actor=olga, claim=c, outcome="admissible")
+        with _at(now, 70):
+            services.support_add(user=rita, claim=c)
         c = _close_consultation(c)
         if "works" in departments:
-            review = services.review_request(actor=olga, claim=c, department=departments["works"])
-            _answer(
-                review,
-                users["admin"],
-                opinion="conditions",
-                conditions="Fire safety certificate before opening to the public.",
+            with _at(now, 45):
+                review = services.review_request(
+                    actor=olga, claim=c, department=departments["works"]
+                )
+            with _at(now, 25):
+                _answer(
+                    review,
+                    users["admin"],
+                    opinion="conditions",
+                    conditions="Fire safety certificate before opening to the public.",
+                )
+        with _at(now, 15):
+            services.claim_refer_to_executive(
+                actor=olga, claim=c, reason="Favourable evaluation; asset of high value."
             )
-        services.claim_refer_to_executive(
-            actor=olga, claim=c, reason="Favourable evaluation; asset of high value."
-        )
 
     # Approved: the Friends of Giardino Margherita, through their representative Rita.
     group = CivicGroup.objects.filter(name="Friends of Giardino Margherita").first()
@@ -375,29 +409,37 @@ def _seed() -> None:
         ),
         group=group,
         uploads=[_photo()],
+        days_ago=75,
     )
     if c:
-        services.claim_submit(actor=rita, claim=c)
-        services.claim_screening_start(actor=olga, claim=c)
-        services.claim_screen(actor=olga, claim=c, outcome="admissible")
-        services.support_add(user=nico, claim=c)
-        services.comment_add(author=nico, claim=c, body="Count me in for the guided walks!")
+        with _at(now, 73):
+            services.claim_screening_start(actor=olga, claim=c)
+        with _at(now, 68):
+            services.claim_screen(actor=olga, claim=c, outcome="admissible")
+        with _at(now, 60):
+            services.support_add(user=nico, claim=c)
+            services.comment_add(author=nico, claim=c, body="Count me in for the guided walks!")
         c = _close_consultation(c)
         if "parks" in departments:
-            review = services.review_request(actor=olga, claim=c, department=departments["parks"])
-            _answer(
-                review,
-                piero,
-                opinion="conditions",
-                conditions="No pesticides; pruning only from November to February.",
+            with _at(now, 50):
+                review = services.review_request(
+                    actor=olga, claim=c, department=departments["parks"]
+                )
+            with _at(now, 40):
+                _answer(
+                    review,
+                    piero,
+                    opinion="conditions",
+                    conditions="No pesticides; pruning only from November to February.",
+                )
+        with _at(now, 30):
+            services.claim_decide(
+                actor=olga,
+                claim=c,
+                approve=True,
+                reasons="The group has cared for the park since 2019; the plan respects the "
+                "conditions of the Parks department. Ready for the accord.",
             )
-        services.claim_decide(
-            actor=olga,
-            claim=c,
-            approve=True,
-            reasons="The group has cared for the park since 2019; the plan respects the "
-            "conditions of the Parks department. Ready for the accord.",
-        )
 
     # Rejected after the technical review.
     c = claim(
@@ -408,18 +450,21 @@ def _seed() -> None:
             "Opening the courtyard for children's games after school.",
             resource=res["Courtyard of the former Carducci school"],
         ),
+        days_ago=70,
     )
     if c:
-        services.claim_submit(actor=nico, claim=c)
-        services.claim_screening_start(actor=olga, claim=c)
-        services.claim_screen(actor=olga, claim=c, outcome="admissible")
+        with _at(now, 68):
+            services.claim_screening_start(actor=olga, claim=c)
+        with _at(now, 63):
+            services.claim_screen(actor=olga, claim=c, outcome="admissible")
         c = _close_consultation(c)
-        services.claim_decide(
-            actor=olga,
-            claim=c,
-            approve=False,
-            reasons="The courtyard is being renovated until next year and cannot be opened.",
-        )
+        with _at(now, 35):
+            services.claim_decide(
+                actor=olga,
+                claim=c,
+                approve=False,
+                reasons="The courtyard is being renovated until next year and cannot be opened.",
+            )
 
     # Withdrawn.
     c = claim(
@@ -431,12 +476,13 @@ def _seed() -> None:
             resource=res["Piazza Aldrovandi"],
             intensity=Claim.Intensity.OCCASIONAL_CARE,
         ),
+        days_ago=40,
     )
     if c:
-        services.claim_submit(actor=rita, claim=c)
-        services.claim_withdraw(
-            actor=rita, claim=c, reason="We will join the reading corner project instead."
-        )
+        with _at(now, 33):
+            services.claim_withdraw(
+                actor=rita, claim=c, reason="We will join the reading corner project instead."
+            )
 
 
 def describe() -> str:

@@ -1,23 +1,24 @@
 """Demo: an open voting session of the demo voting process, run by the demo facilitator.
 
-Idempotent: the session is found by place and process. Each run draws a fresh pairing code
-for a first tablet (printed by ``describe``); the console draws more ("Show a pairing code").
+Idempotent: the session is found by place and process. The officer plans it the day voting
+opened and the facilitator opens it today, through the live services (audited). Each run draws
+a fresh pairing code for a first tablet through the service (printed by ``describe``); the
+console draws more ("Show a pairing code").
 """
 
 import datetime as dt
 
-from django.db import transaction
 from django.utils import timezone
 
 from budgeting.demo import VOTING_TITLE
-from budgeting.live import credentials
+from budgeting.live import services
 from budgeting.live.models import VotingSession
 from budgeting.models import Process
 from citizens.models import User
+from core.clock import travel_to
 
 PLACE = "Biblioteca Salaborsa"
 FACILITATOR = "facilitator@partnercity.local"
-PAIRING_HOURS = 12
 
 _pairing: dict[str, str] = {}  # what describe() prints after seed() in the same command
 
@@ -25,19 +26,21 @@ _pairing: dict[str, str] = {}  # what describe() prints after seed() in the same
 def _session(process: Process, facilitator: User) -> VotingSession:
     session = VotingSession.objects.filter(process=process, place_name=PLACE).first()
     if session is None:
+        officer = User.objects.get(email="officer@partnercity.local")
         start = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
-        session = VotingSession.objects.create(
-            process=process,
-            place_name=PLACE,
-            address="Piazza del Nettuno 3, Bologna",
-            district="Centro",
-            starts_at=start,
-            ends_at=start + dt.timedelta(hours=10),
-            state=VotingSession.State.OPEN,
-            opened_at=timezone.now(),
-        )
-    if not session.facilitators.filter(pk=facilitator.pk).exists():
-        session.facilitators.add(facilitator)
+        with travel_to(max(process.voting_opens_at, start - dt.timedelta(days=2))):
+            session = services.session_create(
+                actor=officer,
+                process=process,
+                place_name=PLACE,
+                address="Piazza del Nettuno 3, Bologna",
+                district="Centro",
+                starts_at=start,
+                ends_at=start + dt.timedelta(hours=10),
+                facilitators=[facilitator],
+            )
+    if session.state == VotingSession.State.PLANNED:
+        session = services.session_open(actor=facilitator, session=session)
     return session
 
 
@@ -47,15 +50,11 @@ def seed(stdout) -> None:
     if process is None or facilitator is None:
         stdout.write("Live voting demo skipped: no demo voting process or facilitator.")
         return
-    with transaction.atomic():
-        session = _session(process, facilitator)
-        if session.state in VotingSession.PAIRING_STATES:
-            code = credentials.pairing_code_new()
-            session.pairing_code_hash = credentials.pairing_code_hash(code)
-            session.pairing_code_expires_at = timezone.now() + dt.timedelta(hours=PAIRING_HOURS)
-            session.save(update_fields=["pairing_code_hash", "pairing_code_expires_at"])
-            _pairing["code"] = credentials.pairing_code_display(code)
-            _pairing["until"] = f"{timezone.localtime(session.pairing_code_expires_at):%H:%M}"
+    session = _session(process, facilitator)
+    if session.state in VotingSession.PAIRING_STATES:
+        code, until = services.pairing_code_issue(actor=facilitator, session=session)
+        _pairing["code"] = code
+        _pairing["until"] = f"{timezone.localtime(until):%H:%M}"
 
 
 def describe() -> str:

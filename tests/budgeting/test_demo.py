@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import call_command
 
+from audit.models import AuditEntry
 from budgeting.demo import FINISHED_TITLE, VOTING_TITLE
 from budgeting.models import Ballot, Process, Project, Result
 from citizens.demo import DEMO_PASSWORD
@@ -25,3 +26,24 @@ def test_demo_is_idempotent_and_residents_can_vote(client):
     html = client.get(f"/budgeting/{finished.pk}/results/").content.decode()
     assert "Winners" in html
     assert client.get(f"/budgeting/{finished.pk}/statistics/").status_code == 200
+
+
+def test_the_finished_process_was_run_through_the_services_at_its_dates():
+    call_command("seed_demo", "--quiet-accounts")
+    finished = Process.objects.get(title=FINISHED_TITLE)
+    trail = AuditEntry.objects.for_object(finished).order_by("id")
+    published = [e for e in trail if e.action == "budgeting.results.publish"]
+    # Every published result has its publish entry, made when the results were published.
+    for result in Result.objects.filter(published_at__isnull=False):
+        entry = AuditEntry.objects.for_object(result.process).get(
+            action="budgeting.results.publish"
+        )
+        assert entry.at == result.published_at
+    assert [e.at for e in published] == [finished.results_planned_at]
+    states = [e.after["state"] for e in trail if e.after and "state" in e.after]
+    assert states[-4:] == ["review", "voting", "counting", "results"]
+    ballots = Ballot.objects.filter(process=finished)
+    assert set(ballots.values_list("channel", flat=True)) == {"online", "in_person", "paper"}
+    assert not ballots.filter(created_at__lt=finished.voting_opens_at).exists()
+    assert not ballots.filter(created_at__gte=finished.voting_closes_at).exists()
+    assert all(p.reviewed_at < finished.voting_opens_at for p in finished.projects.all())
