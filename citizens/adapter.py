@@ -7,10 +7,10 @@ anywhere locked the account's owner out for five minutes. Here failures are coun
 owner logs in from their own address as usual.
 """
 
-from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 
 from citizens.throttle import Backoff
+from core.emails import AccountAdapter as EmailAccountAdapter
 
 
 def _pair_backoff() -> Backoff:
@@ -31,7 +31,9 @@ def _address_backoff() -> Backoff:
     )
 
 
-class AccountAdapter(DefaultAccountAdapter):
+class AccountAdapter(EmailAccountAdapter):
+    """Login back-off, over the kernel's adapter that sends allauth's emails by the queue."""
+
     def _login_idents(self, request, credentials) -> tuple[str, str]:
         address = self.get_client_ip(request)
         login = str(credentials.get("email") or credentials.get("username") or "").lower()

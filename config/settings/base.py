@@ -184,6 +184,8 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# One adapter: login back-off (citizens.adapter) over the queued, localised emails
+# (core.emails.AccountAdapter, which it extends).
 ACCOUNT_ADAPTER = "citizens.adapter.AccountAdapter"
 # Failed logins back off per (account, address) pair and per address (citizens/adapter.py):
 # from the 5th failure of a pair (the 30th of an address) each failure closes it for 30 s,
@@ -233,7 +235,6 @@ CHANNEL_LAYERS["live"] = (
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <noreply@partnercity.local>")
-ACCOUNT_ADAPTER = "core.emails.AccountAdapter"
 
 # Background tasks (docs/decisions/005-tasks.md): rows in the database, run by
 # `manage.py db_worker` (started by `make run`, its own process in production). A task that
