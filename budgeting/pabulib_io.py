@@ -119,6 +119,7 @@ def _store(parsed, *, actor, title: str, progress: Progress | None) -> ImportRep
             result_rule=rule,
             mes_completion=completion,
             mes_comparison=comparison,
+            min_votes=pabulib.file_threshold(parsed),
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         projects = {}
@@ -253,6 +254,11 @@ def process_export(*, process: Process, district: str | None = None) -> str:
         "language": "",
         "min_length": str(process.min_projects),
     }
+    threshold = process.vote_threshold(len(tally.ballots))
+    if threshold:
+        meta[pabulib.THRESHOLD_KEY] = str(threshold)
+        if meta["rule"] == "greedy":
+            meta["rule"] = "greedy-threshold"
     limits = ballot_limits(process, tally.district)
     if limits.max_count is not None:
         meta["max_length"] = str(limits.max_count)

@@ -84,7 +84,12 @@ def tallies(process: Process) -> list[Tally]:
 
 
 def options_of(process: Process) -> dict:
-    options = {"rule": process.result_rule, "tie_breaking": process.tie_breaking}
+    options = {
+        "rule": process.result_rule,
+        "tie_breaking": process.tie_breaking,
+        "min_votes": process.min_votes,
+        "min_vote_share": str(process.min_vote_share),
+    }
     if process.result_rule == Process.ResultRule.MES:
         options |= {
             "add1": True,
@@ -117,6 +122,9 @@ def run_rule(process: Process, tally: Tally) -> Outcome:
     """Run the process's rule (budgeting.rules) on one election."""
     election = election_of(tally)
     tie_breaking = TieBreaking(mode=process.tie_breaking, lot_order=lot_order(tally))
+    # A share threshold counts the participants of this election (the district's, for an
+    # envelope).
+    min_votes = process.vote_threshold(len(tally.ballots))
     if process.result_rule == Process.ResultRule.MES:
         outcome = method_of_equal_shares(
             election,
@@ -125,9 +133,10 @@ def run_rule(process: Process, tally: Tally) -> Outcome:
             completion=process.mes_completion,
             comparison=process.mes_comparison,
             tie_breaking=tie_breaking,
+            min_votes=min_votes,
         )
     else:
-        outcome = greedy(election, tie_breaking=tie_breaking)
+        outcome = greedy(election, tie_breaking=tie_breaking, min_votes=min_votes)
     reasons = {}
     for pid, explanation in outcome.explanations.items():
         stored = explanation.as_dict()
@@ -231,10 +240,12 @@ def _explain(code: str, data: dict, line: ResultLine, money) -> str:
             "remaining": m("remaining")
         }
     if code == "below_min_votes":
-        return _("Not selected: it had %(votes)s, fewer than the %(min)s required.") % {
-            "votes": votes,
-            "min": data.get("min_votes", 0),
-        }
+        needed = int(data.get("min_votes", 0))
+        return ngettext(
+            "Not selected: with %(votes)s, it is below the threshold of %(min)s vote.",
+            "Not selected: with %(votes)s, it is below the threshold of %(min)s votes.",
+            needed,
+        ) % {"votes": votes, "min": needed}
     if code == "mes_selected":
         return _(
             "Selected by equal shares: its supporters could cover its cost together, each "

@@ -29,7 +29,7 @@ from math import inf
 import gmpy2
 import numpy as np
 
-from budgeting.rules.types import Election, TieBreaking
+from budgeting.rules.types import Election, TieBreaking, vote_threshold
 
 EPS = 2.0**-52
 SAFETY = 64.0
@@ -39,7 +39,7 @@ SAFETY = 64.0
 class Prepared:
     """An election compiled for repeated MES runs: groups of identical ballots, supporters."""
 
-    def __init__(self, election: Election, tie_breaking: TieBreaking) -> None:
+    def __init__(self, election: Election, tie_breaking: TieBreaking, min_votes: int = 0) -> None:
         m = election.num_projects
         counter = Counter(election.ballots)
         groups = list(counter)
@@ -64,9 +64,13 @@ class Prepared:
         self.n_voters = election.num_voters
         self.tie_keys = tie_breaking.mes_keys(election)
         # pabutools selects free projects that someone approves before the first round, and only
-        # runs MES on projects with a positive cost and at least one supporter ("active").
-        self.free = [j for j in range(m) if self.votes[j] > 0 and self.costs[j] == 0]
-        self.active = [j for j in range(m) if self.votes[j] > 0 and self.costs[j] > 0]
+        # runs MES on projects with a positive cost and at least one supporter ("active"). A
+        # vote threshold takes the projects below it out of both (their supporters keep their
+        # money for the others).
+        self.min_votes = min_votes
+        needed = vote_threshold(min_votes)
+        self.free = [j for j in range(m) if self.votes[j] >= needed and self.costs[j] == 0]
+        self.active = [j for j in range(m) if self.votes[j] >= needed and self.costs[j] > 0]
         self.initial_ratio = np.full(m, inf)
         for j in self.active:
             self.initial_ratio[j] = 1.0 / self.votes[j]

@@ -50,6 +50,7 @@ from typing import Literal
 from budgeting.rules._mes_engine import Prepared, Run, run
 from budgeting.rules.greedy import greedy, greedy_fill
 from budgeting.rules.types import (
+    BELOW_MIN_VOTES,
     COMPARISON_GREEDY_WON,
     COMPLETION_DID_NOT_FIT,
     COMPLETION_SELECTED,
@@ -93,6 +94,7 @@ def method_of_equal_shares(
     completion: Completion = "none",
     comparison: bool = False,
     tie_breaking: TieBreaking | str | None = None,
+    min_votes: int = 0,
     exact: bool = False,
 ) -> RuleResult:
     """Compute MES, optionally with Add1, greedy completion and the comparison step.
@@ -100,6 +102,8 @@ def method_of_equal_shares(
     ``add1_increment`` is the per-voter raise of one Add1 step (one currency unit by default, as
     equalshares.net and pabutools' ``voter_budget_increment=1``; a city counting in forints may
     prefer 100). ``exact=True`` skips the float fast path (slower; used to cross-check it).
+    ``min_votes`` is the process's vote threshold: projects with fewer votes (and, whatever it
+    is, projects with none) are selected by no step: not MES, Add1, completion or comparison.
     """
     if completion not in ("none", "greedy"):
         raise ValueError(f"unknown completion {completion!r}")
@@ -116,8 +120,9 @@ def method_of_equal_shares(
         "add1_increment": increment if add1 else None,
         "completion": completion,
         "comparison": None,
+        "min_votes": min_votes,
     }
-    prep = Prepared(election, tb)
+    prep = Prepared(election, tb, min_votes)
     if election.num_voters == 0:  # nobody to share the budget with: MES selects nothing
         b0 = Fraction(0)
         first = Run(b0, [], [], {}, exact=True)
@@ -142,6 +147,7 @@ def method_of_equal_shares(
             election,
             winners,
             tie_breaking=tb,
+            min_votes=min_votes,
             selected_code=COMPLETION_SELECTED,
             not_fit_code=COMPLETION_DID_NOT_FIT,
         )
@@ -266,7 +272,14 @@ def _mes_explanations(prep: Prepared, final: Run, first: Run | None) -> dict[int
             },
         )
     for j in range(election.num_projects):
-        out.setdefault(j, Explanation(MES_NO_SUPPORTERS, {"cost": election.costs[j]}))
+        if j in out:
+            continue
+        if prep.votes[j]:
+            out[j] = Explanation(
+                BELOW_MIN_VOTES, {"votes": prep.votes[j], "min_votes": prep.min_votes}
+            )
+        else:
+            out[j] = Explanation(MES_NO_SUPPORTERS, {"cost": election.costs[j]})
     return out
 
 
@@ -279,7 +292,7 @@ def _comparison_step(
     "satisfaction" comparison, the one Pabulib's checker applies to ``-comparison`` rules).
     """
     election = prep.election
-    greedy_result = greedy(election, tie_breaking=tb)
+    greedy_result = greedy(election, tie_breaking=tb, min_votes=prep.min_votes)
     greedy_winners = [election.index[p] for p in greedy_result.selected]
     sat_mes = prep.satisfaction(set(winners))
     sat_greedy = prep.satisfaction(set(greedy_winners))
