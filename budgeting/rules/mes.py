@@ -44,10 +44,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from math import ceil, floor, isfinite
+from math import floor
 from typing import Literal
 
-from budgeting.rules._mes_engine import Prepared, Run, run
+from budgeting.rules._mes_engine import Prepared, Run, run, run_certified
 from budgeting.rules.greedy import greedy, greedy_fill
 from budgeting.rules.types import (
     BELOW_MIN_VOTES,
@@ -96,6 +96,7 @@ def method_of_equal_shares(
     tie_breaking: TieBreaking | str | None = None,
     min_votes: int = 0,
     exact: bool = False,
+    add1_jump: bool = True,
 ) -> RuleResult:
     """Compute MES, optionally with Add1, greedy completion and the comparison step.
 
@@ -128,14 +129,17 @@ def method_of_equal_shares(
         first = Run(b0, [], [], {}, exact=True)
     else:
         b0 = Fraction(election.budget) / election.num_voters
-        first = run(prep, b0, want_events=add1, exact=exact)
+        first = run(prep, b0, exact=exact)
     final, stats = first, {"steps": 0, "runs": 1, "exact_runs": int(first.exact)}
     if add1 and election.num_voters:
-        final, stats = _add1(prep, first, ADD1_VARIANTS[add1_variant], increment, exact=exact)
+        final, stats = _add1(
+            prep, first, ADD1_VARIANTS[add1_variant], increment, exact=exact, jump=add1_jump
+        )
     details.update(
         initial_per_voter_budget=b0,
         per_voter_budget=final.per_voter_budget,
         add1_steps=stats["steps"],
+        add1_jumps=stats.get("jumps", 0),
         mes_runs=stats["runs"],
         exact_runs=stats["exact_runs"],
     )
@@ -170,11 +174,20 @@ def method_of_equal_shares(
 
 
 def _add1(
-    prep: Prepared, first: Run, variant: Add1Variant, inc: Fraction, *, exact: bool
+    prep: Prepared,
+    first: Run,
+    variant: Add1Variant,
+    inc: Fraction,
+    *,
+    exact: bool,
+    jump: bool = True,
 ) -> tuple[Run, dict]:
     """Raise the per-voter budget by ``inc`` per step (see the module docstring).
 
-    Step 0 is plain MES at ``B/n``; step k >= 1 runs at ``base + k * inc``.
+    Step 0 is plain MES at ``B/n``; step k >= 1 runs at ``base + k * inc``. The outcome is that
+    of trying every step in turn (``jump=False``, or ``exact=True``, does exactly that); with
+    ``jump`` the stretches of steps whose outcome is certified unchanged are skipped, found by
+    galloping (1, 2, 4... steps ahead) and halving back at the first step that may differ.
     """
     election = prep.election
     budget = election.budget
@@ -182,7 +195,7 @@ def _add1(
     if variant.start == "integral":
         base = Fraction(floor(base))
     scope = prep.active if variant.exhaustive_over == "supported" else range(len(prep.costs))
-    stats = {"steps": 0, "runs": 1, "exact_runs": int(first.exact)}
+    stats = {"steps": 0, "runs": 1, "exact_runs": int(first.exact), "jumps": 0}
 
     def spent(r: Run) -> Fraction:
         return sum((election.costs[j] for j in r.winners), 0)
@@ -192,40 +205,45 @@ def _add1(
         left = budget - spent(r)
         return all(j in chosen or election.costs[j] > left for j in scope)
 
-    def everything_supported(r: Run) -> bool:
-        # MES only ever selects supported projects: once they are all in, no later step can
+    def everything_eligible(r: Run) -> bool:
+        # MES only ever selects eligible projects: once they are all in, no later step can
         # overspend, so raising further could go on forever (equalshares.net's loop would).
         return len(r.winners) == len(prep.active) + len(prep.free)
 
+    def at(k: int) -> Fraction:
+        return base + k * inc
+
     current, k = first, 0  # invariant: `current` is the (feasible) outcome of step k
-    # Finding breakpoints roughly doubles the cost of a run. When they keep falling within the
-    # next step (as on Łódź), look for them less and less often; look every time again as soon
-    # as they allow a skip.
+    ahead = 2  # how many steps the next certification tries to skip
+    # Where outcomes change at nearly every step, failed certifications would double the work:
+    # after one fails right away, wait (1, 3, 7, then 8 steps) before trying again.
     pause, wait = 0, 0
     while True:
-        if variant.stop_when_exhaustive and exhaustive(current) or everything_supported(current):
+        if variant.stop_when_exhaustive and exhaustive(current) or everything_eligible(current):
             return current, stats
-        if not isfinite(current.stable_for):
-            return current, stats  # no further step can change the outcome
-        reach = current.per_voter_budget + Fraction(current.stable_for)
-        k_next = max(k + 1, ceil((reach - base) / inc))
-        if k_next > k + 1:
-            pause = wait = 0
-        elif wait == 0:
-            pause = min(2 * pause + 1, 8)
-            wait = pause
-        else:
-            wait -= 1
-        nxt = run(prep, base + k_next * inc, want_events=wait == 0, exact=exact)
+        if jump and not exact and wait == 0:
+            while ahead > 1:
+                stats["runs"] += 1
+                same = run_certified(prep, current, at(k + ahead))
+                if same is not None:  # every step up to k + ahead has current's outcome
+                    current, k = same, k + ahead
+                    stats["steps"], stats["jumps"] = k, stats["jumps"] + 1
+                    ahead, pause = 2 * ahead, 0
+                    break
+                if ahead == 2:
+                    pause = min(2 * pause + 1, 8)
+                    wait = pause
+                ahead //= 2
+            if ahead > 1:
+                continue
+        wait = max(0, wait - 1)
+        ahead = 2
+        nxt = run(prep, at(k + 1), exact=exact)
         stats["runs"] += 1
         stats["exact_runs"] += int(nxt.exact)
         if spent(nxt) > budget:
-            if k_next - 1 > k:  # the last good step was skipped: recompute it for explanations
-                current = run(prep, base + (k_next - 1) * inc, exact=exact)
-                stats["runs"] += 1
-            stats["steps"] = k_next - 1
             return current, stats
-        current, k = nxt, k_next
+        current, k = nxt, k + 1
         stats["steps"] = k
 
 
