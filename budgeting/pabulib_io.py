@@ -224,10 +224,9 @@ def process_export(*, process: Process, district: str | None = None) -> str:
     if envelopes and district is None:
         district = sorted(envelopes)[0]
     tally = next(t for t in results.tallies(process) if not envelopes or t.district == district)
-    projects = list(tally.projects.values())
-    index = {p.public_id: i for i, p in enumerate(projects)}
+    projects = tally.projects
     # Anonymous and in no particular order of time or place: sorted by content.
-    ballots = sorted(tuple(sorted(index[pid] for pid in b)) for b in tally.ballots)
+    ballots = sorted(tally.ballots)
     election = Election(
         project_ids=tuple(p.public_id for p in projects),
         costs=tuple(p.cost for p in projects),
