@@ -229,7 +229,9 @@ def results_store(*, process: Process, actor=None) -> list[Result]:
 
 
 def funded_project_ids(process: Process) -> set[int]:
-    """Projects selected by the published results (one query; empty before publication)."""
+    """Projects selected by the published results (one query; none before publication)."""
+    if process.state not in (Process.State.RESULTS, Process.State.IMPLEMENTATION):
+        return set()
     return set(
         ResultLine.objects.filter(
             result__process=process, result__published_at__isnull=False, selected=True

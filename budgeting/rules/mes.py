@@ -28,16 +28,17 @@ re-evaluation (a project is re-evaluated only if its last ``rho / cost``, a lowe
 still beat the best of the round). Any decision closer than the error bound allows is re-decided
 by rerunning exactly with ``gmpy2.mpq`` (``_mes_engine.run_exact``), so outcomes are exact.
 
-For Add1, each float run also computes, from the derivatives of all budgets with respect to the
-per-voter budget ``b``, the distance to the nearest *breakpoint*: the smallest increase of ``b`` at
-which a decision of that run could change (a competitor's lower bound crossing the winner's
-``rho / cost``, an unaffordable project becoming affordable, a supporter of a winner switching
-between paying ``rho`` and paying all it has). All Add1 steps before the breakpoint have the same
-outcome and are skipped without running MES. This never changes the result (exhaustiveness and
-overspending depend only on the outcome); binary search would, since exhaustiveness is not
-monotone in ``b``. On Łódź breakpoints are closer than one unit, so the speed there comes from
-the cheap runs; on elections where the outcome stays put for many units, whole stretches are
-skipped.
+For Add1, stretches of steps with the same outcome are skipped, exactly. For a fixed sequence of
+winners, every voter's remaining money is non-decreasing in the per-voter budget ``b`` and every
+project's ``rho`` non-increasing. So a run at a higher budget ``hi`` that selects the same project
+each round, while every other affordable project asks strictly more per unit of cost than the
+winner asked at the lower budget (or exactly as much and loses the tie-break), proves that every
+budget in between has the same outcome (``_mes_engine.run_certified``). The Add1 loop gallops
+(tries 2, 4, 8... steps ahead) and halves back when a certificate fails, so the outcome is that
+of the unit-step loop (``add1_jump=False``), which stays available as the reference. Binary search
+over ``b`` would not be exact: exhaustiveness is not monotone in ``b`` (Wieliczka: exhaustive at
+302 zł, not at 306). Where the order of winners changes at nearly every step (Łódź: 50 of 58
+steps), nothing can be skipped and the speed comes from the cheap runs.
 """
 
 from __future__ import annotations

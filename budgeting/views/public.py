@@ -13,6 +13,7 @@ from budgeting import permissions, selectors, services
 from budgeting.eligibility import Ineligible, eligibility_check
 from budgeting.forms import IdeaForm
 from budgeting.models import Channel, Process, Project
+from budgeting.results import funded_project_ids
 from budgeting.views.common import confirm, error_text
 
 S = Process.State
@@ -120,6 +121,7 @@ def project_list(request, pk):
             "states": Project.State.choices,
             "can_submit_idea": permissions.can_submit_idea(request.user, process),
             "can_review": permissions.can_review_projects(request.user, process),
+            "funded_ids": funded_project_ids(process),
         },
     )
 
@@ -138,6 +140,7 @@ def project_detail(request, pk, project_pk):
             "process": process,
             "project": project,
             "claim": claim,
+            "funded": project.pk in funded_project_ids(process),
             "can_review": permissions.can_review_projects(request.user, process),
             "can_withdraw": is_proposer
             and process.state in (S.IDEAS, S.REVIEW)

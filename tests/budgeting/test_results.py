@@ -336,3 +336,43 @@ def test_the_process_form_sets_a_vote_threshold_and_refuses_a_share_over_100_per
     assert process.vote_threshold(1000) == 100 and process.vote_threshold(5000) == 125
     form = ProcessForm(data=data | {"min_vote_share": "101"})
     assert not form.is_valid() and "min_vote_share" in form.errors
+
+
+def test_project_pages_mark_winners_as_funded_once_results_are_published(client, counted):
+    process, a, b, c = counted
+    officer = officer_create()
+    services.result_compute(actor=officer, process=process)
+    detail = f"/budgeting/{process.pk}/projects/{a.pk}/"
+    listing = f"/budgeting/{process.pk}/projects/"
+    assert "Funded" not in client.get(detail).content.decode()  # computed, not published
+    services.result_publish(actor=officer, process=process)
+    assert "Funded: this project was selected" in client.get(detail).content.decode()
+    loser = client.get(f"/budgeting/{process.pk}/projects/{b.pk}/").content.decode()
+    assert "Funded" not in loser
+    assert client.get(listing).content.decode().count('<span class="badge ok">Funded</span>') == 2
+
+
+def _results_page_queries(client, process, django_assert_max_num_queries) -> int:
+    with django_assert_max_num_queries(50) as ctx:
+        assert client.get(f"/budgeting/{process.pk}/results/").status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_results_page_takes_the_same_number_of_queries_whatever_the_size(
+    client, django_assert_max_num_queries
+):
+    officer = officer_create()
+    counts = []
+    for size in (2, 12):
+        process = process_create(
+            budget=1_000_000, result_rule=Process.ResultRule.MES, envelopes=None
+        )
+        projects = [project_create(process, cost=1_000 * (i + 1)) for i in range(size)]
+        for i in range(size):
+            vote(process, *projects[: i + 1])
+        process.state = S.COUNTING
+        process.save()
+        services.result_compute(actor=officer, process=process)
+        services.result_publish(actor=officer, process=process)
+        counts.append(_results_page_queries(client, process, django_assert_max_num_queries))
+    assert counts[0] == counts[1]
