@@ -183,17 +183,23 @@ def _jsonable(value):
     return value
 
 
+def outcomes_compute(process: Process, elections: list[Tally] | None = None) -> list:
+    """``(tally, outcome)`` for every election of the process (nothing is written)."""
+    return [(tally, run_rule(process, tally)) for tally in elections or tallies(process)]
+
+
 @transaction.atomic
-def results_store(*, process: Process, actor=None) -> list[Result]:
+def results_store(*, process: Process, actor=None, computed: list | None = None) -> list[Result]:
     """Compute every election of the process and replace its unpublished results.
 
-    One query loads the ballots, one stores each election's result and one (per 1,000 lines)
-    its explanations.
+    One query loads the ballots (unless ``computed`` is given, from :func:`outcomes_compute`),
+    one stores each election's result and one (per 1,000 lines) its explanations.
     """
+    if computed is None:
+        computed = outcomes_compute(process)
     process.results.filter(published_at__isnull=True).delete()
     stored = []
-    for tally in tallies(process):
-        outcome = run_rule(process, tally)
+    for tally, outcome in computed:
         votes = tally.votes
         costs = {p.public_id: p.cost for p in tally.projects}
         result = Result.objects.create(
