@@ -12,7 +12,7 @@ What is computed
   (see :data:`ADD1_VARIANTS` and ``docs/decisions/002-mes-add1.md``):
   ``pabutools`` (``voter_budget_increment=1``: budgets ``B/n, B/n+1, ...``; stop at the first
   exhaustive outcome, or keep the previous outcome when the next one overspends),
-  ``equalshares`` (equalshares.net's code: budgets ``B/n, floor(B/n)+1, floor(B/n)+2, ...``,
+  ``equalshares`` (equalshares.net's code: budgets ``floor(B/n), floor(B/n)+1, ...``,
   exhaustiveness judged on all projects) and ``overspend`` (the same budgets, but no stop on
   exhaustiveness: raise until the next step would overspend; this is what reproduces the
   published Wieliczka 2023 outcome, and what Pabulib's checker does for ``equalshares/add1``).
@@ -71,7 +71,7 @@ from budgeting.rules.types import (
 @dataclass(frozen=True)
 class Add1Variant:
     start: Literal["exact", "integral"]
-    """``exact``: budgets B/n + k. ``integral``: B/n, then floor(B/n) + k for k >= 1."""
+    """``exact``: budgets B/n + k. ``integral``: floor(B/n) + k, from k = 0 (the tool's code)."""
     stop_when_exhaustive: bool
     exhaustive_over: Literal["supported", "all"]
     """Which unselected projects must not fit for an outcome to count as exhaustive."""
@@ -130,6 +130,8 @@ def method_of_equal_shares(
         first = Run(b0, [], [], {}, exact=True)
     else:
         b0 = Fraction(election.budget) / election.num_voters
+        if add1 and ADD1_VARIANTS[add1_variant].start == "integral":
+            b0 = Fraction(floor(b0))  # equalshares.net starts Add1 at a whole share
         first = run(prep, b0, exact=exact)
     final, stats = first, {"steps": 0, "runs": 1, "exact_runs": int(first.exact)}
     if add1 and election.num_voters:
@@ -192,9 +194,7 @@ def _add1(
     """
     election = prep.election
     budget = election.budget
-    base = first.per_voter_budget
-    if variant.start == "integral":
-        base = Fraction(floor(base))
+    base = first.per_voter_budget  # floor(B/n) already for the "integral" variants
     scope = prep.active if variant.exhaustive_over == "supported" else range(len(prep.costs))
     stats = {"steps": 0, "runs": 1, "exact_runs": int(first.exact), "jumps": 0}
 

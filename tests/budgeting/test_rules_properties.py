@@ -69,8 +69,9 @@ def reference_add1(e: Election, variant: str) -> list[int]:
     """The unit-step loops, literally: try B/n, then every per-voter budget one unit higher.
 
     ``pabutools``: B/n + k, stop at the first outcome exhaustive over supported projects.
-    ``equalshares``: floor(B/n) + k, exhaustive over all projects. ``overspend``: floor(B/n) + k,
-    no exhaustiveness stop. All keep the previous outcome when the next overspends, and stop once
+    ``equalshares``: floor(B/n) + k from k = 0, exhaustive over all projects. ``overspend``:
+    floor(B/n) + k, no exhaustiveness stop. All keep the previous outcome when the next
+    overspends, and stop once
     every project someone approves is selected (nothing else can happen).
     """
     start = Fraction(e.budget) / e.num_voters
@@ -79,7 +80,7 @@ def reference_add1(e: Election, variant: str) -> list[int]:
     scope = supported if variant == "pabutools" else range(e.num_projects)
     previous, step = None, 0
     while True:
-        outcome = reference_mes(e, start if step == 0 else base + step)
+        outcome = reference_mes(e, base + step)
         spent = sum(e.costs[j] for j in outcome)
         if spent > e.budget:
             return previous
