@@ -376,3 +376,25 @@ def test_the_results_page_takes_the_same_number_of_queries_whatever_the_size(
         services.result_publish(actor=officer, process=process)
         counts.append(_results_page_queries(client, process, django_assert_max_num_queries))
     assert counts[0] == counts[1]
+
+
+def test_ballots_are_loaded_for_counting_in_one_query_whatever_their_number(
+    django_assert_num_queries,
+):
+    from budgeting import results
+
+    process = process_create(envelopes={"Centro": 50_000, "Navile": 50_000}, min_projects=0)
+    a = project_create(process, district="Centro", cost=10_000)
+    b = project_create(process, district="Centro", cost=20_000)
+    c = project_create(process, district="Navile", cost=10_000)
+    project_create(process, district="Centro", state="not_feasible")
+    for chosen, district in (
+        [([a, b], "Centro")] * 5 + [([a], "Centro"), ([], "Centro")] + [([c], "Navile")] * 3
+    ):
+        vote(process, *chosen, district=district)
+    # envelopes, feasible projects, then the ballots: one query for all of them
+    with django_assert_num_queries(3):
+        centro, navile = results.tallies(process)
+    assert sorted(centro.ballots) == [()] + [(0,)] + [(0, 1)] * 5
+    assert centro.votes == [6, 5] and navile.votes == [3]
+    assert len({id(ballot) for ballot in centro.ballots}) == 3  # identical ballots share a tuple
