@@ -120,7 +120,7 @@ def main() -> None:
 
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["*"]
-    connection.creation.create_test_db(verbosity=0, keepdb=args.keepdb)
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=args.keepdb)
     try:
         run(path, args, Client())
     finally:
