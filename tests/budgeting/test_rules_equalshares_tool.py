@@ -35,6 +35,7 @@ AGREEING_FILES = [
     "US_Stanford_Dataset_2022_Jersey_City_Ward_E_vote_knapsacks.pb",
     "US_Stanford_Dataset_Merced_Peoples_Budget_Ballot_2019_vote_rankings.pb",
     "US_Stanford_Dataset_PB_Cambridge_2015_vote_knapsacks.pb",
+    "US_Stanford_Dataset_PB_Cambridge_2019_vote_approvals.pb",
 ]
 # The tool takes minutes on these (its Add1 reruns MES in JavaScript at every step).
 TOOL_SLOW = {
