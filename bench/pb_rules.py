@@ -8,14 +8,25 @@ in its own subprocess, limited to ``--limit`` seconds and ``--mem-gb`` GB of add
 reported as ``>limit`` when it does not finish. pabutools gets identical ballots merged into a
 multiprofile (``as_multiprofile()``), its fastest input on Łódź (MES+Add1: about 80 s instead of
 over 20 minutes); ``--raw-profile`` gives it one ballot per voter instead. Parsing is not timed
-for pabutools either. The last line is machine-readable:
+for pabutools either.
 
+The equalshares.net compute tool (its own JavaScript, run with Node by
+``bench/equalshares_tool.py``; skipped with a reason without Node or a checkout) is timed once
+on MES + Add1 with its defaults, against ours with the settings that reproduce it.
+
+Budapest 2024 (28,943 voters) with a 1-forint Add1 step: ours (jumping over certified stretches)
+against the unit-step loop, whose outcome is recorded in ``bench/pb_rules_reference.json`` (the
+loop takes 13 minutes or more; ``--unit-steps`` recomputes it). The last two lines are
+machine-readable:
+
+    budapest_add1 ours=<s> same_as_unit_steps=<yes|no|n/a>
     mes_add1 ours=<s> pabutools=<s or >limit> same_winners=<yes|no|n/a>
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import resource
@@ -29,12 +40,100 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 RULES = ("greedy", "mes", "mes_add1")
+REFERENCE = Path(__file__).with_name("pb_rules_reference.json")
+BUDAPEST = "Hungary_Budapest_2024.pb"
+
+
+def data_dir() -> Path:
+    folder = os.environ.get("PABULIB_DIR")
+    return Path(folder) if folder else REPO_ROOT.parent / "shared" / "data" / "pabulib"
 
 
 def default_file() -> Path:
-    folder = os.environ.get("PABULIB_DIR")
-    base = Path(folder) if folder else REPO_ROOT.parent / "shared" / "data" / "pabulib"
-    return base / "Poland_Lodz_2022.pb"
+    return data_dir() / "Poland_Lodz_2022.pb"
+
+
+def budapest(recompute: bool) -> str:
+    """Ours on Budapest with 1-forint steps, against the recorded unit-step loop."""
+    from budgeting.pabulib import read_election
+    from budgeting.rules import method_of_equal_shares
+
+    path = data_dir() / BUDAPEST
+    if not path.is_file():
+        print(f"budapest: {path} not found")
+        return "budapest_add1 ours=n/a same_as_unit_steps=n/a"
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    election = read_election(path)
+    recorded = json.loads(REFERENCE.read_text()) if REFERENCE.is_file() else {}
+    reference = recorded.get(BUDAPEST)
+    if reference is not None and reference.get("sha256") != digest:
+        reference = None  # another version of the file
+    if reference is None and recompute:
+        start = time.perf_counter()
+        loop = method_of_equal_shares(election, add1=True, add1_jump=False)
+        reference = {
+            "sha256": digest,
+            "add1_variant": "pabutools",
+            "add1_increment": 1,
+            "selected": list(loop.selected),
+            "per_voter_budget": str(loop.details["per_voter_budget"]),
+            "add1_steps": loop.details["add1_steps"],
+            "seconds": round(time.perf_counter() - start, 1),
+        }
+        REFERENCE.write_text(json.dumps(recorded | {BUDAPEST: reference}, indent=1) + "\n")
+    start = time.perf_counter()
+    ours = method_of_equal_shares(election, add1=True)
+    seconds = time.perf_counter() - start
+    d = ours.details
+    print(
+        f"budapest: {election.num_voters} voters, Add1 by 1 Ft: {d['add1_steps']} steps in "
+        f"{d['mes_runs']} MES runs ({d['add1_jumps']} jumps), {seconds:.3f} s"
+        + (f"; unit-step loop {reference['seconds']} s (recorded)" if reference else "")
+    )
+    if reference is None:
+        same = "n/a"
+    else:
+        same = (
+            list(ours.selected) == reference["selected"]
+            and str(d["per_voter_budget"]) == reference["per_voter_budget"]
+        )
+        same = "yes" if same else "no"
+    return f"budapest_add1 ours={seconds:.3f} same_as_unit_steps={same}"
+
+
+def equalshares_tool(election) -> None:
+    """The equalshares.net tool's own code on the same election, against ours set to match."""
+    sys.path.insert(0, str(REPO_ROOT / "bench"))
+    from equalshares_tool import run_tool, unavailable
+
+    from budgeting.rules import method_of_equal_shares
+
+    reason = unavailable()
+    if reason:
+        print(f"equalshares.net tool: not run: {reason}")
+        return
+    start = time.perf_counter()
+    mine = method_of_equal_shares(
+        election,
+        add1=True,
+        add1_variant="equalshares",
+        completion="greedy",
+        tie_breaking="equalshares",
+    )
+    ours_s = time.perf_counter() - start
+    start = time.perf_counter()
+    answer = run_tool(election)
+    tool_s = time.perf_counter() - start  # includes starting Node and passing the ballots
+    same = (
+        "n/a"
+        if "error" in answer
+        else ("yes" if set(mine.selected) == set(answer["winners"]) else "no")
+    )
+    print(
+        f"equalshares.net tool (Node, its defaults: add1u, exhaustive+integral, floats): "
+        f"{tool_s:.3f} s | ours with the matching settings: {ours_s:.3f} s | "
+        f"same winners: {same} | speed-up: {tool_s / ours_s:.0f}x"
+    )
 
 
 def ours(election, rule: str):
@@ -114,6 +213,10 @@ def main() -> None:
     parser.add_argument("--limit", type=float, default=120.0, help="seconds per pabutools rule")
     parser.add_argument("--mem-gb", type=float, default=8.0, help="address-space limit, GB")
     parser.add_argument("--skip-pabutools", action="store_true")
+    parser.add_argument("--skip-budapest", action="store_true")
+    parser.add_argument(
+        "--unit-steps", action="store_true", help="recompute Budapest's unit-step loop if needed"
+    )
     parser.add_argument(
         "--raw-profile", action="store_true", help="give pabutools one ballot per voter"
     )
@@ -168,6 +271,9 @@ def main() -> None:
             + f"{note} | same winners: {same} | speed-up: {ratio}"
         )
         lines.append((rule, mine, ref_time, same))
+    equalshares_tool(election)
+    if not args.skip_budapest:
+        print(budapest(args.unit_steps))
     rule, mine, ref_time, same = lines[-1]
     print(f"mes_add1 ours={mine:.3f} pabutools={fmt(ref_time, args.limit)} same_winners={same}")
 

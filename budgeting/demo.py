@@ -151,6 +151,7 @@ def _seed_voting(now) -> None:
         result_rule=Process.ResultRule.MES,
         mes_completion=Process.Completion.GREEDY,
         tie_breaking=Process.TieBreaking.LEXICOGRAPHIC,
+        min_vote_share=10,  # approved by at least 10% of the voters to be funded
         live_results=Process.LiveResults.TURNOUT,
     )
     with travel_to(now - dt.timedelta(days=70)):

@@ -41,6 +41,8 @@ class ProcessForm(forms.ModelForm):
             "mes_completion",
             "mes_comparison",
             "tie_breaking",
+            "min_votes",
+            "min_vote_share",
             "live_results",
             "cross_channel",
         ]
@@ -65,6 +67,14 @@ class ProcessForm(forms.ModelForm):
         )
         for name in self.Meta.widgets:
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        for name in ("min_votes", "min_vote_share"):  # empty means no threshold
+            self.fields[name].required = False
+
+    def clean_min_votes(self):
+        return self.cleaned_data.get("min_votes") or 0
+
+    def clean_min_vote_share(self):
+        return self.cleaned_data.get("min_vote_share") or 0
 
 
 class EnvelopeForm(forms.Form):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from budgeting.rules.types import Election, Money, as_money, gc_paused
 VOTE_TYPES = ("approval", "choose-1", "cumulative", "scoring", "ordinal")
 POINT_TYPES = ("cumulative", "scoring")
 PROGRESS_EVERY = 10_000
+THRESHOLD_KEY = "min_project_score_threshold"
 
 
 class PabulibError(ValueError):
@@ -232,12 +234,34 @@ def _parse(stream: TextIO, on_progress: Callable[[int], None] | None, every: int
     if "budget" not in meta:
         raise PabulibError("META has no 'budget'")
     _money(meta["budget"], "budget", meta_lines["budget"])
+    if THRESHOLD_KEY in meta:
+        _threshold(meta[THRESHOLD_KEY], meta_lines[THRESHOLD_KEY])
     for key, actual in (("num_projects", len(projects)), ("num_votes", len(votes))):
         if key in meta and meta[key] != str(actual):
             raise PabulibError(
                 f"META says {key} is {meta[key]} but the file has {actual}", meta_lines[key]
             )
     return PabulibData(meta, project_columns, projects, vote_columns, votes)
+
+
+def _threshold(text: str, line: int | None) -> int:
+    try:
+        value = Fraction(text.strip())
+    except (ValueError, ZeroDivisionError):
+        raise PabulibError(f"{THRESHOLD_KEY} {text!r} is not a number", line) from None
+    if value < 0:
+        raise PabulibError(f"{THRESHOLD_KEY} {text!r} is negative", line)
+    return math.ceil(value)  # "at least 99.5 votes" means at least 100
+
+
+def file_threshold(data: PabulibData) -> int:
+    """The file's vote threshold (``min_project_score_threshold``), 0 when it has none.
+
+    For approval ballots the score of a project is its number of votes; other ballot types are
+    read as approval ballots (see :func:`election_from_pabulib`), so the threshold counts votes.
+    """
+    text = data.meta.get(THRESHOLD_KEY, "").strip()
+    return _threshold(text, None) if text else 0
 
 
 def _money(text: str, what: str, line: int | None) -> Money:

@@ -119,6 +119,7 @@ def _store(parsed, *, actor, title: str, progress: Progress | None) -> ImportRep
             result_rule=rule,
             mes_completion=completion,
             mes_comparison=comparison,
+            min_votes=pabulib.file_threshold(parsed),
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         projects = {}
@@ -223,10 +224,9 @@ def process_export(*, process: Process, district: str | None = None) -> str:
     if envelopes and district is None:
         district = sorted(envelopes)[0]
     tally = next(t for t in results.tallies(process) if not envelopes or t.district == district)
-    projects = list(tally.projects.values())
-    index = {p.public_id: i for i, p in enumerate(projects)}
+    projects = tally.projects
     # Anonymous and in no particular order of time or place: sorted by content.
-    ballots = sorted(tuple(sorted(index[pid] for pid in b)) for b in tally.ballots)
+    ballots = sorted(tally.ballots)
     election = Election(
         project_ids=tuple(p.public_id for p in projects),
         costs=tuple(p.cost for p in projects),
@@ -253,6 +253,11 @@ def process_export(*, process: Process, district: str | None = None) -> str:
         "language": "",
         "min_length": str(process.min_projects),
     }
+    threshold = process.vote_threshold(len(tally.ballots))
+    if threshold:
+        meta[pabulib.THRESHOLD_KEY] = str(threshold)
+        if meta["rule"] == "greedy":
+            meta["rule"] = "greedy-threshold"
     limits = ballot_limits(process, tally.district)
     if limits.max_count is not None:
         meta["max_length"] = str(limits.max_count)

@@ -9,8 +9,9 @@ explanations into sentences in the reader's language.
 from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -22,20 +23,29 @@ from budgeting.rules.types import Election, TieBreaking
 
 @dataclass
 class Tally:
-    """One election, ORM-free: what the rules need, keyed by the projects' public ids."""
+    """One election, ORM-free: what the rules need.
+
+    ``ballots`` holds one tuple per counted ballot: the sorted positions, in ``projects``, of the
+    projects it approves. Identical ballots share one tuple (Łódź 2022: 23,571 distinct for
+    90,494), so a city's ballots take a few megabytes.
+    """
 
     district: str
     budget: int
-    costs: dict[str, int]  # public id -> cost, in the order shown to voters
-    ballots: list[frozenset[str]]
-    projects: dict[str, Project] = field(repr=False, default_factory=dict)
+    projects: list[Project]  # feasible projects of this election, in the order shown to voters
+    ballots: list[tuple[int, ...]] = field(repr=False)
 
     @property
-    def votes(self) -> Counter:
-        counter = Counter({pid: 0 for pid in self.costs})
-        for ballot in self.ballots:
-            counter.update(ballot)
-        return counter
+    def ids(self) -> tuple[str, ...]:
+        return tuple(p.public_id for p in self.projects)
+
+    @cached_property
+    def votes(self) -> list[int]:
+        counts = [0] * len(self.projects)
+        for ballot, n in Counter(self.ballots).items():
+            for j in ballot:
+                counts[j] += n
+        return counts
 
 
 @dataclass
@@ -45,46 +55,70 @@ class Outcome:
     details: dict
 
 
-def tallies(process: Process) -> list[Tally]:
-    """One Tally per envelope (or a single city-wide one), from counted ballots only.
+def counted_ballots(process: Process) -> Counter:
+    """``(district, project pks)`` of every counted ballot, with how many ballots have it.
 
-    Empty ballots are kept: under equal shares every voter holds a share of the budget.
+    One query, no model instances: each ballot's selections are aggregated in the database
+    (identical ballots grouped there too on PostgreSQL). Empty ballots are kept: under equal
+    shares every voter holds a share of the budget.
     """
+    ballot, selection = Ballot._meta.db_table, BallotSelection._meta.db_table
+    where = "b.process_id = %s AND b.state = %s"
+    params = [process.pk, Ballot.State.COUNTED]
+    out: Counter = Counter()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT district, chosen, count(*) FROM ("  # noqa: S608
+                f" SELECT b.district AS district, array_agg(s.project_id ORDER BY s.project_id)"
+                f" FILTER (WHERE s.project_id IS NOT NULL) AS chosen"
+                f" FROM {ballot} b LEFT JOIN {selection} s ON s.ballot_id = b.id"
+                f" WHERE {where} GROUP BY b.id) AS one_per_ballot GROUP BY district, chosen",
+                params,
+            )
+            for district, chosen, n in cursor.fetchall():
+                out[(district, tuple(chosen or ()))] += n
+        else:
+            cursor.execute(
+                f"SELECT b.district, group_concat(s.project_id)"  # noqa: S608
+                f" FROM {ballot} b LEFT JOIN {selection} s ON s.ballot_id = b.id"
+                f" WHERE {where} GROUP BY b.id",
+                params,
+            )
+            for district, chosen in cursor.fetchall():
+                pks = tuple(sorted(int(x) for x in chosen.split(","))) if chosen else ()
+                out[(district, pks)] += 1
+    return out
+
+
+def tallies(process: Process) -> list[Tally]:
+    """One Tally per envelope (or a single city-wide one), from counted ballots only."""
     envelopes = list(process.envelopes.all())
     projects = list(process.projects.filter(state=Project.State.FEASIBLE).order_by("pk"))
-    by_pk = {p.pk: p for p in projects}
-    counted = process.ballots.filter(state=Ballot.State.COUNTED)
-    ballots: dict[int, tuple[str, set[str]]] = {
-        pk: (district, set())
-        for pk, district in counted.values_list("pk", "district").iterator(chunk_size=20000)
-    }
-    rows = BallotSelection.objects.filter(ballot__in=counted).values_list("ballot_id", "project_id")
-    for ballot_id, project_id in rows.iterator(chunk_size=20000):
-        project = by_pk.get(project_id)
-        if project is not None and ballot_id in ballots:
-            ballots[ballot_id][1].add(project.public_id)
+    counted = counted_ballots(process)
     groups = [(e.district, e.budget) for e in envelopes] or [("", process.budget)]
     result = []
     for district, budget in groups:
         in_group = [p for p in projects if not envelopes or p.district == district]
-        result.append(
-            Tally(
-                district=district,
-                budget=budget,
-                costs={p.public_id: p.cost for p in in_group},
-                ballots=[
-                    frozenset(chosen)
-                    for d, chosen in ballots.values()
-                    if not envelopes or d == district
-                ],
-                projects={p.public_id: p for p in in_group},
-            )
-        )
+        index = {p.pk: i for i, p in enumerate(in_group)}
+        ballots: list[tuple[int, ...]] = []
+        for (ballot_district, pks), n in counted.items():
+            if envelopes and ballot_district != district:
+                continue
+            # Selections of projects outside this election (not feasible) are left out.
+            ballot = tuple(sorted(index[pk] for pk in pks if pk in index))
+            ballots.extend([ballot] * n)
+        result.append(Tally(district=district, budget=budget, projects=in_group, ballots=ballots))
     return result
 
 
 def options_of(process: Process) -> dict:
-    options = {"rule": process.result_rule, "tie_breaking": process.tie_breaking}
+    options = {
+        "rule": process.result_rule,
+        "tie_breaking": process.tie_breaking,
+        "min_votes": process.min_votes,
+        "min_vote_share": str(process.min_vote_share),
+    }
     if process.result_rule == Process.ResultRule.MES:
         options |= {
             "add1": True,
@@ -96,20 +130,18 @@ def options_of(process: Process) -> dict:
 
 
 def election_of(tally: Tally) -> Election:
-    ids = tuple(tally.costs)
-    index = {pid: i for i, pid in enumerate(ids)}
-    # Ballots as sorted project indices: ids such as "12" must never be read as positions.
+    # Ballots are sorted positions already: ids such as "12" are never read as positions.
     return Election(
-        project_ids=ids,
-        costs=tuple(tally.costs[pid] for pid in ids),
+        project_ids=tally.ids,
+        costs=tuple(p.cost for p in tally.projects),
         budget=tally.budget,
-        ballots=tuple(tuple(sorted(index[pid] for pid in b)) for b in tally.ballots),
+        ballots=tuple(tally.ballots),
     )
 
 
 def lot_order(tally: Tally) -> tuple[str, ...]:
     """The published lot order (equal-shares tie-breaking): projects by lot position."""
-    drawn = [p for p in tally.projects.values() if p.lot_position is not None]
+    drawn = [p for p in tally.projects if p.lot_position is not None]
     return tuple(p.public_id for p in sorted(drawn, key=lambda p: p.lot_position))
 
 
@@ -117,6 +149,9 @@ def run_rule(process: Process, tally: Tally) -> Outcome:
     """Run the process's rule (budgeting.rules) on one election."""
     election = election_of(tally)
     tie_breaking = TieBreaking(mode=process.tie_breaking, lot_order=lot_order(tally))
+    # A share threshold counts the participants of this election (the district's, for an
+    # envelope).
+    min_votes = process.vote_threshold(len(tally.ballots))
     if process.result_rule == Process.ResultRule.MES:
         outcome = method_of_equal_shares(
             election,
@@ -125,9 +160,10 @@ def run_rule(process: Process, tally: Tally) -> Outcome:
             completion=process.mes_completion,
             comparison=process.mes_comparison,
             tie_breaking=tie_breaking,
+            min_votes=min_votes,
         )
     else:
-        outcome = greedy(election, tie_breaking=tie_breaking)
+        outcome = greedy(election, tie_breaking=tie_breaking, min_votes=min_votes)
     reasons = {}
     for pid, explanation in outcome.explanations.items():
         stored = explanation.as_dict()
@@ -147,43 +183,66 @@ def _jsonable(value):
     return value
 
 
+def outcomes_compute(process: Process, elections: list[Tally] | None = None) -> list:
+    """``(tally, outcome)`` for every election of the process (nothing is written)."""
+    return [(tally, run_rule(process, tally)) for tally in elections or tallies(process)]
+
+
 @transaction.atomic
-def results_store(*, process: Process, actor=None) -> list[Result]:
-    """Compute every election of the process and replace its unpublished results."""
+def results_store(*, process: Process, actor=None, computed: list | None = None) -> list[Result]:
+    """Compute every election of the process and replace its unpublished results.
+
+    One query loads the ballots (unless ``computed`` is given, from :func:`outcomes_compute`),
+    one stores each election's result and one (per 1,000 lines) its explanations.
+    """
+    if computed is None:
+        computed = outcomes_compute(process)
     process.results.filter(published_at__isnull=True).delete()
     stored = []
-    for tally in tallies(process):
-        outcome = run_rule(process, tally)
+    for tally, outcome in computed:
         votes = tally.votes
-        spent = sum(tally.costs[pid] for pid in outcome.selected)
+        costs = {p.public_id: p.cost for p in tally.projects}
         result = Result.objects.create(
             process=process,
             district=tally.district,
             rule=process.result_rule,
             options=options_of(process),
             budget=tally.budget,
-            spent=spent,
+            spent=sum(costs[pid] for pid in outcome.selected),
             ballots_counted=len(tally.ballots),
             details=outcome.details,
             computed_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         position = {pid: i for i, pid in enumerate(outcome.selected, start=1)}
-        ResultLine.objects.bulk_create(
-            [
+        lines = []
+        for j, project in enumerate(tally.projects):
+            pid = project.public_id
+            reason, data = outcome.reasons.get(pid, ("", {}))
+            lines.append(
                 ResultLine(
                     result=result,
                     project=project,
-                    votes=votes[pid],
+                    votes=votes[j],
                     selected=pid in position,
                     position=position.get(pid),
-                    reason=outcome.reasons.get(pid, ("", {}))[0],
-                    reason_data=outcome.reasons.get(pid, ("", {}))[1],
+                    reason=reason,
+                    reason_data=data,
                 )
-                for pid, project in tally.projects.items()
-            ]
-        )
+            )
+        ResultLine.objects.bulk_create(lines, batch_size=1000)
         stored.append(result)
     return stored
+
+
+def funded_project_ids(process: Process) -> set[int]:
+    """Projects selected by the published results (one query; none before publication)."""
+    if process.state not in (Process.State.RESULTS, Process.State.IMPLEMENTATION):
+        return set()
+    return set(
+        ResultLine.objects.filter(
+            result__process=process, result__published_at__isnull=False, selected=True
+        ).values_list("project_id", flat=True)
+    )
 
 
 def _amount(value) -> int | float:
@@ -231,10 +290,12 @@ def _explain(code: str, data: dict, line: ResultLine, money) -> str:
             "remaining": m("remaining")
         }
     if code == "below_min_votes":
-        return _("Not selected: it had %(votes)s, fewer than the %(min)s required.") % {
-            "votes": votes,
-            "min": data.get("min_votes", 0),
-        }
+        needed = int(data.get("min_votes", 0))
+        return ngettext(
+            "Not selected: with %(votes)s, it is below the threshold of %(min)s vote.",
+            "Not selected: with %(votes)s, it is below the threshold of %(min)s votes.",
+            needed,
+        ) % {"votes": votes, "min": needed}
     if code == "mes_selected":
         return _(
             "Selected by equal shares: its supporters could cover its cost together, each "

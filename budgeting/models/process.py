@@ -1,6 +1,10 @@
 """A participatory budgeting process: phases, budget, eligibility and the rules it votes by."""
 
+import math
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -195,6 +199,26 @@ class Process(models.Model):
         choices=TieBreaking.choices,
         default=TieBreaking.LEXICOGRAPHIC,
     )
+    min_votes = models.PositiveIntegerField(
+        _("minimum votes to be funded"),
+        default=0,
+        help_text=_(
+            "A project with fewer votes is never funded, whatever the rule. A project nobody "
+            "voted for is never funded anyway."
+        ),
+    )
+    min_vote_share = models.DecimalField(
+        _("minimum share of participants to be funded (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_(
+            "A project must be approved by at least this percentage of the participants (of its "
+            "district, for district envelopes). With a minimum number of votes too, the higher "
+            "of the two applies."
+        ),
+    )
     lots_drawn_at = models.DateTimeField(_("lot order drawn at"), null=True, blank=True)
 
     live_results = models.CharField(
@@ -220,6 +244,10 @@ class Process(models.Model):
             models.CheckConstraint(condition=Q(budget__gt=0), name="pb_process_budget_positive"),
             models.CheckConstraint(
                 condition=Q(knapsack_min_percent__lte=100), name="pb_process_min_percent_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_vote_share__gte=0) & Q(min_vote_share__lte=100),
+                name="pb_process_min_vote_share_range",
             ),
             models.CheckConstraint(
                 condition=Q(approval_max__isnull=True) | Q(approval_max__gte=1),
@@ -303,6 +331,13 @@ class Process(models.Model):
         if self.ideas_opens_at and now < self.ideas_opens_at:
             return False
         return not (self.ideas_closes_at and now >= self.ideas_closes_at)
+
+    def vote_threshold(self, participants: int) -> int:
+        """Votes a project needs among ``participants`` counted ballots (at least 0 here; the
+        rules add that a project nobody voted for is never funded)."""
+        share = self.min_vote_share or 0
+        from_share = math.ceil(Decimal(share) * participants / 100) if share else 0
+        return max(self.min_votes, from_share)
 
     @property
     def is_knapsack(self) -> bool:

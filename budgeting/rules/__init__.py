@@ -36,12 +36,16 @@ def compute_election(
     comparison: bool = False,
     tie_breaking: TieBreaking | str = "lexicographic",
     add1_variant: str = "pabutools",
+    min_votes: int = 0,
 ) -> RuleResult:
-    """``greedy``, or ``mes`` = MES + Add1 + greedy completion (+ the comparison step)."""
+    """``greedy``, or ``mes`` = MES + Add1 + greedy completion (+ the comparison step).
+
+    ``min_votes`` is the vote threshold (projects nobody voted for are never selected anyway).
+    """
     if rule == "greedy":
         if comparison:
             raise ValueError("the comparison step only applies to the 'mes' rule")
-        return greedy(election, tie_breaking=tie_breaking)
+        return greedy(election, tie_breaking=tie_breaking, min_votes=min_votes)
     if rule == "mes":
         return method_of_equal_shares(
             election,
@@ -50,6 +54,7 @@ def compute_election(
             completion="greedy",
             comparison=comparison,
             tie_breaking=tie_breaking,
+            min_votes=min_votes,
         )
     raise ValueError(f"unknown rule {rule!r}; expected one of {', '.join(RULES)}")
 
@@ -61,17 +66,22 @@ def compute_file(
     comparison: bool = False,
     tie_breaking: TieBreaking | str = "lexicographic",
     add1_variant: str = "pabutools",
+    min_votes: int | None = None,
 ) -> RuleResult:
     """Parse a Pabulib file and compute ``rule`` on it (see :func:`compute_election`).
 
-    Raises :class:`budgeting.pabulib.PabulibError` on a malformed file.
+    ``min_votes=None`` takes the threshold from the file's META ``min_project_score_threshold``
+    (none if absent). Raises :class:`budgeting.pabulib.PabulibError` on a malformed file.
     """
-    from budgeting.pabulib import read_election  # the rules themselves do not need the parser
+    # the rules themselves do not need the parser
+    from budgeting.pabulib import election_from_pabulib, file_threshold, parse_pabulib
 
+    data = parse_pabulib(path)
     return compute_election(
-        read_election(path),
+        election_from_pabulib(data),
         rule,
         comparison=comparison,
         tie_breaking=tie_breaking,
         add1_variant=add1_variant,
+        min_votes=file_threshold(data) if min_votes is None else min_votes,
     )

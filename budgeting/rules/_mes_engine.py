@@ -9,8 +9,9 @@ fixed key. See ``budgeting.rules.mes`` for the whole picture and ``docs/decision
 * :func:`run_float` works on numpy float64 arrays of *groups* of voters with identical ballots. It
   carries, next to every budget, a running bound on its rounding error; whenever a decision
   (affordable or not, which project is the cheapest, a tie) is closer than that bound allows to
-  decide, it gives up and returns ``None``. It can also compute how far the per-voter budget can
-  grow before any decision of the run could change (used by Add1 to skip steps).
+  decide, it gives up and returns ``None``. Given the rounds of a run at a lower budget, it can
+  also certify that every budget in between has the same outcome (:func:`run_certified`, used
+  by Add1 to skip steps).
 * :func:`run_exact` decides everything with ``gmpy2.mpq`` rationals. Voters with the same budget
   share a *class*, so exact work per round is proportional to the number of distinct budgets among
   the supporters, not to the number of voters.
@@ -21,7 +22,7 @@ fixed key. See ``budgeting.rules.mes`` for the whole picture and ``docs/decision
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from itertools import chain
 from math import inf
@@ -29,7 +30,7 @@ from math import inf
 import gmpy2
 import numpy as np
 
-from budgeting.rules.types import Election, TieBreaking
+from budgeting.rules.types import Election, TieBreaking, vote_threshold
 
 EPS = 2.0**-52
 SAFETY = 64.0
@@ -39,7 +40,7 @@ SAFETY = 64.0
 class Prepared:
     """An election compiled for repeated MES runs: groups of identical ballots, supporters."""
 
-    def __init__(self, election: Election, tie_breaking: TieBreaking) -> None:
+    def __init__(self, election: Election, tie_breaking: TieBreaking, min_votes: int = 0) -> None:
         m = election.num_projects
         counter = Counter(election.ballots)
         groups = list(counter)
@@ -64,9 +65,13 @@ class Prepared:
         self.n_voters = election.num_voters
         self.tie_keys = tie_breaking.mes_keys(election)
         # pabutools selects free projects that someone approves before the first round, and only
-        # runs MES on projects with a positive cost and at least one supporter ("active").
-        self.free = [j for j in range(m) if self.votes[j] > 0 and self.costs[j] == 0]
-        self.active = [j for j in range(m) if self.votes[j] > 0 and self.costs[j] > 0]
+        # runs MES on projects with a positive cost and at least one supporter ("active"). A
+        # vote threshold takes the projects below it out of both (their supporters keep their
+        # money for the others).
+        self.min_votes = min_votes
+        needed = vote_threshold(min_votes)
+        self.free = [j for j in range(m) if self.votes[j] >= needed and self.costs[j] == 0]
+        self.active = [j for j in range(m) if self.votes[j] >= needed and self.costs[j] > 0]
         self.initial_ratio = np.full(m, inf)
         for j in self.active:
             self.initial_ratio[j] = 1.0 / self.votes[j]
@@ -85,6 +90,8 @@ class Round:
     full_payers: int  # voters paying rho
     partial_payers: int  # voters paying everything they had left (less than rho)
     tied_with: tuple[int, ...] = ()  # projects with exactly the same rho/cost, lost the tie
+    ratio_max: float = inf  # a float certainly >= this round's rho / cost
+    ratio: Fraction | None = None  # rho / cost exactly, when known
 
 
 @dataclass
@@ -94,17 +101,34 @@ class Run:
     rounds: list[Round]
     money_left: dict[int, Fraction | float]  # active projects not selected, at the end
     exact: bool
-    stable_for: float = 0.0  # the outcome is certainly the same for budgets below b + stable_for
-    events: dict[str, float] = field(default_factory=dict)
 
 
-def run(prep: Prepared, b: Fraction, *, want_events: bool = False, exact: bool = False) -> Run:
+def run(prep: Prepared, b: Fraction, *, exact: bool = False) -> Run:
     """One MES run at per-voter budget ``b``: fast path if it can decide everything, else exact."""
     if not exact:
-        result = run_float(prep, b, want_events=want_events)
+        result = run_float(prep, b)
         if result is not None:
             return result
     return run_exact(prep, b)
+
+
+def run_certified(prep: Prepared, lower: Run, b: Fraction) -> Run | None:
+    """The run at ``b`` if it proves that every budget in ``[lower's, b]`` has lower's outcome.
+
+    For a fixed sequence of winners, every voter's remaining money is non-decreasing in the
+    per-voter budget and every project's ``rho`` non-increasing (induction over the rounds:
+    ``max(0, v - rho)`` grows with ``v`` and shrinks with ``rho``). So if, at ``b``, the same
+    project wins each round and every other project still affordable asks strictly more than
+    lower's winner asked at lower's budget, then at any budget in between the same project wins
+    every round (its ratio is at most lower's, the others' at least their ratio at ``b``), and the
+    run ends at the same point (nothing affordable at ``b`` is affordable below). ``None`` when
+    this cannot be shown (the outcome may change in between, or floats cannot decide).
+    """
+    guard = [(r.project, r.ratio_max, r.ratio) for r in lower.rounds]
+    result = run_float(prep, b, guard=guard)
+    if result is None or len(result.rounds) != len(guard):
+        return None
+    return result
 
 
 def _rho_float(vs: np.ndarray, ns: np.ndarray, c: float, votes: int):
@@ -139,19 +163,28 @@ def _rho_float(vs: np.ndarray, ns: np.ndarray, c: float, votes: int):
     return rho, vs < rho, float(den[k])
 
 
-def run_float(prep: Prepared, b: Fraction, *, want_events: bool = False) -> Run | None:
+def run_float(
+    prep: Prepared,
+    b: Fraction,
+    *,
+    guard: list[tuple[int, float, Fraction | None]] | None = None,
+) -> Run | None:
+    """MES at ``b`` in floats with error bounds; ``None`` when a decision is too close to call.
+
+    With ``guard`` (see :func:`run_certified`), one ``(project, ratio_max, exact ratio)`` per
+    round: round ``t`` selects that project, and every other affordable project must ask more
+    per unit of cost than ``ratio_max`` (or exactly as much or more, if it loses the tie-break);
+    otherwise the run stops early with ``None``.
+    """
     bf = float(b)
     n_groups = len(prep.groups)
     v = np.full(n_groups, bf)
     err = np.full(n_groups, EPS * bf)
-    deriv = np.ones(n_groups) if want_events else None
     m = len(prep.costs)
     stale = prep.initial_ratio.copy()
     stale_err = EPS * np.where(np.isfinite(stale), stale, 0.0)
-    slope = np.zeros(m)
     alive = np.zeros(m, dtype=bool)
     alive[prep.active] = True
-    events = {"kink": inf, "cross": inf, "afford": inf}
     winners = list(prep.free)
     rounds: list[Round] = []
 
@@ -159,11 +192,15 @@ def run_float(prep: Prepared, b: Fraction, *, want_events: bool = False) -> Run 
         idx = np.flatnonzero(alive)
         if idx.size == 0:
             break
+        if guard is not None and len(rounds) >= len(guard):
+            return None  # more rounds than the lower run had: the outcome differs
+        floor_ratio = guard[len(rounds)][1] if guard is not None else -inf
         best = inf
         best_err = 0.0
         cands: list[tuple] = []
         for j in idx[np.argsort(stale[idx])].tolist():
-            if stale[j] - SAFETY * stale_err[j] > best + SAFETY * best_err:
+            bar = max(best + SAFETY * best_err, floor_ratio)
+            if stale[j] - SAFETY * stale_err[j] > bar:
                 break
             s, ns = prep.supporters[j], prep.supporter_counts[j]
             vs, es = v[s], err[s]
@@ -174,10 +211,6 @@ def run_float(prep: Prepared, b: Fraction, *, want_events: bool = False) -> Run 
             arith = (s.size + 4) * EPS * (money + c)
             if money + SAFETY * (in_err + arith) < c:
                 alive[j] = False
-                if want_events:
-                    dm = float(deriv[s] @ ns)
-                    if dm > 0:
-                        events["afford"] = min(events["afford"], (c - money) / dm)
                 continue
             solved = (
                 None
@@ -197,18 +230,19 @@ def run_float(prep: Prepared, b: Fraction, *, want_events: bool = False) -> Run 
             rho_err = (float(en @ low) + arith) / n_sure + 2 * EPS * rho
             ratio = rho / c
             ratio_err = rho_err / c + 2 * EPS * ratio
-            drho = 0.0
-            if want_events:
-                drho = -float(deriv[s][poor] @ ns[poor]) / n_rich
-                slope[j] = drho / c
             stale[j], stale_err[j] = ratio, ratio_err
-            cands.append((ratio, ratio_err, j, rho, rho_err, drho, n_rich, poor))
+            cands.append((ratio, ratio_err, j, rho, rho_err, n_rich, poor))
             if ratio < best:
                 best, best_err = ratio, ratio_err
         if not cands:
             break
         win = min(cands, key=lambda t: t[0])
         close = [t for t in cands if t[0] - SAFETY * t[1] <= win[0] + SAFETY * win[1]]
+        if guard is not None:
+            win = _guarded_winner(prep, v, err, cands, guard[len(rounds)])
+            if win is None:
+                return None
+            close = [win]
         tied: list[tuple] = []
         exact_ratio = None
         if len(close) > 1:
@@ -222,27 +256,17 @@ def run_float(prep: Prepared, b: Fraction, *, want_events: bool = False) -> Run 
                 (t for q, t in known if q == exact_ratio), key=lambda t: prep.tie_keys[t[2]]
             )
             win = tied[0]
-        ratio_w, _, w, rho, rho_err, drho, n_rich, _ = win
-        if exact_ratio is not None:
-            ratio_w = 1.0 / n_rich
+        ratio_w, ratio_err_w, w, rho, rho_err, n_rich, _ = win
+        if exact_ratio is None:
+            exact_ratio_w = _exact_ratio(prep, v, err, win)
+        else:
+            exact_ratio_w = exact_ratio
+            ratio_w, ratio_err_w = 1.0 / n_rich, EPS / n_rich
         s = prep.supporters[w]
         alive[w] = False
         vs, es = v[s], err[s]
         gap = vs - rho
         rich = gap >= 0
-        if want_events:
-            sl = deriv[s] - drho
-            hit = (rich & (sl < 0)) | (~rich & (sl > 0))
-            if hit.any():
-                events["kink"] = min(events["kink"], float((-gap[hit] / sl[hit]).min()))
-            rest = np.flatnonzero(alive)
-            if rest.size:
-                gap_r = stale[rest] - ratio_w
-                sl_r = slope[rest] - drho / prep.costs_f[w]
-                down = sl_r < 0
-                if down.any():
-                    events["cross"] = min(events["cross"], float((gap_r[down] / -sl_r[down]).min()))
-            deriv[s] = np.where(rich, sl, 0.0)
         v[s] = np.where(rich, gap, 0.0)
         maybe_rich = -gap <= SAFETY * (es + rho_err)
         err[s] = np.where(rich | maybe_rich, es + rho_err + EPS * np.abs(gap), 0.0)
@@ -250,16 +274,42 @@ def run_float(prep: Prepared, b: Fraction, *, want_events: bool = False) -> Run 
         winners.append(w)
         exact_rho = exact_ratio * prep.costs[w] if exact_ratio is not None else rho
         lost = tuple(t[2] for t in tied[1:])
-        rounds.append(Round(w, exact_rho, int(round(n_rich)), int(round(partial)), lost))
+        upper = ratio_w + SAFETY * ratio_err_w
+        rounds.append(
+            Round(w, exact_rho, int(round(n_rich)), int(round(partial)), lost, upper, exact_ratio_w)
+        )
 
     money_left = {}
     chosen = set(winners)
     for j in prep.active:
         if j not in chosen:
             money_left[j] = float(v[prep.supporters[j]] @ prep.supporter_counts[j])
-    stable = min(events.values()) if want_events else 0.0
-    stable = max(0.0, stable * (1 - 1e-6) - 1e-6) if np.isfinite(stable) else inf
-    return Run(b, winners, rounds, money_left, exact=False, stable_for=stable, events=events)
+    return Run(b, winners, rounds, money_left, exact=False)
+
+
+def _guarded_winner(
+    prep: Prepared,
+    v: np.ndarray,
+    err: np.ndarray,
+    cands: list[tuple],
+    guard: tuple[int, float, Fraction | None],
+) -> tuple | None:
+    """The candidate ``guard`` names, if every other one certainly asks more (see run_float)."""
+    expected, ratio_max, ratio_exact = guard
+    win = next((t for t in cands if t[2] == expected), None)
+    if win is None:
+        return None
+    key = prep.tie_keys[expected]
+    for t in cands:
+        if t is win or t[0] - SAFETY * t[1] > ratio_max:
+            continue
+        # Too close for floats: fine only if it loses ties and asks exactly at least as much.
+        if ratio_exact is None or prep.tie_keys[t[2]] < key:
+            return None
+        q = _exact_ratio(prep, v, err, t)
+        if q is None or q < ratio_exact:
+            return None
+    return win
 
 
 def _exact_ratio(prep: Prepared, v: np.ndarray, err: np.ndarray, cand: tuple) -> Fraction | None:
@@ -269,7 +319,7 @@ def _exact_ratio(prep: Prepared, v: np.ndarray, err: np.ndarray, cand: tuple) ->
     can, rho = cost / payers, so rho / cost is exactly 1 / payers. Such exact ties (same number of
     paying supporters) are common in real data and are decided here without an exact rerun.
     """
-    _, _, j, rho, rho_err, _, n_rich, poor = cand
+    _, _, j, rho, rho_err, n_rich, poor = cand
     s = prep.supporters[j]
     vs, es = v[s], err[s]
     if vs[poor].any() or es[poor].any():
@@ -342,6 +392,7 @@ def run_exact(prep: Prepared, b: Fraction) -> Run:
         cls[s] = remap[cls[s]]
         remaining.discard(w)
         winners.append(w)
+        ratio = Fraction(int(rho.numerator), int(rho.denominator)) / prep.costs[w]
         rounds.append(
             Round(
                 w,
@@ -349,6 +400,8 @@ def run_exact(prep: Prepared, b: Fraction) -> Run:
                 int(n_rich),
                 partial,
                 tuple(t[1] for t in tied[1:]),
+                float(ratio) * (1 + 4 * EPS),
+                ratio,
             )
         )
 

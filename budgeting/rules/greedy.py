@@ -2,9 +2,9 @@
 
 This is what CONSUL and most cities use. It equals pabutools'
 ``greedy_utilitarian_welfare(..., sat_class=Cost_Sat)``: with cost satisfaction the "satisfaction
-per unit of cost" of a project is exactly its number of votes. Like pabutools, projects nobody
-voted for are still considered at the end of the order (they are selected if they fit) unless a
-``min_votes`` threshold (a "greedy-threshold" rule, as in Łódź) excludes them.
+per unit of cost" of a project is exactly its number of votes. Unlike pabutools, a project nobody
+voted for is never selected (pabutools selects it last if it fits), and a ``min_votes`` threshold
+(a "greedy-threshold" rule, as in Łódź) excludes projects with fewer votes.
 """
 
 from __future__ import annotations
@@ -15,12 +15,14 @@ from budgeting.rules.types import (
     BELOW_MIN_VOTES,
     GREEDY_DID_NOT_FIT,
     GREEDY_SELECTED,
+    NO_VOTES,
     Election,
     Explanation,
     Money,
     RuleResult,
     TieBreaking,
     ids_of,
+    vote_threshold,
 )
 
 
@@ -43,7 +45,9 @@ def greedy_fill(
 
     Returns the added indices (in order) and an explanation for every project outside
     ``already``. Used both by the greedy rule (``already`` empty) and by greedy completion.
+    Projects with fewer than :func:`~budgeting.rules.types.vote_threshold` votes are skipped.
     """
+    needed = vote_threshold(min_votes)
     chosen = set(already)
     remaining: Money = election.budget - sum((election.costs[j] for j in chosen), 0)
     votes = election.approval_counts
@@ -53,7 +57,9 @@ def greedy_fill(
         if j in chosen:
             continue
         cost = election.costs[j]
-        if votes[j] < min_votes:
+        if votes[j] == 0:
+            explanations[j] = Explanation(NO_VOTES, {"votes": 0, "cost": cost})
+        elif votes[j] < needed:
             explanations[j] = Explanation(
                 BELOW_MIN_VOTES, {"votes": votes[j], "min_votes": min_votes}
             )

@@ -12,7 +12,7 @@ What is computed
   (see :data:`ADD1_VARIANTS` and ``docs/decisions/002-mes-add1.md``):
   ``pabutools`` (``voter_budget_increment=1``: budgets ``B/n, B/n+1, ...``; stop at the first
   exhaustive outcome, or keep the previous outcome when the next one overspends),
-  ``equalshares`` (equalshares.net's code: budgets ``B/n, floor(B/n)+1, floor(B/n)+2, ...``,
+  ``equalshares`` (equalshares.net's code: budgets ``floor(B/n), floor(B/n)+1, ...``,
   exhaustiveness judged on all projects) and ``overspend`` (the same budgets, but no stop on
   exhaustiveness: raise until the next step would overspend; this is what reproduces the
   published Wieliczka 2023 outcome, and what Pabulib's checker does for ``equalshares/add1``).
@@ -28,28 +28,30 @@ re-evaluation (a project is re-evaluated only if its last ``rho / cost``, a lowe
 still beat the best of the round). Any decision closer than the error bound allows is re-decided
 by rerunning exactly with ``gmpy2.mpq`` (``_mes_engine.run_exact``), so outcomes are exact.
 
-For Add1, each float run also computes, from the derivatives of all budgets with respect to the
-per-voter budget ``b``, the distance to the nearest *breakpoint*: the smallest increase of ``b`` at
-which a decision of that run could change (a competitor's lower bound crossing the winner's
-``rho / cost``, an unaffordable project becoming affordable, a supporter of a winner switching
-between paying ``rho`` and paying all it has). All Add1 steps before the breakpoint have the same
-outcome and are skipped without running MES. This never changes the result (exhaustiveness and
-overspending depend only on the outcome); binary search would, since exhaustiveness is not
-monotone in ``b``. On Łódź breakpoints are closer than one unit, so the speed there comes from
-the cheap runs; on elections where the outcome stays put for many units, whole stretches are
-skipped.
+For Add1, stretches of steps with the same outcome are skipped, exactly. For a fixed sequence of
+winners, every voter's remaining money is non-decreasing in the per-voter budget ``b`` and every
+project's ``rho`` non-increasing. So a run at a higher budget ``hi`` that selects the same project
+each round, while every other affordable project asks strictly more per unit of cost than the
+winner asked at the lower budget (or exactly as much and loses the tie-break), proves that every
+budget in between has the same outcome (``_mes_engine.run_certified``). The Add1 loop gallops
+(tries 2, 4, 8... steps ahead) and halves back when a certificate fails, so the outcome is that
+of the unit-step loop (``add1_jump=False``), which stays available as the reference. Binary search
+over ``b`` would not be exact: exhaustiveness is not monotone in ``b`` (Wieliczka: exhaustive at
+302 zł, not at 306). Where the order of winners changes at nearly every step (Łódź: 50 of 58
+steps), nothing can be skipped and the speed comes from the cheap runs.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from math import ceil, floor, isfinite
+from math import floor
 from typing import Literal
 
-from budgeting.rules._mes_engine import Prepared, Run, run
+from budgeting.rules._mes_engine import Prepared, Run, run, run_certified
 from budgeting.rules.greedy import greedy, greedy_fill
 from budgeting.rules.types import (
+    BELOW_MIN_VOTES,
     COMPARISON_GREEDY_WON,
     COMPLETION_DID_NOT_FIT,
     COMPLETION_SELECTED,
@@ -69,7 +71,7 @@ from budgeting.rules.types import (
 @dataclass(frozen=True)
 class Add1Variant:
     start: Literal["exact", "integral"]
-    """``exact``: budgets B/n + k. ``integral``: B/n, then floor(B/n) + k for k >= 1."""
+    """``exact``: budgets B/n + k. ``integral``: floor(B/n) + k, from k = 0 (the tool's code)."""
     stop_when_exhaustive: bool
     exhaustive_over: Literal["supported", "all"]
     """Which unselected projects must not fit for an outcome to count as exhaustive."""
@@ -93,13 +95,17 @@ def method_of_equal_shares(
     completion: Completion = "none",
     comparison: bool = False,
     tie_breaking: TieBreaking | str | None = None,
+    min_votes: int = 0,
     exact: bool = False,
+    add1_jump: bool = True,
 ) -> RuleResult:
     """Compute MES, optionally with Add1, greedy completion and the comparison step.
 
     ``add1_increment`` is the per-voter raise of one Add1 step (one currency unit by default, as
     equalshares.net and pabutools' ``voter_budget_increment=1``; a city counting in forints may
     prefer 100). ``exact=True`` skips the float fast path (slower; used to cross-check it).
+    ``min_votes`` is the process's vote threshold: projects with fewer votes (and, whatever it
+    is, projects with none) are selected by no step: not MES, Add1, completion or comparison.
     """
     if completion not in ("none", "greedy"):
         raise ValueError(f"unknown completion {completion!r}")
@@ -116,21 +122,27 @@ def method_of_equal_shares(
         "add1_increment": increment if add1 else None,
         "completion": completion,
         "comparison": None,
+        "min_votes": min_votes,
     }
-    prep = Prepared(election, tb)
+    prep = Prepared(election, tb, min_votes)
     if election.num_voters == 0:  # nobody to share the budget with: MES selects nothing
         b0 = Fraction(0)
         first = Run(b0, [], [], {}, exact=True)
     else:
         b0 = Fraction(election.budget) / election.num_voters
-        first = run(prep, b0, want_events=add1, exact=exact)
+        if add1 and ADD1_VARIANTS[add1_variant].start == "integral":
+            b0 = Fraction(floor(b0))  # equalshares.net starts Add1 at a whole share
+        first = run(prep, b0, exact=exact)
     final, stats = first, {"steps": 0, "runs": 1, "exact_runs": int(first.exact)}
     if add1 and election.num_voters:
-        final, stats = _add1(prep, first, ADD1_VARIANTS[add1_variant], increment, exact=exact)
+        final, stats = _add1(
+            prep, first, ADD1_VARIANTS[add1_variant], increment, exact=exact, jump=add1_jump
+        )
     details.update(
         initial_per_voter_budget=b0,
         per_voter_budget=final.per_voter_budget,
         add1_steps=stats["steps"],
+        add1_jumps=stats.get("jumps", 0),
         mes_runs=stats["runs"],
         exact_runs=stats["exact_runs"],
     )
@@ -142,6 +154,7 @@ def method_of_equal_shares(
             election,
             winners,
             tie_breaking=tb,
+            min_votes=min_votes,
             selected_code=COMPLETION_SELECTED,
             not_fit_code=COMPLETION_DID_NOT_FIT,
         )
@@ -164,19 +177,26 @@ def method_of_equal_shares(
 
 
 def _add1(
-    prep: Prepared, first: Run, variant: Add1Variant, inc: Fraction, *, exact: bool
+    prep: Prepared,
+    first: Run,
+    variant: Add1Variant,
+    inc: Fraction,
+    *,
+    exact: bool,
+    jump: bool = True,
 ) -> tuple[Run, dict]:
     """Raise the per-voter budget by ``inc`` per step (see the module docstring).
 
-    Step 0 is plain MES at ``B/n``; step k >= 1 runs at ``base + k * inc``.
+    Step 0 is plain MES at ``B/n``; step k >= 1 runs at ``base + k * inc``. The outcome is that
+    of trying every step in turn (``jump=False``, or ``exact=True``, does exactly that); with
+    ``jump`` the stretches of steps whose outcome is certified unchanged are skipped, found by
+    galloping (1, 2, 4... steps ahead) and halving back at the first step that may differ.
     """
     election = prep.election
     budget = election.budget
-    base = first.per_voter_budget
-    if variant.start == "integral":
-        base = Fraction(floor(base))
+    base = first.per_voter_budget  # floor(B/n) already for the "integral" variants
     scope = prep.active if variant.exhaustive_over == "supported" else range(len(prep.costs))
-    stats = {"steps": 0, "runs": 1, "exact_runs": int(first.exact)}
+    stats = {"steps": 0, "runs": 1, "exact_runs": int(first.exact), "jumps": 0}
 
     def spent(r: Run) -> Fraction:
         return sum((election.costs[j] for j in r.winners), 0)
@@ -186,40 +206,45 @@ def _add1(
         left = budget - spent(r)
         return all(j in chosen or election.costs[j] > left for j in scope)
 
-    def everything_supported(r: Run) -> bool:
-        # MES only ever selects supported projects: once they are all in, no later step can
+    def everything_eligible(r: Run) -> bool:
+        # MES only ever selects eligible projects: once they are all in, no later step can
         # overspend, so raising further could go on forever (equalshares.net's loop would).
         return len(r.winners) == len(prep.active) + len(prep.free)
 
+    def at(k: int) -> Fraction:
+        return base + k * inc
+
     current, k = first, 0  # invariant: `current` is the (feasible) outcome of step k
-    # Finding breakpoints roughly doubles the cost of a run. When they keep falling within the
-    # next step (as on Łódź), look for them less and less often; look every time again as soon
-    # as they allow a skip.
+    ahead = 2  # how many steps the next certification tries to skip
+    # Where outcomes change at nearly every step, failed certifications would double the work:
+    # after one fails right away, wait (1, 3, 7, then 8 steps) before trying again.
     pause, wait = 0, 0
     while True:
-        if variant.stop_when_exhaustive and exhaustive(current) or everything_supported(current):
+        if variant.stop_when_exhaustive and exhaustive(current) or everything_eligible(current):
             return current, stats
-        if not isfinite(current.stable_for):
-            return current, stats  # no further step can change the outcome
-        reach = current.per_voter_budget + Fraction(current.stable_for)
-        k_next = max(k + 1, ceil((reach - base) / inc))
-        if k_next > k + 1:
-            pause = wait = 0
-        elif wait == 0:
-            pause = min(2 * pause + 1, 8)
-            wait = pause
-        else:
-            wait -= 1
-        nxt = run(prep, base + k_next * inc, want_events=wait == 0, exact=exact)
+        if jump and not exact and wait == 0:
+            while ahead > 1:
+                stats["runs"] += 1
+                same = run_certified(prep, current, at(k + ahead))
+                if same is not None:  # every step up to k + ahead has current's outcome
+                    current, k = same, k + ahead
+                    stats["steps"], stats["jumps"] = k, stats["jumps"] + 1
+                    ahead, pause = 2 * ahead, 0
+                    break
+                if ahead == 2:
+                    pause = min(2 * pause + 1, 8)
+                    wait = pause
+                ahead //= 2
+            if ahead > 1:
+                continue
+        wait = max(0, wait - 1)
+        ahead = 2
+        nxt = run(prep, at(k + 1), exact=exact)
         stats["runs"] += 1
         stats["exact_runs"] += int(nxt.exact)
         if spent(nxt) > budget:
-            if k_next - 1 > k:  # the last good step was skipped: recompute it for explanations
-                current = run(prep, base + (k_next - 1) * inc, exact=exact)
-                stats["runs"] += 1
-            stats["steps"] = k_next - 1
             return current, stats
-        current, k = nxt, k_next
+        current, k = nxt, k + 1
         stats["steps"] = k
 
 
@@ -266,7 +291,14 @@ def _mes_explanations(prep: Prepared, final: Run, first: Run | None) -> dict[int
             },
         )
     for j in range(election.num_projects):
-        out.setdefault(j, Explanation(MES_NO_SUPPORTERS, {"cost": election.costs[j]}))
+        if j in out:
+            continue
+        if prep.votes[j]:
+            out[j] = Explanation(
+                BELOW_MIN_VOTES, {"votes": prep.votes[j], "min_votes": prep.min_votes}
+            )
+        else:
+            out[j] = Explanation(MES_NO_SUPPORTERS, {"cost": election.costs[j]})
     return out
 
 
@@ -279,7 +311,7 @@ def _comparison_step(
     "satisfaction" comparison, the one Pabulib's checker applies to ``-comparison`` rules).
     """
     election = prep.election
-    greedy_result = greedy(election, tie_breaking=tb)
+    greedy_result = greedy(election, tie_breaking=tb, min_votes=prep.min_votes)
     greedy_winners = [election.index[p] for p in greedy_result.selected]
     sat_mes = prep.satisfaction(set(winners))
     sat_greedy = prep.satisfaction(set(greedy_winners))

@@ -232,6 +232,7 @@ class TieBreaking:
 GREEDY_SELECTED = "greedy_selected"  # data: rank, votes, remaining_before, remaining_after
 GREEDY_DID_NOT_FIT = "greedy_did_not_fit"  # data: rank, votes, cost, remaining
 BELOW_MIN_VOTES = "below_min_votes"  # data: votes, min_votes
+NO_VOTES = "no_votes"  # nobody voted for it: never funded, whatever the rule
 MES_SELECTED = "mes_selected"  # data: round, rho, effective_votes, per_voter_budget, payers...
 MES_SELECTED_ADD1 = "mes_selected_add1"  # as MES_SELECTED, only reached thanks to Add1
 MES_ZERO_COST = "mes_zero_cost"  # a free project with supporters, selected first
@@ -297,6 +298,17 @@ class RuleResult:
     @property
     def selected_set(self) -> frozenset[str]:
         return frozenset(self.selected)
+
+
+def vote_threshold(min_votes: int) -> int:
+    """The votes a project needs to be funded: ``min_votes``, and never fewer than one.
+
+    No rule, completion or comparison step funds a project nobody voted for (pabutools' greedy
+    and equalshares.net's completion would, when it fits); a city's threshold only raises this.
+    """
+    if min_votes < 0:
+        raise ValueError("the vote threshold must not be negative")
+    return max(1, int(min_votes))
 
 
 def ids_of(election: Election, indices: Sequence[int]) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ from budgeting import permissions, selectors, services
 from budgeting.eligibility import Ineligible, eligibility_check
 from budgeting.forms import IdeaForm
 from budgeting.models import Channel, Process, Project
+from budgeting.results import funded_project_ids
 from core import errors
 from core.views import confirm, confirmed
 
@@ -134,6 +135,7 @@ def project_list(request, pk):
                 request.user, permissions.Action.SUBMIT_IDEA, process
             ),
             "can_review": permissions.can(request.user, permissions.Action.REVIEW, process),
+            "funded_ids": funded_project_ids(process),
         },
     )
 
@@ -151,6 +153,7 @@ def project_detail(request, pk, project_pk):
             "process": process,
             "project": project,
             "claim": claim,
+            "funded": project.pk in funded_project_ids(process),
             "can_review": permissions.can(request.user, permissions.Action.REVIEW, process),
             "can_withdraw": permissions.PROJECT.can(
                 request.user, permissions.ProjectAction.WITHDRAW, project

@@ -1,8 +1,12 @@
 """Results, their explanations and chart, statistics, and open-data downloads."""
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from budgeting import permissions, selectors
@@ -45,6 +49,28 @@ def _decorate(process, results) -> list[dict]:
     return shown
 
 
+SECTIONS_CACHE_SECONDS = 300
+
+
+def _sections(process, results) -> str:
+    """The results' sections as HTML; published ones are cached (their lines never change, and
+    a project renamed after publication shows its new title within five minutes)."""
+    key = None
+    if results and all(r.is_published for r in results):
+        stamp = ",".join(f"{r.pk}:{r.published_at.timestamp()}" for r in results)
+        key = f"pb-results:{process.pk}:{get_language()}:{process.currency}:{stamp}"
+        html = cache.get(key)
+        if html is not None:
+            return html
+    html = render_to_string(
+        "budgeting/_result_sections.html",
+        {"process": process, "results": _decorate(process, results)},
+    )
+    if key is not None:
+        cache.set(key, html, SECTIONS_CACHE_SECONDS)
+    return html
+
+
 def results_view(request, pk):
     process = selectors.process_get(request.user, pk)
     visible = permissions.can(request.user, permissions.Action.VIEW_RESULTS, process)
@@ -55,7 +81,8 @@ def results_view(request, pk):
         {
             "process": process,
             "visible": visible,
-            "results": _decorate(process, results),
+            "results": results,
+            "sections": mark_safe(_sections(process, results)) if results else "",  # noqa: S308
             "published": bool(results) and all(r.is_published for r in results),
             "can_publish": permissions.can(request.user, permissions.Action.PUBLISH, process),
             "can_compute": permissions.can(request.user, permissions.Action.COMPUTE, process),

@@ -2,7 +2,7 @@
 
 The Pabulib files live outside the repository, in ``<repo>/../shared/data/pabulib`` (override with
 the ``PABULIB_DIR`` environment variable). Tests that need them skip, saying why, when the folder
-is absent.
+is absent (through the root conftest's ``missing()``, so that CI fails instead).
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+
+from conftest import missing
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,7 +49,8 @@ def file_params(names: list[str] | None = None, slow: set[str] = BIG_FILES) -> l
     """pytest parameters for Pabulib file names; a single skipped one if the folder is absent."""
     available = pabulib_files()
     if not available:
-        return [pytest.param(None, marks=pytest.mark.skip(reason=SKIP_REASON), id="no-data")]
+        # The test's ``pabulib_folder`` fixture reports the missing data (a failure in CI).
+        return [pytest.param(None, id="no-data")]
     chosen = available if names is None else [n for n in names if n in available]
     return [
         pytest.param(n, marks=[pytest.mark.slow] if n in slow else [], id=n.removesuffix(".pb"))
@@ -58,8 +61,8 @@ def file_params(names: list[str] | None = None, slow: set[str] = BIG_FILES) -> l
 @pytest.fixture(scope="session")
 def pabulib_folder() -> Path:
     folder = pabulib_dir()
-    if not folder.is_dir():
-        pytest.skip(SKIP_REASON)
+    if not folder.is_dir() or not pabulib_files():
+        missing(SKIP_REASON)  # a skip locally; REQUIRE_SERVICES=1 (CI) makes it a failure
     return folder
 
 

@@ -6,7 +6,6 @@ import io
 import os
 import subprocess
 import sys
-import time
 from fractions import Fraction
 
 import pytest
@@ -192,12 +191,10 @@ def test_lodz_names_with_doubled_quotes_are_read_verbatim(pabulib_folder):
     assert names["L026"].startswith('"Przywracamy "Parad')
 
 
-def test_lodz_parses_quickly(pabulib_folder):
-    start = time.perf_counter()
+def test_lodz_parses_with_every_ballot(pabulib_folder):
+    # How fast it parses is measured by bench/pb_rules.py, not asserted here.
     data = parse_pabulib(pabulib_folder / "Poland_Lodz_2022.pb")
-    elapsed = time.perf_counter() - start
     assert len(data.votes) == 90_494
-    assert elapsed < 2.0  # about 0.3 s on an idle core; generous for a busy CI machine
 
 
 # --- compute_file and the management command -------------------------------------------------
@@ -264,7 +261,6 @@ def test_manage_py_pb_compute_exits_non_zero_on_a_bad_file(tmp_path):
         timeout=120,
         check=False,
     )
-    if "PROJECTS section is missing" not in proc.stderr:
-        pytest.skip(f"the project settings do not boot yet: {proc.stderr.strip()[-200:]}")
+    assert "PROJECTS section is missing" in proc.stderr, proc.stderr[-500:]
     assert proc.returncode != 0
     assert proc.stdout == ""

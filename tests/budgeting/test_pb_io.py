@@ -7,7 +7,7 @@ from budgeting import pabulib, services
 from budgeting.models import Ballot, Channel, Process, Project
 from budgeting.pabulib_io import PabulibImportError, process_export, process_import
 from citizens.rules import Role
-from conftest import pabulib_dir
+from conftest import missing, pabulib_dir
 from tests.budgeting.factories import key, process_create, project_create
 from tests.citizens.factories import officer_create, user_create
 
@@ -114,8 +114,37 @@ def test_export_of_an_envelope_and_published_selection():
     assert f"{a.pk};60;1;Alpha;1" in text  # project_id;cost;votes;name;selected
 
 
-@pytest.mark.skipif(not pabulib_dir().is_dir(), reason="needs ../shared/data/pabulib")
+def test_the_files_vote_threshold_is_imported_and_exported():
+    with_threshold = (
+        SMALL.replace("rule;greedy\n", "rule;greedy-threshold\n")
+        .replace("currency;EUR\n", "currency;EUR\nmin_project_score_threshold;2\n")
+        .replace("4;c\n", "4;a\n")  # a: 3 votes, b: 2, c: 1
+    )
+    assert selected_codes(process_import(data=with_threshold.replace(";2\n", ";0\n")).process) == [
+        "a",
+        "c",
+    ]
+    process = process_import(data=with_threshold).process
+    assert process.min_votes == 2
+    assert selected_codes(process) == ["a"]  # b no longer fits, c is under the threshold
+    text = process_export(process=process)
+    assert "min_project_score_threshold;2\n" in text and "rule;greedy-threshold\n" in text
+    again = process_import(data=text).process
+    assert again.min_votes == 2
+
+
+def test_a_share_threshold_is_exported_as_the_votes_it_requires():
+    process = process_import(data=SMALL).process
+    assert process.min_votes == 0
+    assert "min_project_score_threshold" not in process_export(process=process)
+    process.min_vote_share = 50  # of 4 voters
+    process.save()
+    assert "min_project_score_threshold;2\n" in process_export(process=process)
+
+
 def test_a_real_file_imports_and_reproduces_its_published_outcome():
+    if not pabulib_dir().is_dir():
+        missing(f"needs the Pabulib files in {pabulib_dir()}")
     path = pabulib_dir() / "Netherlands_Assen_2024.pb"
     process = process_import(data=path.read_bytes()).process
     assert process.result_rule == Process.ResultRule.MES

@@ -137,6 +137,44 @@ def test_envelopes_are_counted_separately():
     ]
 
 
+def test_a_share_threshold_counts_the_participants_of_each_district_envelope(client):
+    process = process_create(
+        envelopes={"Centro": 100_000, "Navile": 100_000},
+        result_rule=Process.ResultRule.MES,
+        min_vote_share=50,
+        min_projects=0,
+    )
+    x = project_create(process, district="Centro", cost=10_000, title="Xylo")
+    y = project_create(process, district="Centro", cost=10_000, title="Yarrow")
+    z = project_create(process, district="Navile", cost=10_000, title="Zinnia")
+    for chosen in ([x, y], [x], [], []):  # Centro: 4 voters, so 50% is 2 votes
+        vote(process, *chosen, district="Centro")
+    vote(process, z, district="Navile")  # Navile: 1 voter, so 50% is 1 vote
+    process.state = S.COUNTING
+    process.save()
+    officer = officer_create()
+    centro, navile = services.result_compute(actor=officer, process=process)
+    assert {ln.project for ln in centro.lines.filter(selected=True)} == {x}
+    assert {ln.project for ln in navile.lines.filter(selected=True)} == {z}
+    assert centro.lines.get(project=y).reason == "below_min_votes"
+    services.result_publish(actor=officer, process=process)
+    html = client.get(f"/budgeting/{process.pk}/results/").content.decode()
+    assert "Not selected: with 1 vote, it is below the threshold of 2 votes." in html
+
+
+@pytest.mark.parametrize("rule", [Process.ResultRule.GREEDY, Process.ResultRule.MES])
+def test_a_project_nobody_voted_for_is_never_funded_even_when_money_is_left(rule):
+    process = process_create(budget=100_000, result_rule=rule)
+    voted = project_create(process, cost=20_000)
+    ignored = project_create(process, cost=10_000)
+    vote(process, voted)
+    process.state = S.COUNTING
+    process.save()
+    (result,) = services.result_compute(actor=officer_create(), process=process)
+    assert [ln.project for ln in result.lines.filter(selected=True)] == [voted]
+    assert result.lines.get(project=ignored).reason in ("no_votes", "mes_no_supporters")
+
+
 def test_statistics_by_channel_district_and_age(client):
     process = process_create()
     project = project_create(process)
@@ -268,3 +306,95 @@ def test_amounts_in_explanations_are_rounded_for_reading(stored, shown):
         reason_data={"data": {"remaining": stored}},
     )
     assert reason_text(line, lambda a: money(a, "EUR")).endswith(f"remaining {shown}.")
+
+
+def test_the_process_form_sets_a_vote_threshold_and_refuses_a_share_over_100_percent():
+    from budgeting.forms import ProcessForm
+
+    data = {
+        "title": "Bilancio 2027",
+        "budget": "100000",
+        "currency": "EUR",
+        "min_age": "16",
+        "residency": "city",
+        "ballot_rule": "knapsack",
+        "knapsack_min_percent": "0",
+        "min_projects": "1",
+        "result_rule": "greedy",
+        "mes_add1_variant": "overspend",
+        "mes_completion": "greedy",
+        "tie_breaking": "lexicographic",
+        "live_results": "turnout",
+        "cross_channel": "refuse",
+    }
+    form = ProcessForm(data=data)
+    assert form.is_valid(), form.errors
+    assert (form.cleaned_data["min_votes"], form.cleaned_data["min_vote_share"]) == (0, 0)
+    form = ProcessForm(data=data | {"min_votes": "100", "min_vote_share": "2.5"})
+    assert form.is_valid(), form.errors
+    process = form.save()
+    assert process.vote_threshold(1000) == 100 and process.vote_threshold(5000) == 125
+    form = ProcessForm(data=data | {"min_vote_share": "101"})
+    assert not form.is_valid() and "min_vote_share" in form.errors
+
+
+def test_project_pages_mark_winners_as_funded_once_results_are_published(client, counted):
+    process, a, b, c = counted
+    officer = officer_create()
+    services.result_compute(actor=officer, process=process)
+    detail = f"/budgeting/{process.pk}/projects/{a.pk}/"
+    listing = f"/budgeting/{process.pk}/projects/"
+    assert "Funded" not in client.get(detail).content.decode()  # computed, not published
+    services.result_publish(actor=officer, process=process)
+    assert "Funded: this project was selected" in client.get(detail).content.decode()
+    loser = client.get(f"/budgeting/{process.pk}/projects/{b.pk}/").content.decode()
+    assert "Funded" not in loser
+    assert client.get(listing).content.decode().count('<span class="badge ok">Funded</span>') == 2
+
+
+def _results_page_queries(client, process, django_assert_max_num_queries) -> int:
+    with django_assert_max_num_queries(50) as ctx:
+        assert client.get(f"/budgeting/{process.pk}/results/").status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_results_page_takes_the_same_number_of_queries_whatever_the_size(
+    client, django_assert_max_num_queries
+):
+    officer = officer_create()
+    counts = []
+    for size in (2, 12):
+        process = process_create(
+            budget=1_000_000, result_rule=Process.ResultRule.MES, envelopes=None
+        )
+        projects = [project_create(process, cost=1_000 * (i + 1)) for i in range(size)]
+        for i in range(size):
+            vote(process, *projects[: i + 1])
+        process.state = S.COUNTING
+        process.save()
+        services.result_compute(actor=officer, process=process)
+        services.result_publish(actor=officer, process=process)
+        counts.append(_results_page_queries(client, process, django_assert_max_num_queries))
+    assert counts[0] == counts[1]
+
+
+def test_ballots_are_loaded_for_counting_in_one_query_whatever_their_number(
+    django_assert_num_queries,
+):
+    from budgeting import results
+
+    process = process_create(envelopes={"Centro": 50_000, "Navile": 50_000}, min_projects=0)
+    a = project_create(process, district="Centro", cost=10_000)
+    b = project_create(process, district="Centro", cost=20_000)
+    c = project_create(process, district="Navile", cost=10_000)
+    project_create(process, district="Centro", state="not_feasible")
+    for chosen, district in (
+        [([a, b], "Centro")] * 5 + [([a], "Centro"), ([], "Centro")] + [([c], "Navile")] * 3
+    ):
+        vote(process, *chosen, district=district)
+    # envelopes, feasible projects, then the ballots: one query for all of them
+    with django_assert_num_queries(3):
+        centro, navile = results.tallies(process)
+    assert sorted(centro.ballots) == [()] + [(0,)] + [(0, 1)] * 5
+    assert centro.votes == [6, 5] and navile.votes == [3]
+    assert len({id(ballot) for ballot in centro.ballots}) == 3  # identical ballots share a tuple

@@ -6,7 +6,7 @@ import pytest
 
 from budgeting.pabulib import parse_pabulib
 from budgeting.rules import Election, TieBreaking, greedy
-from budgeting.rules.types import BELOW_MIN_VOTES, GREEDY_DID_NOT_FIT, GREEDY_SELECTED
+from budgeting.rules.types import BELOW_MIN_VOTES, GREEDY_DID_NOT_FIT, GREEDY_SELECTED, NO_VOTES
 from tests.budgeting.conftest import file_params, our_election, pabutools_election
 
 
@@ -54,9 +54,18 @@ def test_a_vote_threshold_excludes_projects_with_too_few_votes():
     assert result.explanations["p1"].code == BELOW_MIN_VOTES
 
 
-def test_projects_nobody_voted_for_are_still_selected_last_if_they_fit_like_pabutools():
+def test_a_project_one_vote_under_the_threshold_is_not_selected_and_one_at_it_is():
+    e = election([10, 10], 100, [(0, 1), (0, 1), (0,)])  # p0: 3 votes, p1: 2
+    assert greedy(e, min_votes=3).selected == ("p0",)
+    assert greedy(e, min_votes=3).explanations["p1"].data == {"votes": 2, "min_votes": 3}
+    assert greedy(e, min_votes=2).selected == ("p0", "p1")
+
+
+def test_projects_nobody_voted_for_are_never_selected_unlike_pabutools():
     e = election([10, 5], 20, [(0,)])
-    assert greedy(e).selected == ("p0", "p1")
+    result = greedy(e)
+    assert result.selected == ("p0",)
+    assert result.explanations["p1"].code == NO_VOTES
 
 
 def test_greedy_never_spends_more_than_the_budget_with_fractional_budgets():
@@ -76,6 +85,9 @@ def test_greedy_selects_the_same_projects_as_pabutools(name, pabulib_folder):
     expected = [p.name for p in greedy_utilitarian_welfare(instance, profile, sat_class=Cost_Sat)]
     e = our_election(path)
     ours = greedy(e)
+    # pabutools selects projects nobody voted for last, when they fit; we never do. They come
+    # after every voted project, so nothing else changes.
+    expected = [p for p in expected if e.approval_counts[e.index[p]] > 0]
     assert set(ours.selected) == set(expected)
     # pabutools puts free projects last (their "votes per cost" is 0 under Cost_Sat); they never
     # change what else fits, so only the order of the paid projects must agree.

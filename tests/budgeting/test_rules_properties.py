@@ -65,23 +65,28 @@ def reference_mes(e: Election, per_voter: Fraction, mode: str = "lexicographic")
             money[i] -= min(money[i], rho)
 
 
-def reference_add1(e: Election, *, stop_when_exhaustive: bool) -> list[int]:
-    """pabutools' loop (``stop_when_exhaustive``) or the raise-until-overspending variant.
+def reference_add1(e: Election, variant: str) -> list[int]:
+    """The unit-step loops, literally: try B/n, then every per-voter budget one unit higher.
 
-    Both also stop once every project someone approves is selected (nothing else can happen).
+    ``pabutools``: B/n + k, stop at the first outcome exhaustive over supported projects.
+    ``equalshares``: floor(B/n) + k from k = 0, exhaustive over all projects. ``overspend``:
+    floor(B/n) + k, no exhaustiveness stop. All keep the previous outcome when the next
+    overspends, and stop once
+    every project someone approves is selected (nothing else can happen).
     """
     start = Fraction(e.budget) / e.num_voters
-    base = start if stop_when_exhaustive else Fraction(int(start))
+    base = start if variant == "pabutools" else Fraction(int(start))
     supported = [j for j in range(e.num_projects) if e.approval_counts[j]]
+    scope = supported if variant == "pabutools" else range(e.num_projects)
     previous, step = None, 0
     while True:
-        outcome = reference_mes(e, start if step == 0 else base + step)
+        outcome = reference_mes(e, base + step)
         spent = sum(e.costs[j] for j in outcome)
         if spent > e.budget:
             return previous
         left = e.budget - spent
-        exhaustive = all(j in outcome or e.costs[j] > left for j in supported)
-        if (stop_when_exhaustive and exhaustive) or set(outcome) == set(supported):
+        exhaustive = all(j in outcome or e.costs[j] > left for j in scope)
+        if (variant != "overspend" and exhaustive) or set(outcome) == set(supported):
             return outcome
         previous, step = outcome, step + 1
 
@@ -92,12 +97,12 @@ def indices(e: Election, ids) -> list[int]:
 
 @SETTINGS
 @given(elections())
-def test_greedy_never_overspends_and_leaves_no_project_that_would_still_fit(e):
+def test_greedy_never_overspends_and_leaves_no_voted_project_that_would_still_fit(e):
     result = greedy(e)
     assert result.total_cost <= e.budget
     left = e.budget - result.total_cost
-    assert all(e.costs[j] > left for j in range(e.num_projects) if e.project_ids[j] not in
-               result.selected_set)  # fmt: skip
+    unselected = [j for j, p in enumerate(e.project_ids) if p not in result.selected_set]
+    assert all(e.costs[j] > left for j in unselected if e.approval_counts[j])
 
 
 @SETTINGS
@@ -114,9 +119,38 @@ def test_mes_selects_exactly_what_the_reference_implementation_selects(e, mode):
 def test_mes_with_add1_selects_exactly_what_the_reference_loop_selects(e):
     if e.num_voters == 0:
         return
-    for variant, stop in (("pabutools", True), ("overspend", False)):
+    for variant in ("pabutools", "equalshares", "overspend"):
         ours = method_of_equal_shares(e, add1=True, add1_variant=variant)
-        assert indices(e, ours.selected) == reference_add1(e, stop_when_exhaustive=stop)
+        assert indices(e, ours.selected) == reference_add1(e, variant), variant
+
+
+@st.composite
+def long_add1_elections(draw) -> Election:
+    """Costs far above the per-voter budget, so that Add1 takes hundreds of unit steps."""
+    m = draw(st.integers(2, 6))
+    ids = [str(i) for i in range(m)]
+    costs = draw(st.lists(st.integers(1, 3000), min_size=m, max_size=m))
+    budget = draw(st.integers(1, 6000))
+    ballots = draw(st.lists(st.sets(st.integers(0, m - 1)), min_size=1, max_size=9))
+    return Election(tuple(ids), tuple(costs), budget, tuple(tuple(b) for b in ballots))
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    st.one_of(elections(max_voters=8), long_add1_elections()),
+    st.sampled_from(["pabutools", "equalshares", "overspend"]),
+    st.sampled_from(["lexicographic", "equalshares"]),
+)
+def test_jumping_between_add1_steps_gives_exactly_the_outcome_of_the_unit_step_loop(
+    e, variant, mode
+):
+    jumped = method_of_equal_shares(e, add1=True, add1_variant=variant, tie_breaking=mode)
+    stepped = method_of_equal_shares(
+        e, add1=True, add1_variant=variant, tie_breaking=mode, add1_jump=False
+    )
+    assert jumped.selected == stepped.selected
+    assert jumped.details["per_voter_budget"] == stepped.details["per_voter_budget"]
+    assert jumped.details["add1_steps"] == stepped.details["add1_steps"]
 
 
 @SETTINGS
@@ -140,7 +174,7 @@ def test_mes_never_overspends_whatever_the_options(e, variant, complete, compare
     if complete and not compare:
         left = e.budget - result.total_cost
         unselected = [j for j, p in enumerate(e.project_ids) if p not in result.selected_set]
-        assert all(e.costs[j] > left for j in unselected)
+        assert all(e.costs[j] > left for j in unselected if e.approval_counts[j])
 
 
 @SETTINGS
