@@ -216,12 +216,13 @@ def fire(
         obj.save(update_fields=list(dict.fromkeys(fields)))
         # On another object's trail, say whose state it is ("reviewrequest_state").
         key = machine.field if audit_object is None else f"{machine.audit_prefix}_{machine.field}"
+        whose = {} if audit_object is None else {f"{machine.audit_prefix}_id": obj.pk}
         audit_log(
             actor=actor,
             action=audit_action or f"{machine.audit_prefix}.{name}",
             obj=audit_object if audit_object is not None else obj,
-            before={key: before},
-            after={key: t.target, **(audit_after or {})},
+            before={key: before, **whose},
+            after={key: t.target, **whose, **(audit_after or {})},
             reason=reason,
         )
         sender = type(obj)

@@ -81,6 +81,12 @@ def state_problems() -> list[str]:
         for entry in entries.filter(content_type__model=model._meta.model_name).order_by("id"):
             if isinstance(entry.after, dict) and field in entry.after:
                 last_state[entry.object_id] = entry.after[field]
+        # A child's transitions audited on its parent's trail (core.fsm.fire(audit_object=)).
+        prefix = model.machine.audit_prefix if hasattr(model, "machine") else ""
+        child_key, child_id = f"{prefix}_{field}", f"{prefix}_id"
+        for entry in AuditEntry.objects.filter(after__has_key=child_key).order_by("id"):
+            if child_id in entry.after:
+                last_state[str(entry.after[child_id])] = entry.after[child_key]
         for pk, state in model._default_manager.values_list("pk", field):
             recorded = last_state.get(str(pk), initial)
             if recorded != state:
