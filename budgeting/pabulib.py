@@ -145,7 +145,7 @@ def _rows(
         on_progress(number)
 
 
-def _parse(stream: TextIO, on_progress: Callable[[int], None] | None, every: int) -> PabulibData:
+def _parse(stream: TextIO, on_progress: Callable[[int], None] | None, every: int) -> PabulibData:  # noqa: C901 - one pass over the file's sections, kept flat for speed
     meta: dict[str, str] = {}
     projects: list[PabulibProject] = []
     votes: list[PabulibVote] = []

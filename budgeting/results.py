@@ -275,7 +275,7 @@ def _comparison() -> str:
     return _("The comparison step chose the greedy outcome, which more voters preferred.")
 
 
-def _explain(code: str, data: dict, line: ResultLine, money) -> str:
+def _explain(code: str, data: dict, line: ResultLine, money) -> str:  # noqa: C901 - one case per explanation code
     def m(key):
         return money(_amount(data.get(key, 0)))
 

@@ -90,7 +90,7 @@ def _sniff_delimiter(text: str) -> str:
     return ";" if first.count(";") > first.count(",") else ","
 
 
-def census_import(*, data: bytes | str, actor=None) -> ImportReport:
+def census_import(*, data: bytes | str, actor=None) -> ImportReport:  # noqa: C901 - validates every row before writing any
     """Import a census CSV. All rows are validated first; a bad row aborts the whole import."""
     from audit.services import audit_log
 

@@ -174,14 +174,13 @@ def group_leave(*, user: User, group: CivicGroup) -> None:
         if membership is None:
             raise ValidationError(_("You are not a member of this group."))
         others = group.memberships.exclude(user=user)
-        if membership.is_representative and not others.filter(is_representative=True).exists():
-            if others.exists():
-                raise ValidationError(
-                    _(
-                        "You are the only representative. Name another representative "
-                        "before leaving."
-                    )
-                )
+        sole_representative = (
+            membership.is_representative and not others.filter(is_representative=True).exists()
+        )
+        if sole_representative and others.exists():
+            raise ValidationError(
+                _("You are the only representative. Name another representative before leaving.")
+            )
         membership.delete()
         audit_log(actor=user, action="group.leave", obj=group)
 

@@ -122,7 +122,7 @@ def test_concurrent_sqlite_writers_wait_for_each_other_instead_of_failing():
                     # Under IMMEDIATE the other writer waits at BEGIN and never arrives here.
                     both_read.wait(timeout=2)
                 Department.objects.create(name=name, slug=name.lower())
-        except Exception as exc:  # noqa: BLE001 - the failure under test
+        except Exception as exc:
             errors.append(exc)
         finally:
             connections.close_all()

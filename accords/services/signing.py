@@ -80,9 +80,9 @@ def signable_parties(user, accord: Accord) -> list[AccordParty]:
     for party in parties:
         if party.pk in signed:
             continue
-        if party.side == Side.CITY and ACCORDS.allows(user, Action.SIGN_CITY, accord):
-            out.append(party)
-        elif party.side == Side.CIVIC and user.pk in party.signer_ids():
+        if (party.side == Side.CITY and ACCORDS.allows(user, Action.SIGN_CITY, accord)) or (
+            party.side == Side.CIVIC and user.pk in party.signer_ids()
+        ):
             out.append(party)
     return out
 

@@ -163,7 +163,7 @@ def _rho_float(vs: np.ndarray, ns: np.ndarray, c: float, votes: int):
     return rho, vs < rho, float(den[k])
 
 
-def run_float(
+def run_float(  # noqa: C901 - the numeric kernel, kept in one loop for speed
     prep: Prepared,
     b: Fraction,
     *,
@@ -330,7 +330,7 @@ def _exact_ratio(prep: Prepared, v: np.ndarray, err: np.ndarray, cand: tuple) ->
     return Fraction(1, int(n_rich))
 
 
-def run_exact(prep: Prepared, b: Fraction) -> Run:
+def run_exact(prep: Prepared, b: Fraction) -> Run:  # noqa: C901 - the exact kernel, kept in one loop for speed
     bq = gmpy2.mpq(b.numerator, b.denominator)
     zero = gmpy2.mpq(0)
     # Class 0 is "no money left"; class 1 starts with everybody.

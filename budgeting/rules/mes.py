@@ -176,7 +176,7 @@ def method_of_equal_shares(
     )
 
 
-def _add1(
+def _add1(  # noqa: C901 - the Add1 loop with its certified jumps (decision 002)
     prep: Prepared,
     first: Run,
     variant: Add1Variant,

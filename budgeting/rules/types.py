@@ -46,7 +46,7 @@ def as_money(value: Any) -> Money:
     Accepts ints, Fractions, Decimals and strings such as ``"1000000.0"`` or ``"1546168.66"``.
     Floats are refused: they would silently bring rounding into exact rules.
     """
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise TypeError(f"money must be an int, Fraction, Decimal or str, not {value!r}")
     if isinstance(value, int):
         return value
@@ -158,9 +158,12 @@ def _checked_index_ballots(ballots: Iterable, m: int) -> tuple | None:
 
 
 def _normalise_ballot(ballot: Iterable[int | str], index: Mapping[str, int], m: int) -> tuple:
-    if type(ballot) is tuple and all(type(j) is int and 0 <= j < m for j in ballot):
-        if all(a < b for a, b in zip(ballot, ballot[1:], strict=False)):
-            return ballot  # already sorted unique indices (the common, fast case)
+    if (
+        type(ballot) is tuple
+        and all(type(j) is int and 0 <= j < m for j in ballot)
+        and all(a < b for a, b in zip(ballot, ballot[1:], strict=False))
+    ):
+        return ballot  # already sorted unique indices (the common, fast case)
     out = set()
     for item in ballot:
         if isinstance(item, str):

@@ -2,6 +2,7 @@
 
 Claims change state only through `core.fsm.fire` (the machine is `Claim.machine`)."""
 
+import contextlib
 import datetime as dt
 
 from django.core.exceptions import ValidationError
@@ -83,10 +84,8 @@ class StoredFiles:
 
 def delete_files(names) -> None:
     for name in names:
-        try:
+        with contextlib.suppress(OSError):
             private_storage.delete(name)
-        except OSError:
-            pass
 
 
 def required_text(text: str, message: str) -> str:

@@ -67,7 +67,7 @@ CHOICES = {"intensity": Claim.Intensity, "field": Claim.Field, "track": Claim.Tr
 MAX_LONG_TEXT = 10_000
 
 
-def clean_claim_data(data: dict) -> dict:
+def clean_claim_data(data: dict) -> dict:  # noqa: C901 - one check per field of a claim
     """Normalise and check a claim's content; the form does the same for a friendlier page."""
     data = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
     errors: dict[str, str] = {}

@@ -23,7 +23,7 @@ def run_together(*calls):
         try:
             barrier.wait(timeout=10)
             results[i] = call()
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
+        except Exception as exc:
             results[i] = exc
         finally:
             connection.close()

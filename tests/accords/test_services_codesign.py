@@ -132,7 +132,7 @@ def test_end_before_start_is_refused():
 
 
 @pytest.mark.parametrize(
-    "item, message",
+    ("item", "message"),
     [
         (
             SupportItemDraft(kind="cash_grant", description="Money", value=Decimal("500")),

@@ -77,7 +77,7 @@ def test_the_civic_side_reports_and_the_city_acknowledges(
 
 
 @pytest.mark.parametrize(
-    "changes, message",
+    ("changes", "message"),
     [
         ({"activities": ""}, "cannot be empty"),
         ({"volunteer_hours": "-1"}, "cannot be negative"),

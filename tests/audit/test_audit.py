@@ -42,6 +42,9 @@ def test_entries_cannot_be_changed_or_deleted_through_the_orm():
 def test_postgresql_refuses_raw_updates_and_deletes():
     audit_log(actor=None, action="x")
     for sql in ("UPDATE audit_auditentry SET action = 'y'", "DELETE FROM audit_auditentry"):
-        with pytest.raises(InternalError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql)
+        with (
+            pytest.raises(InternalError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql)

@@ -100,9 +100,11 @@ def test_changing_is_refused_when_the_process_forbids_it(projects, process):
 
 def test_casting_after_close_is_refused(process, projects):
     voter = resident_create()
-    with time_machine.travel(process.voting_closes_at + dt.timedelta(seconds=1)):
-        with pytest.raises(ValidationError) as info:
-            cast(voter, process, [projects[0].pk])
+    with (
+        time_machine.travel(process.voting_closes_at + dt.timedelta(seconds=1)),
+        pytest.raises(ValidationError) as info,
+    ):
+        cast(voter, process, [projects[0].pk])
     assert info.value.code == "closed"
     process.state = Process.State.COUNTING
     process.save()

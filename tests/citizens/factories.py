@@ -7,7 +7,7 @@ from citizens.census import census_import
 from citizens.models import CensusRecord, CivicGroup, Department, Membership, User
 from citizens.rules import Role, grant_role
 
-PASSWORD = "correct-horse-battery"  # noqa: S105
+PASSWORD = "correct-horse-battery"
 _seq = itertools.count(1)
 
 

@@ -61,7 +61,7 @@ def test_a_machine_refuses_a_move_from_the_wrong_state_and_runs_its_guard():
     sent = SimpleNamespace(state="sent", why="not yet")
     assert machine.error(sent, "archive") == "not yet"
     assert machine.targets("draft") == {"sent"} and machine.tone("sent") == "ok"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="duplicate transition"):
         StateMachine(Transition("a", "a", {"x"}, "y"), Transition("a", "a", {"y"}, "x"))
 
 

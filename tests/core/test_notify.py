@@ -37,9 +37,14 @@ def test_notify_emails_after_commit_with_a_text_and_an_html_part(
 
 def test_a_rolled_back_use_case_notifies_nobody():
     user = user_create()
-    with pytest.raises(RuntimeError), transaction.atomic():
-        notify([user], "test.done", "Never happened.")
-        raise RuntimeError
+
+    def use_case_that_fails():
+        with transaction.atomic():
+            notify([user], "test.done", "Never happened.")
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        use_case_that_fails()
     assert not Notification.objects.exists() and mail.outbox == []
 
 

@@ -63,7 +63,7 @@ def run_outside_the_browser_loop(func, *args):
     def target():
         try:
             func(*args)
-        except Exception as exc:  # noqa: BLE001 - re-raised in the test thread
+        except Exception as exc:
             errors.append(exc)
         finally:
             connection.close()

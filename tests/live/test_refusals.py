@@ -29,8 +29,9 @@ async def close_code(uri: str, *, origin: str, headers=None, send=None) -> int:
             while True:
                 await asyncio.wait_for(ws.recv(), 5)
         except ConnectionClosed as closed:
-            assert closed.rcvd is not None, "no close frame: the browser would see 1006"
-            return closed.rcvd.code
+            frame = closed.rcvd
+    assert frame is not None, "no close frame: the browser would see 1006"
+    return frame.code
 
 
 def test_refused_sockets_are_closed_with_the_documented_codes(asgi_server):

@@ -31,7 +31,7 @@ def race(*jobs):
         try:
             barrier.wait()
             outcomes[i] = ("ok", job())
-        except Exception as exc:  # noqa: BLE001 - the outcome is what we inspect
+        except Exception as exc:
             outcomes[i] = ("error", exc)
         finally:
             connection.close()

@@ -166,9 +166,11 @@ def test_check_in_needs_an_open_session_and_its_own_facilitator(process, facilit
     session = session_make(process, facilitators=[facilitator])
     with pytest.raises(PermissionDenied):
         checkin(session, facilitator_create())
-    with time_machine.travel(process.voting_closes_at + dt.timedelta(minutes=1)):
-        with pytest.raises(LiveError) as info:
-            checkin(session, facilitator)
+    with (
+        time_machine.travel(process.voting_closes_at + dt.timedelta(minutes=1)),
+        pytest.raises(LiveError) as info,
+    ):
+        checkin(session, facilitator)
     assert info.value.code == "closed"
     assert not Participation.objects.exists()
 

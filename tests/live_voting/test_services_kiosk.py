@@ -126,9 +126,11 @@ def test_the_ballot_is_validated_by_the_same_rules_and_the_token_survives(
 
 def test_expired_voided_and_unknown_tokens_are_refused(session, facilitator, tablet, projects):
     result, token = checkin(session, facilitator, tablet=tablet)
-    with time_machine.travel(result.issued.token.expires_at + dt.timedelta(seconds=1)):
-        with pytest.raises(LiveError) as info:
-            cast(tablet, token, [projects["centro"].pk])
+    with (
+        time_machine.travel(result.issued.token.expires_at + dt.timedelta(seconds=1)),
+        pytest.raises(LiveError) as info,
+    ):
+        cast(tablet, token, [projects["centro"].pk])
     assert info.value.code == "token_expired"
     assert BallotToken.objects.get().state == T.EXPIRED  # kept although the cast failed
     with pytest.raises(LiveError) as info:

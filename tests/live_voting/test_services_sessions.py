@@ -179,9 +179,8 @@ def test_a_pairing_code_pairs_one_tablet_and_is_stored_hashed(session, facilitat
 
 def test_an_expired_pairing_code_is_refused(session, facilitator):
     code, expires_at = services.pairing_code_issue(actor=facilitator, session=session)
-    with time_machine.travel(expires_at + dt.timedelta(seconds=1)):
-        with pytest.raises(LiveError):
-            services.tablet_pair(code=code, ip="10.0.0.6")
+    with time_machine.travel(expires_at + dt.timedelta(seconds=1)), pytest.raises(LiveError):
+        services.tablet_pair(code=code, ip="10.0.0.6")
     assert not Tablet.objects.exists()
 
 

@@ -80,7 +80,7 @@ def test_list_pages_do_not_grow_with_their_rows(
     assert few == many, f"{url}: {few} queries for 3 claims, {many} for 15"
     with django_assert_max_num_queries(BUDGET[url.split("?")[0]]):
         client.get(url)
-    print(f"{url}: {many} queries")  # noqa: T201 - shown with -s, quoted in the report
+    print(f"{url}: {many} queries")
 
 
 def test_the_claim_page_does_not_grow_with_comments_reviews_and_photos(client, world):
@@ -112,7 +112,7 @@ def test_the_claim_page_does_not_grow_with_comments_reviews_and_photos(client, w
     add(8)
     many = queries(client, claim.get_absolute_url())
     assert few == many
-    print(f"/claims/<id>/: {many} queries")  # noqa: T201
+    print(f"/claims/<id>/: {many} queries")
 
 
 def user_in(department):
