@@ -223,7 +223,7 @@ class BallotForm(forms.Form):
         self.fields["projects"].choices = [(p.pk, p.title) for p in projects]
 
 
-class TransitionForm(forms.Form):
+class PhaseChangeForm(forms.Form):
     to = forms.ChoiceField(choices=Process.State.choices, widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Note for the record (optional)"), max_length=500, required=False

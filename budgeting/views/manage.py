@@ -15,7 +15,7 @@ from budgeting.forms import (
     ProcessForm,
     ProjectForm,
     ReviewForm,
-    TransitionForm,
+    PhaseChangeForm,
     envelopes_from,
 )
 from budgeting.models import Process, Project
@@ -95,7 +95,7 @@ def process_manage(request, pk):
 def process_transition_view(request, pk):
     _officer(request)
     process = get_object_or_404(Process, pk=pk)
-    form = TransitionForm(request.POST)
+    form = PhaseChangeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a phase."))
         return redirect(_manage_url(process))
