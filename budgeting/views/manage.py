@@ -12,10 +12,10 @@ from audit.models import AuditEntry
 from budgeting import permissions, selectors, services
 from budgeting.forms import (
     EnvelopeFormSet,
+    PhaseChangeForm,
     ProcessForm,
     ProjectForm,
     ReviewForm,
-    PhaseChangeForm,
     envelopes_from,
 )
 from budgeting.models import Process, Project
