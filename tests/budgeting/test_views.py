@@ -28,14 +28,14 @@ def test_the_ballot_works_without_javascript(client, process):
     client.force_login(resident_create())
     url = f"/budgeting/{process.pk}/vote/"
     html = client.get(url).content.decode()
-    assert "Selected: 0 EUR of 50,000 EUR" in html and "50,000 EUR left" in html
+    assert "Selected: €0.00 of €50,000.00" in html and "€50,000.00 left" in html
     k = key_of(html)
     # over the budget: refused with a clear message, choices kept
     response = client.post(url, {"key": k, "projects": [a.pk, b.pk]})
     assert response.status_code == 400
     html = response.content.decode()
-    assert "10,000 EUR over the budget of 50,000 EUR" in html
-    assert "Selected: 60,000 EUR of 50,000 EUR" in html
+    assert "€10,000.00 over the budget of €50,000.00" in html
+    assert "Selected: €60,000.00 of €50,000.00" in html
     assert html.count("checked") == 2
     response = client.post(url, {"key": k, "projects": [a.pk]}, follow=True)
     assert "Your ballot was recorded" in response.content.decode()
