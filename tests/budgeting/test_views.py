@@ -275,3 +275,23 @@ def test_a_project_links_to_a_resource_and_a_public_claim(client, settings, tmp_
     assert "Giardino del Guasto" in html and claim.title in html
     project = Project.objects.get()
     assert (project.resource, project.claim, project.state) == (resource, claim, "feasible")
+
+
+def test_turnout_statistics_count_one_person_in_the_singular(client, process):
+    project = project_create(process, cost=10_000)
+    client.force_login(resident_create())
+    url = f"/budgeting/{process.pk}/vote/"
+    client.post(url, {"key": key_of(client.get(url).content.decode()), "projects": [project.pk]})
+    client.force_login(officer_create())
+    html = client.get(f"/budgeting/{process.pk}/statistics/").content.decode()
+    assert "1 person voted out of" in html
+    assert "1 people" not in html
+
+
+def test_the_ballot_script_messages_agree_with_the_number_of_projects(client):
+    process = process_create(budget=50_000, min_projects=1, max_projects=1)
+    project_create(process, cost=10_000)
+    client.force_login(resident_create())
+    html = client.get(f"/budgeting/{process.pk}/vote/").content.decode()
+    assert 'data-msg-too-many="Choose at most 1 project."' in html
+    assert 'data-msg-too-few="Choose at least 1 project."' in html
