@@ -20,6 +20,7 @@ def test_a_state_machine_transition_is_named_by_its_label():
 def test_an_action_registered_by_its_app_is_named_in_the_active_language():
     with translation.override("en"):
         assert audit_label("budgeting.results.publish") == "Results published"
+        assert audit_label("accord.dispute.open") == "Dispute opened"
 
 
 def test_an_unknown_action_shows_its_code():
