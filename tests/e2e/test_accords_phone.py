@@ -1,6 +1,8 @@
 """At 390 px the public support table stacks: its value and status stay on screen. On the
 edit form, "Add another row" adds rows in place, and a third item saves in one version."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from django.urls import reverse
 
@@ -12,9 +14,21 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PHONE = {"width": 390, "height": 844}
 
 
+def world_where(step: str) -> World:
+    """A World taken to `step` in another thread: services broadcast with async_to_sync, which
+    refuses to run in the thread where Playwright's event loop lives."""
+
+    def make():
+        world = World()
+        getattr(world, step)()
+        return world
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(make).result()
+
+
 def test_the_support_table_keeps_value_and_status_on_a_phone(asgi_server, browser, artifacts):
-    world = World()
-    world.active()
+    world = world_where("active")
     context = browser.new_context(viewport=PHONE, locale="en-GB")
     page = context.new_page()
     page.goto(asgi_server.url + world.accord.get_absolute_url())
@@ -34,8 +48,7 @@ def test_the_support_table_keeps_value_and_status_on_a_phone(asgi_server, browse
 def test_add_another_row_adds_rows_in_place_and_three_items_save_once(
     asgi_server, browser, artifacts
 ):
-    world = World()
-    world.start()
+    world = world_where("start")
     page = login(browser, asgi_server, world.rep.email)
     page.goto(asgi_server.url + reverse("accords:version-create", args=[world.accord.pk]))
     rows = page.get_by_test_id("support-row")
