@@ -295,3 +295,13 @@ def test_the_ballot_script_messages_agree_with_the_number_of_projects(client):
     html = client.get(f"/budgeting/{process.pk}/vote/").content.decode()
     assert 'data-msg-too-many="Choose at most 1 project."' in html
     assert 'data-msg-too-few="Choose at least 1 project."' in html
+
+
+def test_the_import_status_counts_one_project_and_one_ballot_in_the_singular(rf):
+    from django.template.loader import render_to_string
+
+    status = {"state": "done", "projects": 1, "ballots": 1, "notes": [], "process_id": 7}
+    html = render_to_string(
+        "admin/budgeting/process/import_status.html", {"status": status}, request=rf.get("/")
+    )
+    assert "Imported 1 project and 1 ballot." in html
