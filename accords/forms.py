@@ -135,9 +135,32 @@ class SupportItemForm(forms.Form):
         )
 
 
+MAX_SUPPORT_ITEMS = 50
 SupportItemFormSet = forms.formset_factory(
-    SupportItemForm, extra=2, can_delete=True, max_num=50, validate_max=True
+    SupportItemForm, extra=2, can_delete=True, max_num=MAX_SUPPORT_ITEMS, validate_max=True
 )
+# The name of the "Add another row" submit button (the no-JavaScript way to get one more row).
+ADD_ROW = "add_support_row"
+
+
+def support_row_added(data) -> tuple[VersionForm, forms.BaseFormSet]:
+    """The edit form as posted, unvalidated, with one more empty support row."""
+    posted = SupportItemFormSet(data, prefix="support")
+    rows = [
+        {name: f[name].value() for name in f.fields if name != "DELETE"}
+        for f in posted.forms
+        if not f["DELETE"].value()
+    ]
+    extra = 1 if len(rows) < MAX_SUPPORT_ITEMS else 0
+    formset_class = forms.formset_factory(
+        SupportItemForm,
+        extra=extra,
+        can_delete=True,
+        max_num=MAX_SUPPORT_ITEMS,
+        validate_max=True,
+    )
+    form = VersionForm(initial={name: data.get(name) for name in VersionForm.base_fields})
+    return form, formset_class(initial=rows, prefix="support")
 
 
 def support_initial(version: AccordVersion) -> list[dict]:

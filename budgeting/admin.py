@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from budgeting import imports, permissions, services
 from budgeting.forms import PabulibUploadForm
@@ -71,8 +72,13 @@ class ProcessAdmin(admin.ModelAdmin):
             else:
                 messages.success(
                     request,
-                    _("Imported %(projects)s projects and %(ballots)s ballots.")
-                    % {"projects": report.projects, "ballots": report.ballots},
+                    _("Imported %(projects)s and %(ballots)s.")
+                    % {
+                        "projects": ngettext("%(n)s project", "%(n)s projects", report.projects)
+                        % {"n": report.projects},
+                        "ballots": ngettext("%(n)s ballot", "%(n)s ballots", report.ballots)
+                        % {"n": report.ballots},
+                    },
                 )
                 for note in report.notes:
                     messages.info(request, note)

@@ -16,13 +16,6 @@ def amount(value) -> str:
 
 
 @register.filter
-def euros(value) -> str:
-    if value is None:
-        return ""
-    return f"€ {value:,.2f}"
-
-
-@register.filter
 def short_fp(value: str) -> str:
     return f"{value[:16]}…" if value else ""
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accords import selectors, services
 from accords.forms import (
+    ADD_ROW,
     CommentForm,
     ReasonForm,
     SignForm,
@@ -21,6 +22,7 @@ from accords.forms import (
     VersionForm,
     draft_from,
     support_initial,
+    support_row_added,
 )
 from accords.models import AccordVersion, Side
 from accords.rules import ACCORDS, Action, claims_to_start, may_start, side_of
@@ -113,6 +115,11 @@ def civic_preview(seed) -> list[str]:
 def accord_workspace(request, pk: int):
     accord = accord_or_404(pk)
     require(request.user, Action.VIEW_WORKSPACE, accord)
+    return _workspace_page(request, accord)
+
+
+def _workspace_page(request, accord, *, comment_form=None, comment_for=None, status=200):
+    """The workspace; `comment_form` (bound, with errors) is shown on version `comment_for`."""
     versions = list(selectors.workspace_versions(accord))
     for version in versions:
         version.sides = {a.side: a for a in version.approvals.all()}
@@ -136,7 +143,8 @@ def accord_workspace(request, pk: int):
             "my_side": side_of(request.user, accord),
             "actions": ACCORDS.actions(request.user, accord),
             "can_sign": bool(signable_parties(request.user, accord)),
-            "comment_form": CommentForm(),
+            "comment_form": comment_form,
+            "comment_for": comment_for,
             "support": list(current.support_items.all()) if current else [],
             "reports": accord.reports.select_related("submitted_by").prefetch_related("photos"),
             "disputes": accord.disputes.all(),
@@ -146,6 +154,7 @@ def accord_workspace(request, pk: int):
             if current
             else None,
         },
+        status=status,
     )
 
 
@@ -159,7 +168,12 @@ def version_create(request, pk: int):
         if latest and not (latest.is_signed and accord.current_version)
         else (accord.current_version or latest)
     )
-    if request.method == "POST":
+    adding_row = request.method == "POST" and ADD_ROW in request.POST
+    if adding_row:
+        # Without JavaScript, "Add another row" comes back here: the same text, one more row,
+        # and no version saved.
+        form, formset = support_row_added(request.POST)
+    elif request.method == "POST":
         form = VersionForm(request.POST)
         formset = SupportItemFormSet(request.POST, prefix="support")
         if form.is_valid() and formset.is_valid():
@@ -190,8 +204,9 @@ def version_create(request, pk: int):
             "limit": limit,
             "track": common.track_rules(accord),
             "amending": accord.current_version_id is not None,
+            "add_row": ADD_ROW,
         },
-        status=400 if request.method == "POST" else 200,
+        status=400 if request.method == "POST" and not adding_row else 200,
     )
 
 
@@ -209,17 +224,19 @@ def version_comment(request, pk: int, number: int):
     require(request.user, Action.COMMENT, accord)
     version = _version_or_404(accord, number)
     form = CommentForm(request.POST)
-    anchor = accord.workspace_url() + f"#v{number}"
-    if not form.is_valid():
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-        return redirect(anchor)
-    return run(
-        request,
-        lambda: services.version_comment(
-            actor=request.user, version=version, body=form.cleaned_data["body"]
-        ),
-        success=_("Comment added."),
-        next_url=anchor,
+    if form.is_valid():
+        try:
+            services.version_comment(
+                actor=request.user, version=version, body=form.cleaned_data["body"]
+            )
+        except ValidationError as exc:
+            form.add_error("body", error_text(exc))
+        else:
+            messages.success(request, _("Comment added."))
+            return redirect(accord.workspace_url() + f"#v{number}")
+    # Refused: the page again, the error next to the box and the text kept in it.
+    return _workspace_page(
+        request, accord, comment_form=form, comment_for=version.number, status=400
     )
 
 

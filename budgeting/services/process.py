@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from audit.services import audit_log
 from budgeting import permissions
@@ -114,7 +115,11 @@ def _check_can_open_voting(process: Process) -> None:
     waiting = projects.filter(state=Project.State.SUBMITTED).count()
     if waiting:
         raise ValidationError(
-            _("%(n)s project(s) still await review: review them before voting opens.")
+            ngettext(
+                "%(n)s project still awaits review: review it before voting opens.",
+                "%(n)s projects still await review: review them before voting opens.",
+                waiting,
+            )
             % {"n": waiting},
             code="unreviewed",
         )

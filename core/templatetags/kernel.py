@@ -3,12 +3,14 @@
 {% load kernel %}
 {% state_badge claim %}              -> <span class="badge ok">Approved</span>
 {% if claim|can_fire:"withdraw" %}   -> the transition may leave the current state
+{{ amount|money }}                    -> "€260.00" (en), "260,00 €" (it)
 """
 
 from django import template
 from django.utils.html import format_html
 
 from core.fsm import machine_of
+from core.money import money_format
 
 register = template.Library()
 
@@ -29,3 +31,9 @@ def state_badge(obj, testid=""):
 @register.filter
 def can_fire(obj, name: str) -> bool:
     return machine_of(obj).can(obj, name)
+
+
+@register.filter
+def money(amount, currency: str = "EUR") -> str:
+    """An amount of money in the active language's format (core.money)."""
+    return money_format(amount, currency)

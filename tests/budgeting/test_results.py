@@ -95,8 +95,8 @@ def test_the_results_page_shows_winners_chart_and_explanations(client, counted):
     client.logout()
     html = client.get(f"/budgeting/{process.pk}/results/").content.decode()
     assert "Winners" in html and "Alpha" in html
-    assert "Not selected: it did not fit the remaining 10,000 EUR." in html
-    assert "Selected: with 3 votes, it fit in the 30,000 EUR still available." in html
+    assert "Not selected: it did not fit the remaining €10,000.00." in html
+    assert "Selected: with 3 votes, it fit in the €30,000.00 still available." in html
     assert 'class="pb-chart"' in html and "3 votes" in html
     rows = list(
         csv.DictReader(
@@ -108,7 +108,7 @@ def test_the_results_page_shows_winners_chart_and_explanations(client, counted):
         ("Gamma", "1"),
         ("Beta", "0"),
     ]
-    assert rows[2]["explanation"] == "Not selected: it did not fit the remaining 10,000 EUR."
+    assert rows[2]["explanation"] == "Not selected: it did not fit the remaining €10,000.00."
 
 
 def test_explanations_are_translated(client, counted):
@@ -118,7 +118,7 @@ def test_explanations_are_translated(client, counted):
     services.result_publish(actor=officer, process=process)
     client.cookies["django_language"] = "it"
     html = client.get(f"/budgeting/{process.pk}/results/").content.decode()
-    assert "Non selezionato: non rientrava nei 10.000 EUR rimanenti." in html
+    assert "Non selezionato: non rientrava nei 10.000,00\N{NO-BREAK SPACE}€ rimanenti." in html
 
 
 def test_envelopes_are_counted_separately():
@@ -270,7 +270,7 @@ def test_equal_shares_explains_why_a_project_lost(client):
     services.result_publish(actor=officer, process=process)
     html = client.get(f"/budgeting/{process.pk}/results/").content.decode()
     assert "Not selected: its supporters&#x27; remaining shares (" in html
-    assert "could not cover its cost of 50 EUR." in html
+    assert "could not cover its cost of €50.00." in html
     assert "Selected by equal shares: its supporters could cover its cost together" in html
 
 
@@ -292,7 +292,7 @@ def test_numeric_project_ids_are_never_read_as_positions():
 
 @pytest.mark.parametrize(
     ("stored", "shown"),
-    [(1200, "1,200 EUR"), ("12.5", "12.50 EUR"), ("1000/3", "333.33 EUR"), (7.25, "7.25 EUR")],
+    [(1200, "€1,200.00"), ("12.5", "€12.50"), ("1000/3", "€333.33"), (7.25, "€7.25")],
 )
 def test_amounts_in_explanations_are_rounded_for_reading(stored, shown):
     from budgeting.models import ResultLine

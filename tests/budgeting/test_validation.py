@@ -31,7 +31,7 @@ def test_knapsack_ballot_over_the_budget_says_by_how_much():
     a, b = project_create(process, cost=30_000), project_create(process, cost=30_000)
     exc = invalid(process, [a.pk, b.pk])
     assert codes(exc) == {"over_budget"}
-    assert "10,000 EUR over the budget of 50,000 EUR" in exc.messages[0]
+    assert "€10,000.00 over the budget of €50,000.00" in exc.messages[0]
 
 
 def test_knapsack_ballot_under_the_minimum_share_of_the_budget():
@@ -40,7 +40,7 @@ def test_knapsack_ballot_under_the_minimum_share_of_the_budget():
     assert ballot_limits(process).min_total == 50_000
     exc = invalid(process, [small.pk])
     assert codes(exc) == {"under_minimum"}
-    assert "at least 50,000 EUR (50% of the budget)" in exc.messages[0]
+    assert "at least €50,000.00 (50% of the budget)" in exc.messages[0]
 
 
 def test_empty_ballot_is_under_the_minimum_number_of_projects():

@@ -28,14 +28,14 @@ def test_the_ballot_works_without_javascript(client, process):
     client.force_login(resident_create())
     url = f"/budgeting/{process.pk}/vote/"
     html = client.get(url).content.decode()
-    assert "Selected: 0 EUR of 50,000 EUR" in html and "50,000 EUR left" in html
+    assert "Selected: €0.00 of €50,000.00" in html and "€50,000.00 left" in html
     k = key_of(html)
     # over the budget: refused with a clear message, choices kept
     response = client.post(url, {"key": k, "projects": [a.pk, b.pk]})
     assert response.status_code == 400
     html = response.content.decode()
-    assert "10,000 EUR over the budget of 50,000 EUR" in html
-    assert "Selected: 60,000 EUR of 50,000 EUR" in html
+    assert "€10,000.00 over the budget of €50,000.00" in html
+    assert "Selected: €60,000.00 of €50,000.00" in html
     assert html.count("checked") == 2
     response = client.post(url, {"key": k, "projects": [a.pk]}, follow=True)
     assert "Your ballot was recorded" in response.content.decode()
@@ -275,3 +275,33 @@ def test_a_project_links_to_a_resource_and_a_public_claim(client, settings, tmp_
     assert "Giardino del Guasto" in html and claim.title in html
     project = Project.objects.get()
     assert (project.resource, project.claim, project.state) == (resource, claim, "feasible")
+
+
+def test_turnout_statistics_count_one_person_in_the_singular(client, process):
+    project = project_create(process, cost=10_000)
+    client.force_login(resident_create())
+    url = f"/budgeting/{process.pk}/vote/"
+    client.post(url, {"key": key_of(client.get(url).content.decode()), "projects": [project.pk]})
+    client.force_login(officer_create())
+    html = client.get(f"/budgeting/{process.pk}/statistics/").content.decode()
+    assert "1 person voted out of" in html
+    assert "1 people" not in html
+
+
+def test_the_ballot_script_messages_agree_with_the_number_of_projects(client):
+    process = process_create(budget=50_000, min_projects=1, max_projects=1)
+    project_create(process, cost=10_000)
+    client.force_login(resident_create())
+    html = client.get(f"/budgeting/{process.pk}/vote/").content.decode()
+    assert 'data-msg-too-many="Choose at most 1 project."' in html
+    assert 'data-msg-too-few="Choose at least 1 project."' in html
+
+
+def test_the_import_status_counts_one_project_and_one_ballot_in_the_singular(rf):
+    from django.template.loader import render_to_string
+
+    status = {"state": "done", "projects": 1, "ballots": 1, "notes": [], "process_id": 7}
+    html = render_to_string(
+        "admin/budgeting/process/import_status.html", {"status": status}, request=rf.get("/")
+    )
+    assert "Imported 1 project and 1 ballot." in html

@@ -40,18 +40,18 @@ def test_resident_votes_changes_ballot_and_officer_publishes(
     page = log_in(context, asgi_server, resident.email)
     page.goto(f"{asgi_server.url}/budgeting/{process.pk}/vote/")
     total = page.locator("#ballot-total-text")
-    expect(total).to_contain_text("Selected: 0 EUR of 100,000 EUR")
+    expect(total).to_contain_text("Selected: €0.00 of €100,000.00")
     page.screenshot(path=artifacts / "01-ballot-empty.png", full_page=True)
 
     # The running total follows the choices.
     page.check(f"#project-{park.pk}")
     page.check(f"#project-{library.pk}")
-    expect(total).to_contain_text("Selected: 75,000 EUR of 100,000 EUR")
-    expect(total).to_contain_text("25,000 EUR left")
+    expect(total).to_contain_text("Selected: €75,000.00 of €100,000.00")
+    expect(total).to_contain_text("€25,000.00 left")
     page.check(f"#project-{trees.pk}")
     error = page.locator("#ballot-live-error")
     expect(error).to_be_visible()
-    expect(error).to_contain_text("Over the budget by 5,000 EUR")
+    expect(error).to_contain_text("Over the budget by €5,000.00")
     page.screenshot(path=artifacts / "02-ballot-over-budget.png", full_page=True)
     page.click("#ballot-submit")  # refused in the page: nothing is sent
     expect(error).to_be_focused()
@@ -59,11 +59,11 @@ def test_resident_votes_changes_ballot_and_officer_publishes(
 
     # Cast a ballot within the budget.
     page.uncheck(f"#project-{library.pk}")
-    expect(total).to_contain_text("Selected: 70,000 EUR of 100,000 EUR")
+    expect(total).to_contain_text("Selected: €70,000.00 of €100,000.00")
     expect(error).to_be_hidden()
     page.click("#ballot-submit")
     expect(page.locator(".messages")).to_contain_text("Your ballot was recorded")
-    expect(page.locator("[data-testid=receipt-total]")).to_have_text("70,000 EUR")
+    expect(page.locator("[data-testid=receipt-total]")).to_have_text("€70,000.00")
     page.screenshot(path=artifacts / "03-ballot-cast.png", full_page=True)
 
     # Change it.
@@ -72,7 +72,7 @@ def test_resident_votes_changes_ballot_and_officer_publishes(
     expect(page.locator(f"#project-{trees.pk}")).to_be_checked()
     page.uncheck(f"#project-{trees.pk}")
     page.check(f"#project-{fountain.pk}")
-    expect(total).to_contain_text("Selected: 65,000 EUR of 100,000 EUR")
+    expect(total).to_contain_text("Selected: €65,000.00 of €100,000.00")
     page.screenshot(path=artifacts / "04-ballot-changing.png", full_page=True)
     page.click("#ballot-submit")
     expect(page.locator(".messages")).to_contain_text("Your ballot was changed")

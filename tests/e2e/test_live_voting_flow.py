@@ -96,7 +96,7 @@ def test_a_session_with_a_tablet_and_a_projector(asgi_server, browser, artifacts
     check_in(console, first_voter, first_birth.isoformat(), tablet)
     expect(kiosk.locator("[data-testid=kiosk-ballot]")).to_be_visible()
     kiosk.check(f"#project-{benches.pk}")
-    expect(kiosk.locator("#ballot-total-text")).to_contain_text("40,000 EUR of 100,000 EUR")
+    expect(kiosk.locator("#ballot-total-text")).to_contain_text("€40,000.00 of €100,000.00")
     kiosk.check(f"#project-{trees.pk}")
     kiosk.screenshot(path=artifacts / "03-kiosk-ballot.png", full_page=True)
     kiosk.click("[data-testid=kiosk-cast]")

@@ -16,10 +16,13 @@
   const submit = document.getElementById("ballot-submit");
   const lang = document.documentElement.lang || "en";
   const currency = form.dataset.currency || "";
-  const numbers = new Intl.NumberFormat(lang);
+  // The same format as the server's |money filter: "€70,000.00" (en), "70.000,00 €" (it).
+  const numbers = currency
+    ? new Intl.NumberFormat(lang, { style: "currency", currency: currency })
+    : new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
   function money(amount) {
-    return numbers.format(amount) + " " + currency;
+    return numbers.format(amount);
   }
   function fmt(template, values) {
     return template.replace(/%\((\w+)\)s/g, (_, name) => values[name]);
