@@ -230,7 +230,7 @@ def version_comment(request, pk: int, number: int):
                 actor=request.user, version=version, body=form.cleaned_data["body"]
             )
         except ValidationError as exc:
-            form.add_error("body", error_text(exc))
+            errors.add_to_form(form, exc, "body")
         else:
             messages.success(request, _("Comment added."))
             return redirect(accord.workspace_url() + f"#v{number}")
