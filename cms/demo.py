@@ -2,7 +2,10 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
 from cms.models import HomePage, NewsIndexPage, NewsPage, StandardPage
 
@@ -41,9 +44,30 @@ FEATURED = [
 ]
 
 
+def home_page() -> HomePage:
+    """The home page migration cms.0002 creates; made again if the tables were emptied
+    (`manage.py flush`, or a test database reset between tests)."""
+    home = HomePage.objects.first()
+    if home is not None:
+        return home
+    language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    locale, _ = Locale.objects.get_or_create(language_code=language)
+    root = Page.get_first_root_node() or Page.add_root(
+        instance=Page(title="Root", slug="root", locale=locale)
+    )
+    home = root.add_child(
+        instance=HomePage(title="PartnerCity", slug="home", locale=locale, live=True)
+    )
+    Site.objects.filter(is_default_site=True).delete()
+    Site.objects.create(
+        hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="PartnerCity"
+    )
+    return home
+
+
 def seed(stdout) -> None:
     with transaction.atomic():
-        home = HomePage.objects.get()  # created by migration cms.0002
+        home = home_page()
         if not home.intro:
             home.title = "Welcome to PartnerCity"
             home.intro = INTRO

@@ -11,7 +11,7 @@ from budgeting.models import Process
 from citizens.models import User
 from proposals.models import Claim
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 # Recorded in the page before any of its own scripts run; CDP's init script is not subject to
 # the page's policy.
