@@ -90,9 +90,8 @@ def server_env(database_url: str, redis_url: str) -> dict:
         "SECURE_SSL_REDIRECT": "False",
         "WAGTAILADMIN_BASE_URL": "http://127.0.0.1",
         "LOG_LEVEL": "ERROR",
-        # Only the kiosk endpoint is hit: its pool threads keep their connections (under
-        # ASGI a sync view's per-request thread cannot; see docs/decisions/003).
-        "CONN_MAX_AGE": "60",
+        # Production's own default (CONN_MAX_AGE=0, issue 14): the kiosk's cast pool threads
+        # are long-lived, so their connections are reused between casts anyway.
     }
 
 

@@ -33,6 +33,7 @@ DEFAULTS = {
     # connections; 0 runs a cast in its request's own thread. More is not faster: measured
     # with 1,000 viewers, 8 threads starved the live updates of the GIL (decision 003).
     "PB_LIVE_CAST_THREADS": 4,
+    "PB_LIVE_POOL_CONN_MAX_AGE": 300,  # seconds a cast-pool thread keeps its connection
     # Where the cross-process coalescer keeps its locks; empty: in this process only.
     "PB_LIVE_REDIS_URL": None,  # None: use REDIS_URL
     # The channel layer alias the live groups use.

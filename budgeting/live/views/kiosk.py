@@ -5,12 +5,13 @@ cookie (Secure whenever session cookies are). Every POST carries Django's CSRF t
 """
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -199,6 +200,25 @@ _cast_pool: ThreadPoolExecutor | None = None
 _cast_pool_lock = threading.Lock()
 
 
+_pool_local = threading.local()
+
+
+def _keep_pool_connections() -> None:
+    """A pool thread lives as long as the server, so its connection may too: it is kept for
+    PB_LIVE_POOL_CONN_MAX_AGE seconds from when it opened, whatever CONN_MAX_AGE says (0 in
+    production under ASGI, for the per-request threads that would leak one each). Broken or
+    unusable connections are still closed by close_old_connections."""
+    max_age = live_setting("PB_LIVE_POOL_CONN_MAX_AGE")
+    for conn in connections.all(initialized_only=True):
+        if conn.connection is None:
+            continue
+        opened = getattr(_pool_local, "opened", {})
+        if opened.get(conn.alias) is not conn.connection:
+            opened[conn.alias] = conn.connection
+            _pool_local.opened = opened
+            conn.close_at = time.monotonic() + max_age
+
+
 def in_cast_pool(func):
     """``func`` as a coroutine that runs where the cast's database work runs.
 
@@ -215,6 +235,7 @@ def in_cast_pool(func):
         try:
             return func(*args, **kwargs)
         finally:
+            _keep_pool_connections()
             close_old_connections()
 
     threads = live_setting("PB_LIVE_CAST_THREADS")
