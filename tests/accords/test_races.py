@@ -1,39 +1,15 @@
 """Races on PostgreSQL with real threads: row locks decide, constraints back them up."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from accords import services
 from accords.models import Accord, AccordState, Signature, VersionStatus
 from audit.models import AuditEntry
 from tests.accords.factories import World
 from tests.citizens.factories import PASSWORD
+from tests.concurrency import run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_together(*calls):
-    """Start every call at the same moment in its own thread (own connection)."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def worker(i, call):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = call()
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
 
 
 def test_the_last_two_signatures_at_once_activate_exactly_once():

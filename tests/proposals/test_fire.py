@@ -4,17 +4,16 @@ It locks the row, checks the source state and the actor's permission, saves, wri
 audit entry with the state before and after, and sends `transitioned` after commit.
 """
 
-import threading
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 
 from audit.models import AuditEntry
 from core.fsm import fire, transitioned
 from proposals import services
 from proposals.models import Claim
 from tests.citizens.factories import officer_create, resident_create
+from tests.concurrency import run_together
 from tests.proposals.factories import claim_in_state
 
 S = Claim.State
@@ -125,28 +124,6 @@ def test_no_signal_and_no_audit_when_the_transaction_rolls_back(
     assert received == []
     assert Claim.objects.get(pk=claim.pk).state == S.SUBMITTED
     assert not claim_entries(claim, "claim.screening_start").exists()
-
-
-def run_together(*calls):
-    """Start every call at the same moment in its own thread (own connection)."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def worker(i, call):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = call()
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
 
 
 @pytest.mark.postgres
