@@ -26,3 +26,6 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Tasks run at once, in the caller's thread; tests/core runs the database backend's worker.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Cast-pool threads close their connections after each cast in tests (a kept connection would
+# outlive the test database and block dropping it).
+PB_LIVE_POOL_CONN_MAX_AGE = 0
