@@ -50,7 +50,7 @@ INLINE = [
     (re.compile(r"<style[\s>]", re.I), "a <style> element"),
     (re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I), "an inline <script>"),
     (re.compile(r"\son[a-z]+\s*=\s*[\"']", re.I), "an event-handler attribute"),
-    (re.compile(r"javascript:", re.I), "a javascript: URL"),
+    (re.compile(r"[\"'=]\s*javascript:", re.I), "a javascript: URL"),
 ]
 # Not served as web pages under the site's policy: the PDF's print stylesheet (WeasyPrint)
 # and the Django admin's own templates (the admin policy allows inline code).

@@ -32,7 +32,8 @@ if CONN_MAX_AGE and DATABASE_POOLER != "pgbouncer":
         "keep it 0, or put PgBouncer in front of PostgreSQL and set DATABASE_POOLER=pgbouncer."
     )
 DATABASES["default"]["CONN_MAX_AGE"] = CONN_MAX_AGE
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = CONN_MAX_AGE > 0
+# Checked before reuse: the live cast pool keeps its connections (PB_LIVE_POOL_CONN_MAX_AGE).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASE_POOLER == "pgbouncer":
     # Transaction pooling hands each transaction any server connection: no server-side cursors.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
