@@ -9,6 +9,7 @@ class LiveConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from audit.labels import register_labels
         from budgeting.live import (
             broadcast,
             receivers,  # noqa: F401 - connects the signal receivers
@@ -19,3 +20,19 @@ class LiveConfig(AppConfig):
         # broadcast.py (imported by every service) never imports what reads the database.
         broadcast.register_snapshot_builder(broadcast.PROCESS, selectors.process_snapshot)
         broadcast.register_snapshot_builder(broadcast.SESSION, selectors.session_snapshot)
+
+        # The console's "Recent actions" and every audit trail name these actions.
+        register_labels(
+            {
+                "pb_live.session_create": _("planned the session"),
+                "pb_live.session_update": _("changed the session"),
+                "pb_live.session_open": _("opened the session"),
+                "pb_live.session_pause": _("paused the session"),
+                "pb_live.session_resume": _("resumed the session"),
+                "pb_live.session_close": _("closed the session"),
+                "pb_live.session_reconcile": _("signed off the reconciliation"),
+                "pb_live.pairing_code": _("showed a pairing code"),
+                "pb_live.checkin": _("checked a voter in"),
+                "pb_live.paper_ballot": _("entered a paper ballot"),
+            }
+        )

@@ -373,3 +373,17 @@ def test_a_stranger_cannot_reset_wrong_codes(session):
         reverse("pb_live:codes-reset", args=[session.pk]), {"tablet": tablet.pk}
     )
     assert response.status_code in (403, 404)
+
+
+def test_the_consoles_recent_actions_say_who_did_what(session, facilitator):
+    tablet, _credential = tablet_make(session, label="Door")
+    doc, birth, _record = census_person(district="Centro")
+    client = logged_in(facilitator)
+    client.post(
+        reverse("pb_live:checkin-create", args=[session.pk]),
+        {"document_id": doc, "birth_date": birth.isoformat(), "tablet": str(tablet.pk)},
+    )
+    page = client.get(session.get_absolute_url()).content.decode()
+    recent = page[page.index('id="audit-heading"') :]
+    assert f"{facilitator}: Checked a voter in" in recent
+    assert "pb_live.checkin" not in recent

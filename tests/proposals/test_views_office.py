@@ -231,3 +231,14 @@ def test_the_defaults_and_the_accord_limit_api():
     assert complex_.accord_end_limit(dt.date(2024, 2, 29)) == dt.date(2033, 2, 27)
     with pytest.raises(KeyError):
         config.track("express")
+
+
+def test_the_claims_audit_trail_in_the_office_reads_as_words_not_codes(client):
+    officer = officer_create()
+    claim = claim_in_state(S.SUBMITTED)
+    client.force_login(officer)
+    url = f"/office/claims/{claim.pk}/"
+    client.post(url, {"action": "screening_start"})
+    page = client.get(url).content.decode()
+    assert "Start the admissibility check" in page
+    assert "claim.screening_start" not in page

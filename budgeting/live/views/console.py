@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from audit.models import AuditEntry
@@ -29,18 +28,6 @@ SESSION_SERVICES = {
     "pause": services.session_pause,
     "resume": services.session_resume,
     "close": services.session_close,
-}
-ACTION_LABELS = {
-    "pb_live.session_create": gettext_lazy("planned the session"),
-    "pb_live.session_update": gettext_lazy("changed the session"),
-    "pb_live.session_open": gettext_lazy("opened the session"),
-    "pb_live.session_pause": gettext_lazy("paused the session"),
-    "pb_live.session_resume": gettext_lazy("resumed the session"),
-    "pb_live.session_close": gettext_lazy("closed the session"),
-    "pb_live.session_reconcile": gettext_lazy("signed off the reconciliation"),
-    "pb_live.pairing_code": gettext_lazy("showed a pairing code"),
-    "pb_live.checkin": gettext_lazy("checked a voter in"),
-    "pb_live.paper_ballot": gettext_lazy("entered a paper ballot"),
 }
 PAIRING_KEY = "pb_live_pairing"
 CHECKIN_KEY = "pb_live_checkin"
