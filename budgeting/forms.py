@@ -100,10 +100,11 @@ def envelopes_from(formset) -> list[tuple[str, int]]:
 
 
 def public_claims():
-    from proposals.models import Claim
-    from proposals.workflow import PUBLIC_STATES
+    from django.contrib.auth.models import AnonymousUser
 
-    return Claim.objects.filter(state__in=sorted(PUBLIC_STATES)).order_by("-pk")
+    from proposals.rules import claim_policy
+
+    return claim_policy.queryset(AnonymousUser(), "list").order_by("-pk")
 
 
 class IdeaForm(forms.ModelForm):

@@ -28,9 +28,11 @@ def _clean_district(process: Process, district: str) -> str:
 
 
 def _check_links(project: Project) -> None:
-    from proposals.workflow import PUBLIC_STATES
+    from django.contrib.auth.models import AnonymousUser
 
-    if project.claim_id and project.claim.state not in PUBLIC_STATES:
+    from proposals.rules import claim_policy
+
+    if project.claim_id and not claim_policy.can(AnonymousUser(), "list", project.claim):
         raise ValidationError(_("Only a public claim can be linked to a project."), code="claim")
 
 

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -143,9 +144,10 @@ def project_list(request, pk):
 def project_detail(request, pk, project_pk):
     process = selectors.process_get(request.user, pk)
     project = selectors.project_get(request.user, process, project_pk)
-    from proposals.workflow import PUBLIC_STATES
+    from proposals.rules import claim_policy
 
-    claim = project.claim if project.claim and project.claim.state in PUBLIC_STATES else None
+    public = project.claim and claim_policy.can(AnonymousUser(), "list", project.claim)
+    claim = project.claim if public else None
     return render(
         request,
         "budgeting/project_detail.html",

@@ -14,7 +14,6 @@ from audit.models import AuditEntry
 from audit.services import audit_log
 from core.clock import travel_to
 from core.fsm import StateMachine
-from proposals.models import Claim
 from tests.citizens.factories import officer_create
 
 pytestmark = pytest.mark.django_db
@@ -65,9 +64,8 @@ def audit_trail_problems() -> list[str]:
 
 
 def _stateful_models():
-    """Models whose state only services move (a core.fsm machine, or claims' own workflow)."""
-    models = [m for m in apps.get_models() if isinstance(getattr(m, "machine", None), StateMachine)]
-    return [*models, Claim] if Claim not in models else models
+    """Models whose state only services move: every model with a core.fsm machine."""
+    return [m for m in apps.get_models() if isinstance(getattr(m, "machine", None), StateMachine)]
 
 
 def state_problems() -> list[str]:
