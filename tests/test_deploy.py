@@ -35,25 +35,22 @@ def production_setting(expression: str, **env) -> subprocess.CompletedProcess:
     )
 
 
-def test_check_deploy_is_clean_with_production_settings():
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "SECRET_KEY": "x" * 20 + "-dummy-production-secret-for-the-check-0123456789abcdef",
-        "CENSUS_HMAC_KEY": "c" * 40,
-        "ALLOWED_HOSTS": "partnercity.example.org",
-        "DATABASE_URL": "postgres://user:pass@db.invalid:5432/partnercity",
-        "REDIS_URL": "redis://redis.invalid:6379/0",
-        "SITE_URL": "https://partnercity.example.org",
-    }
-    result = subprocess.run(
+def check_deploy(**env) -> subprocess.CompletedProcess:
+    """`manage.py check --deploy` under the production settings, with `env` on top."""
+    environment = {**os.environ, **PRODUCTION_ENV, **env}
+    environment = {k: v for k, v in environment.items() if v is not None}
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=REPO,
-        env=env,
+        env=environment,
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = check_deploy(SITE_URL="https://partnercity.example.org")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -78,24 +75,7 @@ def test_production_settings_refuse_to_start_without_secrets():
 
 
 def test_check_deploy_fails_without_the_sites_address():
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "SECRET_KEY": "x" * 20 + "-dummy-production-secret-for-the-check-0123456789abcdef",
-        "CENSUS_HMAC_KEY": "c" * 40,
-        "ALLOWED_HOSTS": "partnercity.example.org",
-        "DATABASE_URL": "postgres://user:pass@db.invalid:5432/partnercity",
-        "REDIS_URL": "redis://redis.invalid:6379/0",
-    }
-    env.pop("SITE_URL", None)
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = check_deploy(SITE_URL=None)
     assert result.returncode != 0
     assert "core.E001" in result.stdout + result.stderr
 
