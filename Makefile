@@ -57,8 +57,12 @@ format: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Two pytest-xdist workers (one per core here); each gets its own test database and Redis
+# database. A module's tests stay on one worker (module fixtures, live servers). TEST_WORKERS=0
+# runs in one process.
+TEST_WORKERS ?= 2
 test: $(VENV)/.dev-installed translations chromium lint
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile) $(PYTEST_ARGS)
 
 # Extract strings into the catalogues (needs GNU gettext: apt-get install gettext).
 messages: $(VENV)/.base-installed
