@@ -241,13 +241,13 @@ def process_export(*, process: Process, district: str | None = None) -> str:
         .order_by("pk")
     )
     key = (process.result_rule, process.mes_completion, process.mes_comparison)
+    voting_year_from = process.voting_opens_at or process.voting_closes_at
     meta = {
         "description": process.title,
         "country": "",
         "unit": "",
-        "instance": str(timezone.localtime(process.voting_closes_at).year)
-        if process.voting_closes_at
-        else "",
+        # The edition: the year voting opened ("Budget 2026" may close in January 2027).
+        "instance": str(timezone.localtime(voting_year_from).year) if voting_year_from else "",
         "currency": process.currency,
         "rule": PABULIB_RULES.get(key, "unknown"),
         "language": "",

@@ -170,15 +170,33 @@ def process_transition(
             and locked.results.filter(published_at__isnull=False).exists()
         ):
             raise ValidationError(_("Results are already published."), code="illegal")
+        # A phase ended before its planned date (or had none): the page shows when it really
+        # ended, not the plan. Schedule-driven moves after the date keep the planned date.
+        now = timezone.now()
+        changes = {}
+        boundary = PHASE_BOUNDARY.get(to)
+        if boundary and (getattr(locked, boundary) is None or getattr(locked, boundary) > now):
+            changes[boundary] = now
         fire(
             locked,
             transition.name,
             actor=actor,
             reason=reason,
             audit_action="budgeting.process.transition",
+            **changes,
         )
     process.state = to
+    for field, value in changes.items():
+        setattr(process, field, value)
     return process
+
+
+# Entering this state ends the previous phase: the date field that marks that moment.
+PHASE_BOUNDARY = {
+    S.REVIEW: "ideas_closes_at",
+    S.VOTING: "voting_opens_at",
+    S.COUNTING: "voting_closes_at",
+}
 
 
 def process_advance_by_schedule(*, now=None) -> list[tuple[Process, str]]:

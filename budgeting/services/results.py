@@ -61,7 +61,12 @@ def result_publish(*, actor: User, process: Process) -> list[Result]:
             published_at=now, published_by=actor
         )
         locked.state = Process.State.RESULTS
-        locked.save(update_fields=["state"])
+        fields = ["state"]
+        # Published before the date announced: the phase shows when they really came out.
+        if locked.results_planned_at is None or locked.results_planned_at > now:
+            locked.results_planned_at = now
+            fields.append("results_planned_at")
+        locked.save(update_fields=fields)
         audit_log(
             actor=actor,
             action="budgeting.results.publish",

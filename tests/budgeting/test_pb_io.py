@@ -142,6 +142,20 @@ def test_a_share_threshold_is_exported_as_the_votes_it_requires():
     assert "min_project_score_threshold;2\n" in process_export(process=process)
 
 
+def test_the_instance_is_the_year_voting_opened():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    opens = timezone.make_aware(dt.datetime(2026, 12, 3, 9))
+    process = process_create(
+        title="Green Budget 2026",
+        voting_opens_at=opens,
+        voting_closes_at=opens + dt.timedelta(days=40),  # January 2027
+    )
+    assert "instance;2026\n" in process_export(process=process)
+
+
 def test_a_real_file_imports_and_reproduces_its_published_outcome():
     if not pabulib_dir().is_dir():
         missing(f"needs the Pabulib files in {pabulib_dir()}")

@@ -69,6 +69,22 @@ def test_officers_compute_and_publish_and_both_are_audited(
     assert Result.objects.get().published_by == officer
 
 
+def test_results_published_before_the_announced_date_show_the_real_date(counted):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    process, *_ = counted
+    Process.objects.filter(pk=process.pk).update(
+        results_planned_at=timezone.now() + dt.timedelta(days=30)
+    )
+    officer = officer_create()
+    services.result_compute(actor=officer, process=process)
+    services.result_publish(actor=officer, process=process)
+    process.refresh_from_db()
+    assert process.results_planned_at <= timezone.now()
+
+
 def test_publishing_stale_results_is_refused(counted):
     process, a, *_ = counted
     officer = officer_create()

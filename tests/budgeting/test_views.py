@@ -133,6 +133,25 @@ def test_moving_a_phase_asks_for_confirmation(client):
     assert process.state == S.COUNTING
 
 
+def test_a_phase_closed_early_shows_when_it_really_closed(client):
+    import datetime as dt
+
+    from django.utils import formats, timezone
+
+    planned = timezone.now() + dt.timedelta(days=10)
+    process = process_create(state=S.VOTING, voting_closes_at=planned)
+    project_create(process)
+    client.force_login(officer_create())
+    client.post(f"/budgeting/{process.pk}/manage/phase/", {"to": "counting", "confirm": "1"})
+    process.refresh_from_db()
+    assert process.state == S.COUNTING
+    assert process.voting_closes_at <= timezone.now()
+    html = client.get(f"/budgeting/{process.pk}/").content.decode()
+    local = timezone.localtime
+    assert formats.date_format(local(process.voting_closes_at), "DATE_FORMAT") in html
+    assert formats.date_format(local(planned), "DATE_FORMAT") not in html
+
+
 def test_an_officer_creates_a_process_from_the_form(client):
     client.force_login(officer_create())
     data = {

@@ -105,6 +105,7 @@ def test_a_session_with_a_tablet_and_a_projector(asgi_server, browser, artifacts
     )
     kiosk.screenshot(path=artifacts / "04-kiosk-thanks.png")
     expect(projector.locator("[data-testid=live-ballots]")).to_have_text("1")
+    expect(projector.locator("[data-live-unit]")).to_have_text("ballot")
     expect(projector.locator("[data-testid=live-in-person]")).to_have_text("1")
     expect(projector.locator(".live-standings li.selected").first).to_contain_text("Park benches")
     projector.screenshot(path=artifacts / "05-projector.png", full_page=True)
@@ -132,6 +133,7 @@ def test_a_session_with_a_tablet_and_a_projector(asgi_server, browser, artifacts
     device.set_offline(False)
     expect(kiosk.locator("[data-testid=kiosk-outbox]")).to_be_hidden(timeout=20_000)
     expect(projector.locator("[data-testid=live-ballots]")).to_have_text("2")
+    expect(projector.locator("[data-live-unit]")).to_have_text("ballots")
     assert in_person_ballots() == 2
     assert BallotToken.objects.filter(state=BallotToken.State.USED).count() == 2
 

@@ -242,3 +242,16 @@ def test_the_claims_audit_trail_in_the_office_reads_as_words_not_codes(client):
     page = client.get(url).content.decode()
     assert "Start the admissibility check" in page
     assert "claim.screening_start" not in page
+
+
+def test_during_consultation_the_officer_is_told_when_the_decision_section_appears(client):
+    claim = claim_in_state(S.CONSULTATION)
+    client.force_login(officer_create())
+    html = client.get(f"/office/claims/{claim.pk}/").content.decode()
+    assert 'data-testid="decision-hint"' in html
+    assert "once the public consultation closes" in html
+    assert 'data-testid="decide"' not in html
+    # Once deciding, the form replaces the hint.
+    technical = claim_in_state(S.TECHNICAL_REVIEW)
+    html = client.get(f"/office/claims/{technical.pk}/").content.decode()
+    assert 'data-testid="decision-hint"' not in html

@@ -75,6 +75,10 @@
       if (state.missing) return;
       text(root.querySelector('[data-live="ballots"]'), numbers.format(state.ballots));
       text(
+        root.querySelector("[data-live-unit]"),
+        plural.select(state.ballots) === "one" ? messages.msgBallot : messages.msgBallots,
+      );
+      text(
         root.querySelector('[data-live="turnout"]'),
         state.turnout === null ? "—" : state.turnout + "%",
       );
