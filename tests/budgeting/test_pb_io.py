@@ -147,7 +147,7 @@ def test_the_instance_is_the_year_voting_opened():
 
     from django.utils import timezone
 
-    opens = timezone.make_aware(dt.datetime(2026, 12, 3, 9))
+    opens = dt.datetime(2026, 12, 3, 9, tzinfo=timezone.get_current_timezone())
     process = process_create(
         title="Green Budget 2026",
         voting_opens_at=opens,

@@ -300,7 +300,7 @@ def test_the_process_page_shows_live_turnout(process, facilitator, session, proj
     assert "Turnout so far" in page and f"/ws/live/processes/{process.pk}/" in page
     assert 'data-testid="live-ballots">1<' in page
     # One ballot, not "1 ballots" (the page renders it; process_live.js keeps it in step).
-    assert "<span class=\"live-unit\" data-live-unit>ballot</span>" in page
+    assert '<span class="live-unit" data-live-unit>ballot</span>' in page
 
 
 def test_officers_enter_paper_ballots_from_the_page(process, session, project):
