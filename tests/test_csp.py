@@ -48,7 +48,11 @@ def test_the_admins_have_their_own_same_origin_policy(client, path):
 INLINE = [
     (re.compile(r"\sstyle\s*=", re.I), "a style attribute"),
     (re.compile(r"<style[\s>]", re.I), "a <style> element"),
-    (re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I), "an inline <script>"),
+    # A JSON data block is not run, so the policy does not block it.
+    (
+        re.compile(r"<script(?![^>]*\b(?:src=|type=\"application/(?:ld\+)?json\"))[^>]*>", re.I),
+        "an inline <script>",
+    ),
     (re.compile(r"\son[a-z]+\s*=\s*[\"']", re.I), "an event-handler attribute"),
     (re.compile(r"[\"'=]\s*javascript:", re.I), "a javascript: URL"),
 ]

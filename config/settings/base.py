@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.humanize",
+    # django-ninja's own static files: /api/docs serves Swagger UI from here, not from a CDN.
+    "ninja",
     # Background tasks: Django's tasks API (backport) and its database backend. Not last:
     # citizens' role groups are synced after each app's post_migrate, and the last app's
     # permissions would be created after that sync.
@@ -258,10 +260,11 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "txt", "odt", "docx", "xlsx"]
 
-# Content-Security-Policy (config/csp.py). Map tiles are the only third-party content.
-PROPOSALS_MAP_TILES = env(
-    "PROPOSALS_MAP_TILES", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-)
+# Content-Security-Policy (config/csp.py). Pages load nothing from another host: maps show their
+# markers on a plain background unless a city sets a tile server it runs or has an agreement
+# with, e.g. PROPOSALS_MAP_TILES=https://tiles.example.org/{z}/{x}/{y}.png (its origin is then
+# allowed for images).
+PROPOSALS_MAP_TILES = env("PROPOSALS_MAP_TILES", default="")
 _TILES_ORIGIN = "/".join(PROPOSALS_MAP_TILES.split("/")[:3]) if "://" in PROPOSALS_MAP_TILES else ""
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -33,9 +33,7 @@ def map_settings() -> dict:
     """Where the map's tiles come from; the page works without them."""
     lat, lon, zoom = getattr(settings, "PROPOSALS_MAP_CENTER", (44.4949, 11.3426, 13))
     return {
-        "tiles": getattr(
-            settings, "PROPOSALS_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-        ),
+        "tiles": getattr(settings, "PROPOSALS_MAP_TILES", ""),
         "attribution": getattr(
             settings,
             "PROPOSALS_MAP_ATTRIBUTION",

@@ -29,15 +29,21 @@
     if (!points.length && !pickLat) { return; }
     el.hidden = false;
     var map = window.L.map(el, { scrollWheelZoom: false });
-    var tiles = window.L.tileLayer(el.getAttribute("data-tiles"), {
-      attribution: el.getAttribute("data-attribution"),
-      maxZoom: 19
-    });
-    var warned = false;
-    tiles.on("tileerror", function () {
-      if (!warned) { warned = true; note(el, el.getAttribute("data-tile-error")); }
-    });
-    tiles.addTo(map);
+    if (el.getAttribute("data-tiles")) {
+      var tiles = window.L.tileLayer(el.getAttribute("data-tiles"), {
+        attribution: el.getAttribute("data-attribution"),
+        maxZoom: 19
+      });
+      var warned = false;
+      tiles.on("tileerror", function () {
+        if (!warned) { warned = true; note(el, el.getAttribute("data-tile-error")); }
+      });
+      tiles.addTo(map);
+    } else {
+      // No tile server configured: the markers on a plain background, and say so.
+      el.classList.add("no-tiles");
+      note(el, el.getAttribute("data-no-tiles"));
+    }
     var bounds = [];
     points.forEach(function (point) {
       window.L.marker([point.lat, point.lon], { title: point.name, alt: point.name })
