@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import operator
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -138,7 +139,11 @@ def _rows(
                 raise PabulibError(f"badly quoted field ({exc})", start) from None
         else:
             fields = text.split(";")
-        yield start, [f.strip() for f in fields]
+        # Most rows have no whitespace at all (strip() removes only characters that are not
+        # printable, or the space): then the fields are already stripped.
+        if " " in text or not text.isprintable():
+            fields = [f.strip() for f in fields]
+        yield start, fields
     if pending:
         raise PabulibError("a quoted field is never closed", start)
     if on_progress is not None:
@@ -161,6 +166,7 @@ def _parse(stream: TextIO, on_progress: Callable[[int], None] | None, every: int
     vote_type = "approval"
     extra_idx: list[int] = []
     i_voter = i_vote = i_points = -1
+    resolved: dict[str, tuple[str, ...]] = {}
 
     for line, row in _rows(stream, on_progress, every):
         name = row[0].lower() if len(row) == 1 else ""
@@ -205,6 +211,7 @@ def _parse(stream: TextIO, on_progress: Callable[[int], None] | None, every: int
                 i_points = header.index("points") if vote_type in POINT_TYPES else -1
                 skip = {i_voter, i_vote, i_points}
                 extra_idx = [i for i in range(len(header)) if i not in skip]
+                extras = _picker(extra_idx)
             continue
         if len(row) != len(header):
             raise PabulibError(
@@ -225,6 +232,19 @@ def _parse(stream: TextIO, on_progress: Callable[[int], None] | None, every: int
             cost = _money(values.pop("cost"), "cost", line)
             by_id[pid] = pid
             projects.append(PabulibProject(pid, cost, values))
+        elif i_points < 0:
+            # The common case (approval ballots), inlined for speed: the same checks as _vote,
+            # with each distinct vote string resolved once.
+            voter = row[i_voter]
+            if not voter or voter in seen_voters:
+                raise PabulibError(f"empty or repeated voter id {voter!r}", line)
+            seen_voters.add(voter)
+            raw_vote = row[i_vote]
+            ids = resolved.get(raw_vote)
+            if ids is None:
+                ids = _vote([voter, raw_vote], line, 0, 1, -1, [], by_id, set()).vote
+                resolved[raw_vote] = ids
+            votes.append(PabulibVote(voter, ids, None, extras(row) if extra_idx else ()))
         else:
             votes.append(_vote(row, line, i_voter, i_vote, i_points, extra_idx, by_id, seen_voters))
 
@@ -242,6 +262,14 @@ def _parse(stream: TextIO, on_progress: Callable[[int], None] | None, every: int
                 f"META says {key} is {meta[key]} but the file has {actual}", meta_lines[key]
             )
     return PabulibData(meta, project_columns, projects, vote_columns, votes)
+
+
+def _picker(indexes: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
+    """A function taking these fields of a row, always as a tuple."""
+    if len(indexes) == 1:
+        (only,) = indexes
+        return lambda row: (row[only],)
+    return operator.itemgetter(*indexes) if indexes else lambda row: ()
 
 
 def _threshold(text: str, line: int | None) -> int:
