@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "budgeting",
     "budgeting.live",
     "cms",
+    "follows",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
