@@ -8,10 +8,20 @@ class FollowsConfig(AppConfig):
     verbose_name = _("Follows and digests")
 
     def ready(self):
-        from follows import registry
+        from core.notify import set_email_router
+        from follows import registry, rules, signals  # noqa: F401
+        from follows.routing import PreferenceRouter
 
         # One line per followable model (assemblies and meetings: add theirs here).
-        registry.register(apps.get_model("proposals", "Claim"))
-        registry.register(apps.get_model("accords", "Accord"))
-        registry.register(apps.get_model("budgeting", "Process"))
-        registry.register(apps.get_model("budgeting", "Project"))
+        registry.register(apps.get_model("proposals", "Claim"), verb="claim")
+        registry.register(apps.get_model("accords", "Accord"), verb="accord")
+        registry.register(
+            apps.get_model("budgeting", "Process"), view_action="process.view", verb="budgeting"
+        )
+        registry.register(
+            apps.get_model("budgeting", "Project"), view_action="project.view", verb="budgeting"
+        )
+
+        signals.connect()
+        # Emails follow each person's preferences (immediately, in a digest, or not at all).
+        set_email_router(PreferenceRouter())

@@ -15,7 +15,7 @@ from follows.models import Follow
 from follows.registry import is_followable
 
 
-def _key(obj) -> dict:
+def target_key(obj) -> dict:
     if obj is None or obj.pk is None or not is_followable(obj):
         raise ValidationError(_("This cannot be followed."), code="not_followable")
     return {
@@ -27,7 +27,7 @@ def _key(obj) -> dict:
 def follow(user, obj, *, auto: bool = False) -> Follow:
     """`user` follows `obj` (idempotent). A manual follow of something followed automatically
     becomes manual; an automatic one never downgrades a manual follow."""
-    key = _key(obj)
+    key = target_key(obj)
     existing = Follow.objects.filter(user=user, **key).first()
     if existing is None:
         try:
@@ -43,21 +43,21 @@ def follow(user, obj, *, auto: bool = False) -> Follow:
 
 def unfollow(user, obj) -> bool:
     """Stop following `obj`; True when there was a follow to remove."""
-    deleted, _count = Follow.objects.filter(user=user, **_key(obj)).delete()
+    deleted, _count = Follow.objects.filter(user=user, **target_key(obj)).delete()
     return bool(deleted)
 
 
 def is_following(user, obj) -> bool:
     if user is None or not user.is_authenticated:
         return False
-    return Follow.objects.filter(user=user, **_key(obj)).exists()
+    return Follow.objects.filter(user=user, **target_key(obj)).exists()
 
 
 def followers_of(obj) -> QuerySet:
     """The active users following `obj`."""
     from django.contrib.auth import get_user_model
 
-    key = _key(obj)
+    key = target_key(obj)
     return (
         get_user_model()
         .objects.filter(
