@@ -33,7 +33,6 @@ class Command(BaseCommand):
         if every < 0:
             raise CommandError("--every must be a positive number of seconds")
         while True:
-            close_old_connections()
             sent = send_due_digests(moment or timezone.now())
             self.stdout.write(
                 f"digests sent: daily={sent.get('daily', 0)}, weekly={sent.get('weekly', 0)}"
@@ -41,6 +40,7 @@ class Command(BaseCommand):
             if not every:
                 return
             time.sleep(every)
+            close_old_connections()  # a long-running loop: drop connections gone stale
 
     @staticmethod
     def _parse(value: str) -> dt.datetime:
