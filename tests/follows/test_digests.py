@@ -32,9 +32,11 @@ def run(django_capture_on_commit_callbacks):
 
     def run_at(moment: dt.datetime) -> list:
         before = len(mail.outbox)
-        with time_machine.travel(moment, tick=False):
-            with django_capture_on_commit_callbacks(execute=True):
-                send_due_digests()
+        with (
+            time_machine.travel(moment, tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            send_due_digests()
         return mail.outbox[before:]
 
     return run_at
@@ -43,9 +45,11 @@ def run(django_capture_on_commit_callbacks):
 @pytest.fixture
 def event(django_capture_on_commit_callbacks):
     def happen(user, moment: dt.datetime, text: str, verb="claim.decided"):
-        with time_machine.travel(moment, tick=False):
-            with django_capture_on_commit_callbacks(execute=True):
-                notify([user], verb, text, url="/claims/1/")
+        with (
+            time_machine.travel(moment, tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            notify([user], verb, text, url="/claims/1/")
 
     return happen
 

@@ -72,9 +72,7 @@ def test_a_tampered_token_is_refused(anonymous):
     value, signature = token.rsplit(":", 1)
     forged = tokens.unsubscribe_token(other, "claim").rsplit(":", 1)[0] + ":" + signature
     for bad in (token[:-2] + "xx", forged, "garbage"):
-        response = anonymous.post(
-            reverse("follows:unsubscribe", args=[bad]), {"confirm": "1"}
-        )
+        response = anonymous.post(reverse("follows:unsubscribe", args=[bad]), {"confirm": "1"})
         assert response.status_code == 400
         assert "not valid" in response.content.decode()
     assert not NotificationPreference.objects.exists()
@@ -85,9 +83,7 @@ def test_a_token_signed_for_something_else_is_refused(anonymous):
 
     reader = user_create()
     other_salt = signing.dumps({"u": reader.pk, "k": "claim"}, salt="another.purpose")
-    response = anonymous.post(
-        reverse("follows:unsubscribe", args=[other_salt]), {"confirm": "1"}
-    )
+    response = anonymous.post(reverse("follows:unsubscribe", args=[other_salt]), {"confirm": "1"})
     assert response.status_code == 400
 
 

@@ -61,9 +61,12 @@ def test_follow_needs_login_a_visible_object_and_a_valid_action(client):
     assert client.get(toggle_url(public)).status_code == 405
     assert client.post("/follow/citizens.user/1/", {"action": "follow"}).status_code == 404
     assert client.post("/follow/nothing.here/1/", {"action": "follow"}).status_code == 404
-    assert client.post(toggle_url(public), {"action": "follow", "next": "https://evil.example/"})[
-        "Location"
-    ] == public.get_absolute_url()
+    assert (
+        client.post(toggle_url(public), {"action": "follow", "next": "https://evil.example/"})[
+            "Location"
+        ]
+        == public.get_absolute_url()
+    )
 
 
 def test_the_button_is_on_accord_process_and_project_pages(client):
