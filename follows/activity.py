@@ -8,8 +8,6 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
-from follows.models import Follow
-
 SHOWN = 5  # items per section; each section links to its full list
 
 
@@ -74,10 +72,11 @@ def ballots_of(user) -> list[dict]:
 
 def activity_of(user) -> dict:
     from accords.selectors import workspace_list
+    from follows.rules import FOLLOWS
     from proposals.models import Support
     from proposals.selectors import claim_list_for_proposer
 
-    follows = _section(Follow.objects.filter(user=user).select_related("content_type"), 10)
+    follows = _section(FOLLOWS.queryset(user, "view").select_related("content_type"), 10)
     attach_targets(follows["items"])
     return {
         "claims": _section(claim_list_for_proposer(user)),

@@ -22,7 +22,6 @@ from follows import activity as activity_selectors
 from follows import services, tokens
 from follows.forms import FollowForm, PreferencesForm
 from follows.kinds import kind_label
-from follows.models import Follow
 from follows.preferences import frequencies_of, preference_set, preferences_save
 from follows.registry import is_followable
 from follows.rules import FOLLOWS
@@ -72,7 +71,7 @@ def follow_toggle(request, model_label: str, pk: int):
 
 @login_required
 def follow_list(request):
-    follows = Follow.objects.filter(user=request.user).select_related("content_type")
+    follows = FOLLOWS.queryset(request.user, "view").select_related("content_type")
     page = Paginator(follows, 25).get_page(request.GET.get("page"))
     activity_selectors.attach_targets(page.object_list)
     return render(request, "follows/follow_list.html", {"page": page})
