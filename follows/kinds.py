@@ -17,5 +17,6 @@ if set(KIND_LABELS) != set(KINDS):  # every kind of core.notify has a name here
     raise ImportError("follows.kinds.KIND_LABELS does not match core.notify.KINDS")
 
 
-def kind_label(kind: str) -> str:
-    return str(KIND_LABELS.get(kind, KIND_LABELS["other"]))
+def kind_label(kind: str):
+    """The kind's name, lazy: it is rendered in the language active where it is shown."""
+    return KIND_LABELS.get(kind, KIND_LABELS["other"])

@@ -140,3 +140,19 @@ def test_the_command_reports_what_it_sent(event, django_capture_on_commit_callba
     with django_capture_on_commit_callbacks(execute=True):
         call_command("send_digests", "--now", "2026-03-03T08:00", stdout=out)
     assert "daily=1" in out.getvalue() and len(mail.outbox) == 1
+
+
+def test_the_digest_speaks_the_readers_language(run, event, settings):
+    import io
+
+    from django.core.management import call_command as django_call
+
+    django_call("compile_translations", stdout=io.StringIO())
+    settings.LOCALE_PATHS = list(settings.LOCALE_PATHS)  # fresh catalogue caches
+    reader = user_create(preferred_language="it")
+    preference_set(user=reader, kind="claim", frequency=Frequency.DAILY)
+    event(reader, at(MONDAY, 10), "Qualcosa.")
+    [digest] = run(at(MONDAY + dt.timedelta(days=1), 8))
+    assert "il tuo riepilogo giornaliero, 1 aggiornamento" in digest.subject
+    assert "Proposte: passaggi, decisioni, pareri" in digest.body
+    assert "Interrompi tutte le email di notifica" in digest.body
