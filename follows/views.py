@@ -4,6 +4,7 @@ from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -54,7 +55,7 @@ def follow_toggle(request, model_label: str, pk: int):
     """The follow button: a plain form POST (works without JavaScript)."""
     obj = _target(model_label, pk)
     if not request.user.is_authenticated:
-        return redirect(f"{reverse('account_login')}?next={obj.get_absolute_url()}")
+        return redirect_to_login(obj.get_absolute_url())
     form = FollowForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_("Choose to follow or to unfollow."))

@@ -175,3 +175,19 @@ def test_profile_and_header_link_my_activity(client):
     login(client, resident_create())
     page = client.get(reverse("citizens:profile")).content.decode()
     assert 'data-testid="profile-activity-link"' in page and 'data-testid="activity-link"' in page
+
+
+def test_the_follow_list_costs_the_same_queries_for_1_or_6_follows(client):
+    few, many = resident_create(), resident_create()
+    follow(few, claim_in_state(Claim.State.CONSULTATION))
+    follow(few, process_create())
+    for _ in range(5):
+        follow(many, claim_in_state(Claim.State.CONSULTATION))
+    follow(many, process_create())
+    counts = []
+    for user in (few, many):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("follows:list")).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1], counts

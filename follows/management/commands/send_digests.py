@@ -5,6 +5,7 @@ cron every 15 minutes in production, `--every 300` as a loop beside `make run`'s
 """
 
 import datetime as dt
+import logging
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -13,6 +14,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from follows.digests import send_due_digests
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -33,10 +36,17 @@ class Command(BaseCommand):
         if every < 0:
             raise CommandError("--every must be a positive number of seconds")
         while True:
-            sent = send_due_digests(moment or timezone.now())
-            self.stdout.write(
-                f"digests sent: daily={sent.get('daily', 0)}, weekly={sent.get('weekly', 0)}"
-            )
+            try:
+                sent = send_due_digests(moment or timezone.now())
+            except Exception:
+                if not every:
+                    raise
+                # The loop outlives a bad moment (a locked database); the next pass catches up.
+                logger.exception("send_digests failed; trying again in %ss", every)
+            else:
+                self.stdout.write(
+                    f"digests sent: daily={sent.get('daily', 0)}, weekly={sent.get('weekly', 0)}"
+                )
             if not every:
                 return
             time.sleep(every)
