@@ -65,8 +65,11 @@ def _flow(people, server, browser, artifacts):
     assert "daily digest" in digest.subject
     assert "Rose garden care" in digest.body and "new support" in digest.body
     html = next(body for body, mime in digest.alternatives if mime == "text/html")
+    rita.set_viewport_size({"width": 390, "height": 844})
     rita.goto(f"{server.url}/me/activity/")
-    shot(rita, artifacts, "02-rita-my-activity")
+    assert rita.locator("[data-testid=activity-follows]").inner_text().count("Rose garden care")
+    assert not _overflows(rita), "My activity overflows at 390 px"
+    shot(rita, artifacts, "02-rita-my-activity-390px")
     mailbox = browser.new_context(viewport={"width": 700, "height": 600}).new_page()
     mailbox.set_content(html)  # the email as a mail client shows it (no site CSP)
     shot(mailbox, artifacts, "03-rita-daily-digest-email")
@@ -76,6 +79,7 @@ def _flow(people, server, browser, artifacts):
     path = "/" + link.split("://", 1)[1].split("/", 1)[1]
     stranger = browser.new_context(viewport={"width": 390, "height": 800}).new_page()
     stranger.goto(f"{server.url}{path}")
+    assert not _overflows(stranger)
     shot(stranger, artifacts, "04-unsubscribe-confirm-no-session")
     stranger.click("[data-testid=confirm]")
     stranger.wait_for_selector("[data-testid=unsubscribed]")
@@ -86,3 +90,7 @@ def _flow(people, server, browser, artifacts):
 
 def _send_digests(moment: str) -> None:
     call_command("send_digests", "--now", moment, stdout=io.StringIO())
+
+
+def _overflows(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
