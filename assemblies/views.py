@@ -739,6 +739,18 @@ def meeting_detail(request, pk):
             "can": can,
             "reg_can": reg_can,
             "door_url": reverse("assemblies:meeting-door", args=[meeting.pk]),
+            "map_point": [
+                {
+                    "name": meeting.place or meeting.title,
+                    "address": meeting.address,
+                    "status": "",
+                    "lat": float(meeting.latitude),
+                    "lon": float(meeting.longitude),
+                    "url": meeting.get_absolute_url(),
+                }
+            ]
+            if meeting.has_location
+            else [],
         },
     )
 
