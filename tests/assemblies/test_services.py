@@ -573,3 +573,12 @@ def test_a_plain_group_member_cannot_declare_adherence(outsider, member):
     with pytest.raises(ValidationError):  # represents another group
         services.declare_adherence(group, by=member)
     assert other
+
+
+def test_checked_in_users_are_those_of_this_meeting_only(assembly, coordinator, member):
+    earlier = meeting_make(assembly)
+    services.check_in(services.register(earlier, user=member), by=coordinator)
+    later = meeting_make(assembly)
+    services.register(later, user=member)
+    assert list(later.checked_in_users()) == []
+    assert list(earlier.checked_in_users()) == [member]
