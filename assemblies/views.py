@@ -1041,6 +1041,14 @@ def my_meetings(request):
         .select_related("assembly")
         .order_by("assembly__name")
     )
+    from django.db.models import Count, Q
+
+    memberships = memberships.annotate(
+        pending=Count(
+            "assembly__memberships",
+            filter=Q(assembly__memberships__state=MembershipState.REQUESTED),
+        )
+    )
     feed = request.build_absolute_uri(
         reverse("assemblies:my-ics", args=[ical.feed_token(request.user)])
     )

@@ -377,3 +377,31 @@ def test_the_chamber_does_not_grow_with_groups(client, django_assert_max_num_que
         Adherence.objects.create(group=group_create(representative=user_create()), assembly=city)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_the_workspace_shows_coordinators_their_requests_and_todays_meetings(client, officer):
+    coordinator = officer
+    assembly = assembly_make(policy="request", coordinators=[coordinator])
+    services.request_membership(assembly, user=user_create())
+    today = meeting_make(assembly, starts_in=dt.timedelta(minutes=1), title="Tonight")
+    client.force_login(coordinator)
+    html = client.get(reverse("core:workspace")).content.decode()
+    assert "Requests to join your assemblies" in html
+    assert reverse("assemblies:meeting-door", args=[today.pk]) in html
+
+
+def test_is_chair(coordinator, member, assembly):
+    from assemblies.rules import is_chair
+
+    meeting = meeting_make(assembly, chair=member)
+    assert is_chair(coordinator, meeting) and is_chair(member, meeting)
+    assert not is_chair(user_create(), meeting)
+
+
+def test_my_meetings_tells_a_coordinator_of_waiting_requests(client, coordinator):
+    assembly = assembly_make(policy="request", coordinators=[coordinator])
+    services.request_membership(assembly, user=user_create())
+    client.force_login(coordinator)
+    html = client.get(reverse("assemblies:my-meetings")).content.decode()
+    assert 'data-testid="pending-requests"' in html
+    assert reverse("assemblies:members", args=[assembly.slug]) in html
