@@ -293,6 +293,15 @@ def test_adhere_from_the_chamber(client, outsider):
     assert Adherence.objects.filter(group=group).exists()
     page = client.get(reverse("assemblies:chamber")).content.decode()
     assert group.name in page
+    adherence = Adherence.objects.get(group=group)
+    withdraw = reverse("assemblies:adherence-withdraw", args=[adherence.pk])
+    assert withdraw in page
+    client.force_login(user_create())
+    assert withdraw not in client.get(reverse("assemblies:chamber")).content.decode()
+    assert client.post(withdraw, {"confirm": "1"}).status_code == 403
+    client.force_login(outsider)
+    client.post(withdraw, {"confirm": "1"})
+    assert not Adherence.objects.filter(group=group).exists()
 
 
 def test_chamber_counts_meetings_attended_by_the_groups_members(client, outsider, member):
