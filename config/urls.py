@@ -21,6 +21,8 @@ urlpatterns = [
     path("api/", api.urls),
     # Public-commons accords: registry, open data, co-design and signing workspace
     path("accords/", include("accords.urls")),
+    # Assemblies of the Commons, their meetings and the Chamber of the Commons
+    path("assemblies/", include("assemblies.urls")),
     # Claims (/claims/), the resource registry (/resources/) and the officer workspace (/office/)
     path("", include("proposals.urls")),
     path("django-admin/", admin.site.urls),

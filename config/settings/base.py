@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "accords",
     "budgeting",
     "budgeting.live",
+    "assemblies",
     "cms",
     "follows",
     # Django
@@ -326,4 +327,5 @@ PRIMARY_NAV = [
     ("proposals:claim-list", _("Claims")),
     ("accords:accord-list", _("Accords")),
     ("budgeting:process-list", _("Budgeting")),
+    ("assemblies:assembly-list", _("Assemblies")),
 ]
