@@ -8,11 +8,11 @@ registered for `Opinion`, whose machine fires "adopt" and "withdraw".
 Who runs a meeting's records: its chair and the assembly's active coordinators.
 """
 
-from assemblies.models import Meeting, Membership
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from assemblies.models import Meeting, Membership
 from assemblies.records.models import MinutesVersion, Opinion
 from core.policy import (
     ALLOW,

@@ -1,8 +1,8 @@
 """Reads of the records app: attendance counts, minutes, decisions, opinions."""
 
-from assemblies.models import Assembly, Meeting, Registration
 from django.db.models import Count, Q
 
+from assemblies.models import Assembly, Meeting, Registration
 from assemblies.records.models import Decision, MinutesVersion
 from assemblies.records.rules import opinion_policy
 

@@ -5,13 +5,13 @@ locks the meeting (or opinion) it changes and writes the audit entry. `decision_
 inner helper that a live motion's close can call inside its own transaction.
 """
 
-from assemblies.models import AgendaItem, Assembly, Meeting, Registration
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assemblies.models import AgendaItem, Assembly, Meeting, Registration
 from assemblies.records.models import Decision, MinutesVersion, Opinion
 from assemblies.records.rules import opinion_policy, records_policy
 from audit.services import audit_log

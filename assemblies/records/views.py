@@ -1,7 +1,6 @@
 """Pages of a meeting's records and of an assembly's formal opinions. Each asks
 `assemblies.records.rules` and calls one service."""
 
-from assemblies.models import Assembly, Meeting, Registration
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from accords.diff import diff_lines
+from assemblies.models import Assembly, Meeting, Registration
 from assemblies.records import selectors, services
 from assemblies.records.forms import AdoptForm, DecisionForm, MinutesForm, OpinionForm, ReasonForm
 from assemblies.records.models import Decision, Opinion

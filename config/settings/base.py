@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "budgeting",
     "budgeting.live",
     "assemblies",
+    "assemblies.records",
     "cms",
     # Django
     "django.contrib.admin",
