@@ -8,6 +8,7 @@ inner helper that a live motion's close can call inside its own transaction.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -117,7 +118,7 @@ def minutes_publish(*, actor, meeting: Meeting) -> Meeting:
             minutes_published_at=timezone.now(),
             audit_after={"version": version.number},
         )
-        url = meeting.get_absolute_url()
+        url = reverse("assembly_records:meeting-minutes", args=[meeting.pk])
 
         def message():
             return _("The minutes of “%(title)s” are published.") % {"title": meeting.title}
