@@ -80,6 +80,7 @@ class Action(StrEnum):
     VIEW_REGISTRATION = "registration.view"  # the code and its QR
     CANCEL_REGISTRATION = "registration.cancel"
     CHECK_IN_REGISTRATION = "registration.check_in"
+    ATTEND_ONLINE = "registration.attend_online"  # joined an online or hybrid meeting
 
 
 # ---- who the user is in an assembly (one query per request) ---------------------------------
@@ -276,6 +277,13 @@ def _meeting_at_the_door(user, registration):
     return deny_state(_("Check-in is possible only before and during the meeting."))
 
 
+def _online_in_progress(user, registration):
+    meeting = registration.meeting
+    if meeting.is_open and meeting.is_online:
+        return ALLOW
+    return deny_state(_("Online attendance is marked while an online or hybrid meeting is on."))
+
+
 def _not_checked_in(user, registration):
     if registration.checked_in_at is None:
         return ALLOW
@@ -361,6 +369,12 @@ class RegistrationPolicy(Policy):
             {RegistrationState.REGISTERED},
             _("once the person has a seat"),
             check=lambda u, r: _meeting_at_the_door(u, r) and _not_checked_in(u, r),
+        ),
+        Action.ATTEND_ONLINE: Rule(
+            SELF | REGISTRATION_CHAIR | ADMINISTRATOR,
+            {RegistrationState.REGISTERED},
+            _("once the person has a seat"),
+            check=_online_in_progress,
         ),
     }
 

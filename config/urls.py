@@ -21,6 +21,8 @@ urlpatterns = [
     path("accords/", include("accords.urls")),
     # Meeting records (attendance, minutes, decisions) and formal opinions on claims
     path("assemblies/records/", include("assemblies.records.urls")),
+    # Assemblies of the Commons, their meetings and the Chamber of the Commons
+    path("assemblies/", include("assemblies.urls")),
     # Claims (/claims/), the resource registry (/resources/) and the officer workspace (/office/)
     path("", include("proposals.urls")),
     path("django-admin/", admin.site.urls),

@@ -14,6 +14,22 @@ class RecordsConfig(AppConfig):
         from proposals.opinions import register_opinion_source
 
         register_opinion_source(assembly_opinions)
+
+        from assemblies import slots
+        from assemblies.records import panels
+
+        slots.register(
+            "assembly.records",
+            "assembly_records/includes/assembly_panel.html",
+            context=panels.assembly_panel,
+            order=10,
+        )
+        slots.register(
+            "meeting.records",
+            "assembly_records/includes/meeting_panel.html",
+            context=panels.meeting_panel,
+            order=10,
+        )
         # Actions written outside the state machines (transitions carry their labels).
         register_labels(
             {

@@ -1,34 +1,28 @@
-"""Panels the assemblies' pages include:
-
-{% load assembly_records %}
-{% assembly_records_panel assembly %}   {# the assembly page: decisions and opinions #}
-{% meeting_records_panel meeting %}     {# the meeting page: attendance and minutes #}
-"""
-
-from django import template
+"""What the records app shows in the assemblies' pages (`assemblies.slots`): the assembly
+page lists decisions and opinions, the meeting page attendance and the published minutes."""
 
 from assemblies.records import selectors
 from assemblies.records.rules import coordinated_assemblies, records_policy
 
-register = template.Library()
+PANEL_SIZE = 10
 
 
-@register.inclusion_tag("assembly_records/includes/assembly_panel.html", takes_context=True)
-def assembly_records_panel(context, assembly, limit: int = 10):
-    user = context["request"].user
+def assembly_panel(request, assembly) -> dict:
+    user = request.user
     return {
         "assembly": assembly,
-        "decisions": list(selectors.public_decisions(assembly)[:limit]),
-        "opinions": list(selectors.assembly_opinions(user, assembly)[:limit]),
+        "decisions": list(selectors.public_decisions(assembly)[:PANEL_SIZE]),
+        "opinions": list(selectors.assembly_opinions(user, assembly)[:PANEL_SIZE]),
         "can_draft": assembly.pk in coordinated_assemblies(user),
     }
 
 
-@register.inclusion_tag("assembly_records/includes/meeting_panel.html", takes_context=True)
-def meeting_records_panel(context, meeting):
-    user = context["request"].user
+def meeting_panel(request, meeting) -> dict | None:
+    user = request.user
     show_attendance = bool(records_policy.allows(user, "view_attendance", meeting))
     show_minutes = bool(records_policy.allows(user, "view_minutes", meeting))
+    if not (show_attendance or show_minutes):
+        return None
     published = selectors.published_minutes(meeting)
     return {
         "meeting": meeting,
