@@ -1,6 +1,6 @@
 """Reads of the records app: attendance counts, minutes, decisions, opinions."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from assemblies.models import Assembly, Meeting, Registration
 from assemblies.records.models import Decision, MinutesVersion
@@ -26,7 +26,7 @@ def attendance_list(meeting: Meeting):
     return (
         Registration.objects.filter(meeting=meeting, state=Registration.State.REGISTERED)
         .select_related("user")
-        .order_by("checked_in_at", "user__last_name", "user__first_name", "id")
+        .order_by(F("checked_in_at").asc(nulls_last=True), "user__display_name", "id")
     )
 
 
