@@ -229,7 +229,9 @@ def test_the_officers_decision_form_requires_the_answer(client, opinion, officer
     client.logout()
     page = client.get(claim.get_absolute_url()).content.decode()
     assert "The calendar becomes a clause of the accord." in page
-    assert "The calendar becomes a clause" in client.get(opinion.get_absolute_url()).content.decode()
+    assert (
+        "The calendar becomes a clause" in client.get(opinion.get_absolute_url()).content.decode()
+    )
 
 
 def test_a_draft_opinion_is_private(client, assembly, coordinator):
@@ -246,7 +248,9 @@ def test_a_draft_opinion_is_private(client, assembly, coordinator):
 def _published_meeting_with_decisions(assembly, n):
     meeting = meeting_create(assembly, state=M.MINUTES_PUBLISHED)
     for i in range(n):
-        Decision.objects.create(meeting=meeting, text=f"=Decision {i}", outcome="adopted", position=i)
+        Decision.objects.create(
+            meeting=meeting, text=f"=Decision {i}", outcome="adopted", position=i
+        )
     return meeting
 
 
