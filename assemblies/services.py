@@ -111,7 +111,9 @@ def create_assembly(
             _("Officers create thematic and district assemblies only."), code="kind"
         )
     if kind == AssemblyKind.DISTRICT and not district.strip():
-        raise ValidationError({"district": _("Name the district.")}, code="required")
+        raise ValidationError(
+            {"district": ValidationError(_("Name the district."), code="required")}
+        )
     with transaction.atomic(durable=True):
         assembly = Assembly.objects.create(
             name=name,
@@ -176,7 +178,9 @@ def edit_charter(
     """Write the charter's next version (the earlier ones are kept)."""
     ASSEMBLY.allows(by, Action.EDIT_CHARTER, assembly).enforce()
     if not 0 <= int(quorum_percent) <= 100:
-        raise ValidationError({"quorum_percent": _("The quorum is a share between 0 and 100.")})
+        raise ValidationError(
+            {"quorum_percent": ValidationError(_("The quorum is a share between 0 and 100."))}
+        )
     with transaction.atomic(durable=True):
         assembly = _lock(Assembly, assembly.pk)
         last = assembly.charter_versions.aggregate(n=Max("number"))["n"] or 0
@@ -503,13 +507,19 @@ def upload_document(assembly: Assembly, *, by, title: str, upload) -> Document:
     suffix = PurePath(name).suffix.lower()
     if suffix not in DOCUMENT_TYPES:
         raise ValidationError(
-            {"file": _("Upload a PDF, an office document, a text or CSV file, or an image.")},
-            code="wrong_type",
+            {
+                "file": ValidationError(
+                    _("Upload a PDF, an office document, a text or CSV file, or an image."),
+                    code="wrong_type",
+                )
+            }
         )
     if not upload.size:
-        raise ValidationError({"file": _("The file is empty.")}, code="empty")
+        raise ValidationError({"file": ValidationError(_("The file is empty."), code="empty")})
     if upload.size > MAX_DOCUMENT_BYTES:
-        raise ValidationError({"file": _("The file is larger than 20 MB.")}, code="too_large")
+        raise ValidationError(
+            {"file": ValidationError(_("The file is larger than 20 MB."), code="too_large")}
+        )
     with transaction.atomic(durable=True):
         document = Document(
             assembly=assembly,
@@ -666,7 +676,9 @@ def publish_minutes(meeting: Meeting, *, by) -> Meeting:
 
 def cancel_meeting(meeting: Meeting, *, by, reason: str) -> Meeting:
     if not reason.strip():
-        raise ValidationError({"reason": _("Say why the meeting is cancelled.")}, code="required")
+        raise ValidationError(
+            {"reason": ValidationError(_("Say why the meeting is cancelled."), code="required")}
+        )
     with transaction.atomic(durable=True):
         fire(meeting, "cancel", actor=by, reason=reason, cancellation_reason=reason)
         notify(
@@ -780,7 +792,11 @@ def _find_by_code(meeting: Meeting, code: str) -> Registration:
     )
     if registration is None:
         raise ValidationError(
-            {"code": _("No registration for this meeting has this code.")}, code="not_found"
+            {
+                "code": ValidationError(
+                    _("No registration for this meeting has this code."), code="unknown_code"
+                )
+            }
         )
     return registration
 
@@ -811,13 +827,17 @@ def check_in_by_code(meeting: Meeting, code: str, *, by) -> Registration:
     if registration.is_waiting:
         raise ValidationError(
             {
-                "code": _("%(person)s is on the waiting list, without a seat.")
-                % {"person": registration.user}
-            },
-            code="waiting",
+                "code": ValidationError(
+                    _("%(person)s is on the waiting list, without a seat.")
+                    % {"person": registration.user},
+                    code="waiting",
+                )
+            }
         )
     if registration.is_cancelled:
-        raise ValidationError({"code": _("This registration was cancelled.")}, code="cancelled")
+        raise ValidationError(
+            {"code": ValidationError(_("This registration was cancelled."), code="cancelled")}
+        )
     return check_in(registration, by=by)
 
 
@@ -913,8 +933,12 @@ def declare_adherence(group, *, by):
     ASSEMBLY.allows(by, Action.ADHERE, city).enforce()
     if not GroupMembership.objects.filter(group=group, user=by, is_representative=True).exists():
         raise ValidationError(
-            {"group": _("Only the group's representatives can declare its adherence.")},
-            code="forbidden",
+            {
+                "group": ValidationError(
+                    _("Only the group's representatives can declare its adherence."),
+                    code="forbidden",
+                )
+            }
         )
     with transaction.atomic(durable=True):
         adherence, created = Adherence.objects.get_or_create(
