@@ -355,6 +355,12 @@ class DecisionForm(forms.Form):
         help_text=_(
             "Say how the decision takes the formal opinion into account. Published next to it."
         ),
+        error_messages={
+            "required": _(
+                "The Assembly of the Commons gave a formal opinion on this claim: "
+                "answer it before deciding."
+            )
+        },
     )
 
     def __init__(self, *args, opinions=(), **kwargs):

@@ -213,7 +213,7 @@ def test_the_officers_decision_form_requires_the_answer(client, opinion, officer
         {"action": "decide", "decide-decision": "approve", "decide-reasons": "Good plan."},
     )
     assert response.status_code == 400
-    assert "This field is required." in response.content.decode()
+    assert "answer it before deciding." in response.content.decode()
     claim.refresh_from_db()
     assert claim.state == Claim.State.TECHNICAL_REVIEW
     response = client.post(
