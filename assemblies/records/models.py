@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.fsm import StateMachine, Transition
 
@@ -127,9 +128,9 @@ class Decision(models.Model):
 
 
 class OpinionState(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    ADOPTED = "adopted", _("Adopted")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    DRAFT = "draft", pgettext_lazy("opinion", "Draft")
+    ADOPTED = "adopted", pgettext_lazy("opinion", "Adopted")
+    WITHDRAWN = "withdrawn", pgettext_lazy("opinion", "Withdrawn")
 
 
 class Opinion(models.Model):
