@@ -274,6 +274,8 @@ def _lock_opinion(opinion: Opinion) -> Opinion:
 def opinion_draft(*, actor, assembly: Assembly, claim: Claim, text: str) -> Opinion:
     """A coordinator drafts the assembly's opinion on a claim in public consultation."""
     with transaction.atomic(durable=True):
+        # The assembly's row serialises drafts on it: a second one sees the first.
+        assembly = Assembly.objects.select_for_update().get(pk=assembly.pk)
         opinion = Opinion(assembly=assembly, claim=claim, created_by=actor)
         opinion_policy.allows(actor, "create", opinion).enforce()
         opinion.text = _text(text, _("Write the opinion."))
