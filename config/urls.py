@@ -21,6 +21,8 @@ urlpatterns = [
     path("api/", api.urls),
     # Public-commons accords: registry, open data, co-design and signing workspace
     path("accords/", include("accords.urls")),
+    # Meeting records (attendance, minutes, decisions) and formal opinions on claims
+    path("assemblies/records/", include("assemblies.records.urls")),
     # Assemblies of the Commons, their meetings and the Chamber of the Commons
     path("assemblies/", include("assemblies.urls")),
     # Claims (/claims/), the resource registry (/resources/) and the officer workspace (/office/)

@@ -11,6 +11,7 @@ from ninja.pagination import paginate
 from core.api import BoundedPageNumber, Id, QueryText
 from proposals import selectors
 from proposals.models import Claim, UrbanResource
+from proposals.opinions import formal_opinions
 
 router = Router(tags=["claims"])
 
@@ -77,6 +78,21 @@ class ClaimOut(Schema):
         return obj.get_absolute_url()
 
 
+class FormalOpinionOut(Schema):
+    body: str = Field(..., description="Who gave the opinion (an Assembly of the Commons).")
+    text: str
+    adopted_at: dt.datetime
+    url: str
+
+    @staticmethod
+    def resolve_body(obj) -> str:
+        return obj.body_name
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return obj.get_absolute_url()
+
+
 class ClaimDetailOut(ClaimOut):
     motivation: str
     objectives: str
@@ -89,10 +105,20 @@ class ClaimDetailOut(ClaimOut):
     location_longitude: Decimal | None
     decision_reasons: str
     competing_claims: list[int]
+    formal_opinions: list[FormalOpinionOut]
+    opinion_answer: str = Field(..., description="The decision's answer to the formal opinions.")
 
     @staticmethod
     def resolve_decision_reasons(obj) -> str:
         return obj.decision_reasons if obj.is_decided else ""
+
+    @staticmethod
+    def resolve_formal_opinions(obj) -> list:
+        return formal_opinions(obj)
+
+    @staticmethod
+    def resolve_opinion_answer(obj) -> str:
+        return obj.opinion_answer if obj.is_decided else ""
 
     @staticmethod
     def resolve_competing_claims(obj) -> list[int]:

@@ -348,6 +348,25 @@ class DecisionForm(forms.Form):
         max_length=10000,
         help_text=_("Published on the claim's page."),
     )
+    opinion_answer = forms.CharField(
+        label=_("Answer to the Assembly's opinion"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
+        help_text=_(
+            "Say how the decision takes the formal opinion into account. Published next to it."
+        ),
+        error_messages={
+            "required": _(
+                "The Assembly of the Commons gave a formal opinion on this claim: "
+                "answer it before deciding."
+            )
+        },
+    )
+
+    def __init__(self, *args, opinions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if not opinions:
+            del self.fields["opinion_answer"]
 
 
 class ResourceForm(forms.ModelForm):

@@ -176,6 +176,8 @@ class Claim(models.Model):
         related_name="+",
     )
     decision_reasons = models.TextField(_("reasons of the decision"), blank=True)
+    # Required when a civic body gave a formal opinion on the claim (`proposals.opinions`).
+    opinion_answer = models.TextField(_("answer to the formal opinions"), blank=True)
     withdrawal_reason = models.TextField(_("reason for withdrawing"), blank=True)
     supports_count = models.PositiveIntegerField(_("supports"), default=0)
     competing = models.ManyToManyField(

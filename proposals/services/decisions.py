@@ -1,5 +1,6 @@
 """The end of the evaluation: executive deliberation (complex track) and the decision."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -7,7 +8,7 @@ from django.utils.translation import gettext as _
 from citizens.models import User
 from core.fsm import fire
 from core.notify import notify
-from proposals import notifications
+from proposals import notifications, opinions
 from proposals.models import Claim
 from proposals.rules import claim_policy
 from proposals.services._common import (
@@ -48,27 +49,50 @@ def claim_refer_to_executive(*, actor: User, claim: Claim, reason: str = "") -> 
     return claim
 
 
-def claim_decide(*, actor: User, claim: Claim, approve: bool, reasons: str) -> Claim:
-    """Approve or reject, with written reasons that are published on the claim's page."""
+def claim_decide(
+    *, actor: User, claim: Claim, approve: bool, reasons: str, opinion_answer: str = ""
+) -> Claim:
+    """Approve or reject, with written reasons that are published on the claim's page.
+
+    When a civic body gave a formal opinion on the claim (`proposals.opinions`), the reasons
+    must answer it: `opinion_answer` is then required and published next to the opinion."""
     with transaction.atomic(durable=True):
         claim = lock_claim(claim)
         claim_policy.allows(actor, "approve" if approve else "reject", claim).enforce()
         reasons = required_text(
             reasons, _("Write the reasons of the decision: they are published with it.")
         )
+        opinion_answer = (opinion_answer or "").strip()
+        if opinions.formal_opinions(claim) and not opinion_answer:
+            raise ValidationError(
+                {
+                    "opinion_answer": ValidationError(
+                        _(
+                            "The Assembly of the Commons gave a formal opinion on this claim: "
+                            "answer it before deciding."
+                        ),
+                        code="required",
+                    )
+                }
+            )
         fire(
             claim,
             claim.approve_transition() if approve else "reject",
             actor=actor,
             reason=reasons,
             decision_reasons=reasons,
+            opinion_answer=opinion_answer,
             decided_at=timezone.now(),
             decided_by=actor,
             **next_step(None),
             # Both approvals (with or without the executive) read "claim.approve".
             audit_action="claim.approve" if approve else "claim.reject",
-            audit_after={"due_at": None},
+            audit_after={
+                "due_at": None,
+                **({"opinion_answer": opinion_answer} if opinion_answer else {}),
+            },
         )
+        opinions.claim_decided(claim, actor)
         url = claim.get_absolute_url()
 
         def message():

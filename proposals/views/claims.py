@@ -20,6 +20,7 @@ from proposals.forms import (
     ObjectionForm,
 )
 from proposals.models import Attachment, Claim, ClaimCoauthor, ReviewRequest, Support, UrbanResource
+from proposals.opinions import formal_opinions
 from proposals.rules import claim_policy, is_proposer
 from proposals.views._helpers import paginate
 
@@ -140,6 +141,7 @@ def _detail_context(request, claim, comment_form, objection_form) -> dict:
         "reviews": [
             r for r in selectors.claim_reviews(claim) if r.state == ReviewRequest.State.ANSWERED
         ],
+        "opinions": formal_opinions(claim),
         "timeline": selectors.claim_timeline(claim, full=proposer or is_officer(user)),
         "photos": [a for a in claim.attachments.all() if a.kind == Attachment.Kind.PHOTO],
         "documents": [a for a in claim.attachments.all() if a.kind == Attachment.Kind.DOCUMENT],

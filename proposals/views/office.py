@@ -20,6 +20,7 @@ from proposals.forms import (
     ScreenForm,
 )
 from proposals.models import Claim, ProcedureConfig, ReviewRequest
+from proposals.opinions import formal_opinions
 from proposals.rules import claim_policy, review_policy
 from proposals.views._helpers import paginate
 
@@ -84,20 +85,21 @@ def office_claim(request, pk):
     verdict = claim_policy.allows(user, "view_file", claim)
     if not verdict:
         raise PermissionDenied(verdict.message)
+    opinions = formal_opinions(claim)
     forms = {
         "screen": ScreenForm(prefix="screen", initial={"track": claim.track}),
         "review_request": ReviewRequestForm(prefix="review"),
         "refer": ReasonForm(
             prefix="refer", required=False, label=_("Note for the executive (optional)")
         ),
-        "decide": DecisionForm(prefix="decide"),
+        "decide": DecisionForm(prefix="decide", opinions=opinions),
         "review_cancel": ReasonForm(prefix="cancel", label=_("Why cancel the request?")),
     }
     status = 200
     action = request.POST.get("action") if request.method == "POST" else None
     if action in OFFICE_ACTIONS:
         try:
-            done = _office_action(request, claim, action, forms)
+            done = _office_action(request, claim, action, forms, opinions)
         except ValidationError as exc:
             if action in forms and forms[action].is_bound:
                 errors.add_to_form(forms[action], exc)
@@ -118,13 +120,14 @@ def office_claim(request, pk):
             "reviews": selectors.claim_reviews(claim),
             "audit": selectors.claim_audit(claim),
             "track_rules": ProcedureConfig.get_solo().track(claim.track),
+            "opinions": opinions,
             "objections": claim.comments.filter(kind="objection", hidden_at__isnull=True).count(),
         },
         status=status,
     )
 
 
-def _office_action(request, claim, action, forms) -> bool:
+def _office_action(request, claim, action, forms, opinions) -> bool:
     user, post = request.user, request.POST
     if action == "screening_start":
         services.claim_screening_start(actor=user, claim=claim)
@@ -168,12 +171,16 @@ def _office_action(request, claim, action, forms) -> bool:
         )
         messages.success(request, _("The claim was referred to the executive."))
         return True
-    form = forms["decide"] = DecisionForm(post, prefix="decide")
+    form = forms["decide"] = DecisionForm(post, prefix="decide", opinions=opinions)
     if not form.is_valid():
         return False
     approve = form.cleaned_data["decision"] == "approve"
     services.claim_decide(
-        actor=user, claim=claim, approve=approve, reasons=form.cleaned_data["reasons"]
+        actor=user,
+        claim=claim,
+        approve=approve,
+        reasons=form.cleaned_data["reasons"],
+        opinion_answer=form.cleaned_data.get("opinion_answer", ""),
     )
     messages.success(
         request, _("The claim was approved.") if approve else _("The claim was rejected.")
