@@ -16,19 +16,10 @@ DEMO_APPS = [
     "budgeting",
     "budgeting.live",
     "assemblies",
-DEMO_APPS = [
-    "citizens",
-    "cms",
-    "proposals",
-    "accords",
-    "budgeting",
-    "budgeting.live",
-    "assemblies",
     # Motions before records: the records' demo publishes the past meeting's minutes, after
     # which no decision can be added.
     "assemblies.records",
     "follows",
-]
 ]
 
 
