@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "budgeting",
     "budgeting.live",
     "cms",
+    "comments",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",

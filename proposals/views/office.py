@@ -118,7 +118,7 @@ def office_claim(request, pk):
             "reviews": selectors.claim_reviews(claim),
             "audit": selectors.claim_audit(claim),
             "track_rules": ProcedureConfig.get_solo().track(claim.track),
-            "objections": claim.comments.filter(kind="objection", hidden_at__isnull=True).count(),
+            "objections": selectors.claim_objection_count(claim),
         },
         status=status,
     )
