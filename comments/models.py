@@ -32,7 +32,7 @@ class Comment(models.Model):
     machine = StateMachine(
         Transition("hide", _("hide the comment"), {S.PUBLISHED}, S.HIDDEN, action="hide"),
         Transition("unhide", _("show the comment again"), {S.HIDDEN}, S.PUBLISHED, "unhide"),
-        Transition("delete", _("delete the comment"), {S.PUBLISHED, S.HIDDEN}, S.DELETED, "delete"),
+        Transition("delete", _("delete the comment"), {S.PUBLISHED}, S.DELETED, "delete"),
         audit_prefix="comment",
         tones={S.HIDDEN: "warn", S.DELETED: "err"},
     )

@@ -16,6 +16,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from citizens.models import CivicGroup, Department, User
+from comments.services import comment_post
 from core.clock import travel_to
 from proposals import services
 from proposals.models import Claim, ProcedureConfig, UrbanResource
@@ -302,8 +303,8 @@ def _seed(now: dt.datetime) -> None:  # noqa: C901 - the demo's story, step by s
         with _at(now, 6):
             services.support_add(user=rita, claim=c)
         with _at(now, 5):
-            services.comment_add(
-                author=rita, claim=c, body="Great idea! Could you also look after the canal bank?"
+            comment_post(
+                author=rita, target=c, body="Great idea! Could you also look after the canal bank?"
             )
         with _at(now, 4):
             services.objection_add(
