@@ -256,7 +256,8 @@ def comment_edit(*, author: User, comment: Comment, body: str) -> Comment:
 def comment_delete(*, actor: User, comment: Comment) -> Comment:
     """The author deletes a comment: its text goes, its place (and replies) stay."""
     with transaction.atomic(durable=True):
-        comment = Comment.objects.get(pk=comment.pk)
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        comment_policy.allows(actor, "delete", comment).enforce()
         fire(comment, "delete", actor=actor, body="")
         Agreement.objects.filter(comment=comment).delete()
         comment.mentions.clear()
@@ -294,7 +295,7 @@ def comment_report(*, reporter: User, comment: Comment, reason: str) -> Report:
 def comment_hide(*, actor: User, comment: Comment, reason: str) -> Comment:
     """A moderator hides a comment with a reason; the open reports on it are resolved."""
     with transaction.atomic(durable=True):
-        comment = Comment.objects.get(pk=comment.pk)
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
         comment_policy.allows(actor, "hide", comment).enforce()
         reason = clean_text(
             reason, empty_message=_("Give the reason for hiding the comment."), field="reason"
@@ -327,7 +328,8 @@ def comment_hide(*, actor: User, comment: Comment, reason: str) -> Comment:
 
 def comment_unhide(*, actor: User, comment: Comment) -> Comment:
     with transaction.atomic(durable=True):
-        comment = Comment.objects.get(pk=comment.pk)
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        comment_policy.allows(actor, "unhide", comment).enforce()
         fire(comment, "unhide", actor=actor, hidden_at=None, hidden_by=None, hidden_reason="")
     return comment
 
