@@ -101,9 +101,10 @@ def participants(content_type: ContentType, object_id: int, host, obj) -> list[U
     return people + [u for u in host.authors_of(obj) if u.is_active]
 
 
-def _lock_host(obj) -> None:
-    """Serialise writes on one host (the kind-once check and the rate limit)."""
-    type(obj)._default_manager.select_for_update().filter(pk=obj.pk).exists()
+def _lock_host(obj):
+    """The host, read afresh under a lock: its policy decides on its current state, and
+    writes on one host are serialised (the kind-once check, the rate limit)."""
+    return type(obj)._default_manager.select_for_update().get(pk=obj.pk)
 
 
 def comment_create(
@@ -189,7 +190,7 @@ def comment_post(*, author: User, target, body: str) -> Comment:
     """A new comment on `target`, if its host's policy lets `author` comment now."""
     host = registry.host_for(target)
     with transaction.atomic(durable=True):
-        _lock_host(target)
+        target = _lock_host(target)
         host.comment(author, target).enforce()
         body = clean_text(body, empty_message=_("Write a comment first."))
         _throttled(post_throttle(), author)
@@ -199,8 +200,7 @@ def comment_post(*, author: User, target, body: str) -> Comment:
 def comment_reply(*, author: User, parent: Comment, body: str) -> Comment:
     with transaction.atomic(durable=True):
         parent = Comment.objects.select_related("parent").get(pk=parent.pk)
-        target = parent.host
-        _lock_host(target)
+        target = _lock_host(parent.host)
         comment_policy.allows(author, "reply", parent).enforce()
         body = clean_text(body, empty_message=_("Write a reply first."))
         _throttled(post_throttle(), author)

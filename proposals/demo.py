@@ -419,7 +419,7 @@ def _seed(now: dt.datetime) -> None:  # noqa: C901 - the demo's story, step by s
             services.claim_screen(actor=olga, claim=c, outcome="admissible")
         with _at(now, 60):
             services.support_add(user=nico, claim=c)
-            services.comment_add(author=nico, claim=c, body="Count me in for the guided walks!")
+            comment_post(author=nico, target=c, body="Count me in for the guided walks!")
         c = _close_consultation(c)
         if "parks" in departments:
             with _at(now, 50):
