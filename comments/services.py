@@ -23,7 +23,7 @@ from citizens.models import User
 from citizens.rules import PERM_MODERATE, users_with_permission
 from citizens.throttle import Throttle
 from comments import mentions, registry
-from comments.followers import followers_of
+from comments.followers import follow_automatically, followers_of
 from comments.models import MAX_DEPTH, Agreement, Comment, Report
 from comments.rules import comment_policy
 from core.fsm import fire
@@ -148,6 +148,7 @@ def comment_create(
     mentioned = [u for u in mentioned if u.pk != author.pk]
     comment.mentions.set(mentioned)
     _tell(comment, host, target, author, parent, mentioned, announce)
+    follow_automatically(author, target)
     return comment
 
 
@@ -176,11 +177,11 @@ def _tell(comment, host, target, author, parent, mentioned, announce) -> None:
         return
     audience = [u for u in host.authors_of(target) if u.pk not in told]
     audience += [u for u in followers_of(target) if u.pk not in told]
+    # Emailed at once or in a digest, as each person prefers for comments (core.notify).
     notify(
         audience,
         verb="comment.new",
         exclude=author,
-        email=False,
         url=url,
         message=lambda: _("New comment on “%(title)s”.") % {"title": title},
     )

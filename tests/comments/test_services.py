@@ -249,14 +249,28 @@ def test_followers_hear_of_new_comments(monkeypatch):
     assert notified(follower, "comment.new")
 
 
-def test_without_the_follows_app_nobody_follows():
-    from django.apps import apps
+def test_followers_of_the_follows_app_hear_and_commenters_follow():
+    from follows.services import follow, is_following
 
-    from comments.followers import followers_of
+    claim = claim_in_consultation()
+    follower, writer = resident_create(), resident_create()
+    follow(follower, claim)
+    services.comment_post(author=writer, target=claim, body="News")
+    assert notified(follower, "comment.new")
+    assert is_following(writer, claim)
 
-    if apps.is_installed("follows"):
-        pytest.skip("the follows app is installed: its own tests cover followers_of")
-    assert followers_of(claim_in_consultation()) == []
+
+def test_without_the_follows_app_nobody_follows(monkeypatch):
+    from comments import followers
+    from comments.followers import follow_automatically, followers_of
+
+    claim = claim_in_consultation()
+    installed = followers.apps.is_installed
+    monkeypatch.setattr(
+        followers.apps, "is_installed", lambda name: name != "follows" and installed(name)
+    )
+    assert followers_of(claim) == []
+    follow_automatically(resident_create(), claim)  # nothing to do, no error
 
 
 # Reports and moderation ---------------------------------------------------------------------

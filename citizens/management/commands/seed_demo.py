@@ -8,7 +8,16 @@ from importlib import import_module
 
 from django.core.management.base import BaseCommand
 
-DEMO_APPS = ["citizens", "cms", "proposals", "accords", "budgeting", "budgeting.live", "comments"]
+DEMO_APPS = [
+    "citizens",
+    "cms",
+    "proposals",
+    "accords",
+    "budgeting",
+    "budgeting.live",
+    "follows",
+    "comments",
+]
 
 
 class Command(BaseCommand):
