@@ -34,6 +34,14 @@ def test_the_claim_page_shows_the_thread_and_a_real_form(client):
     assert f'href="/comments/{comment.pk}/reply/"' in html and "I agree" in html
 
 
+def test_the_thread_speaks_italian(client):
+    claim = claim_in_consultation()
+    services.comment_post(author=resident_create(), target=claim, body="Ciao")
+    client.cookies["django_language"] = "it"
+    html = client.get(claim.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="it").content.decode()
+    assert "Discussione (1 commento)" in html and "Accedi per partecipare" in html
+
+
 def test_a_comment_is_posted_without_javascript_and_lands_on_its_anchor(client):
     claim = claim_in_consultation()
     client.force_login(resident_create())

@@ -15,7 +15,7 @@ function replyForm(link) {
   form.noValidate = true;
   const label = document.createElement("label");
   label.htmlFor = id;
-  label.textContent = link.textContent.trim();
+  label.textContent = main.dataset.replyLabel || link.textContent.trim();
   const box = document.createElement("textarea");
   box.id = id;
   box.name = "body";
@@ -24,14 +24,15 @@ function replyForm(link) {
   if (link.dataset.handle) box.value = `@${link.dataset.handle} `;
   const button = document.createElement("button");
   button.type = "submit";
-  button.textContent = main.querySelector("button[type=submit]").textContent;
+  button.textContent =
+    main.dataset.replyButton || main.querySelector("button[type=submit]").textContent;
   const csrf = token.cloneNode();
   form.append(csrf, label, box, button);
   form.addEventListener("submit", (event) => {
     if (!box.value.trim()) {
       event.preventDefault();
       const status = section.querySelector(".comment-status");
-      if (status) status.textContent = main.dataset.empty || box.labels[0].textContent;
+      if (status) status.textContent = main.dataset.empty || label.textContent;
       box.focus();
     }
   });
