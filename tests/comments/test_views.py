@@ -217,3 +217,24 @@ def test_the_thread_selector_makes_two_queries(django_assert_num_queries):
     with django_assert_num_queries(2):  # the comments, their mentions
         thread = thread_get(claim, AnonymousUser())
     assert thread.count > 0
+
+
+def test_the_moderation_queue_costs_the_same_with_3_and_12_reports(client):
+    from tests.accords.factories import World
+
+    moderator = user_create(roles=[Role.MODERATOR])
+    accord = World().start()
+    hosts = [claim_in_consultation(), accord]
+
+    def report(n):
+        for i in range(n):
+            comment = comment_make(hosts[i % 2], resident_create(), f"Rude {i}")
+            Report.objects.create(comment=comment, reporter=resident_create(), reason="Rude")
+
+    client.force_login(moderator)
+    report(3)
+    _queries(client, "/office/moderation/")
+    few = _queries(client, "/office/moderation/")
+    report(9)
+    many = _queries(client, "/office/moderation/")
+    assert few == many, f"{few} queries with 3 reports, {many} with 12"
