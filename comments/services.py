@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -86,8 +87,23 @@ def _throttled(throttle: Throttle, user: User) -> None:
 
 
 def comment_url(comment: Comment, host_obj=None) -> str:
+    """The comment on its host's page, on the page of the thread it belongs to."""
+    from comments.selectors import page_link, per_page
+
     host = registry.host_for(comment.content_type.model_class())
-    return f"{host.url_of(host_obj or comment.host)}#{comment.anchor}"
+    root = comment
+    while root.parent_id is not None:
+        root = root.parent
+    earlier = (
+        Comment.objects.filter(
+            content_type_id=root.content_type_id, object_id=root.object_id, parent__isnull=True
+        )
+        .filter(Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk))
+        .count()
+    )
+    return host.url_of(host_obj or comment.host) + page_link(
+        earlier // per_page() + 1, comment.anchor
+    )
 
 
 def participants(content_type: ContentType, object_id: int, host, obj) -> list[User]:

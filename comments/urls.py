@@ -6,6 +6,7 @@ app_name = "comments"
 
 urlpatterns = [
     path("comments/on/<str:key>/<str:pk>/", views.comment_post, name="comment-post"),
+    path("comments/<int:pk>/", views.comment_link, name="comment-link"),
     path("comments/<int:pk>/reply/", views.comment_reply, name="comment-reply"),
     path("comments/<int:pk>/edit/", views.comment_edit, name="comment-edit"),
     path("comments/<int:pk>/agree/", views.comment_agree, name="comment-agree"),

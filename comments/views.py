@@ -88,6 +88,11 @@ def comment_post(request, key, pk):
     )
 
 
+def comment_link(request, pk):
+    """A comment's permanent link: to its anchor on its host's page, on the right page."""
+    return redirect(_back(_comment(request, pk)))
+
+
 @login_required
 def comment_reply(request, pk):
     parent = _comment(request, pk)
@@ -272,7 +277,6 @@ def moderation_queue(request):
     for report in page:
         host = registry.host_for(report.comment.content_type.model_class())
         report.host_title = host.title(report.comment.host)
-        report.comment_url = services.comment_url(report.comment, report.comment.host)
     return render(request, "comments/moderation_queue.html", {"page": page, "query": ""})
 
 

@@ -15,7 +15,9 @@ def comments_for(context, obj, level=2):
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
     return {
-        "thread": selectors.thread_get(obj, user),
+        "thread": selectors.thread_get(
+            obj, user, request.GET.get(selectors.PAGE_PARAM) if request else None
+        ),
         "form": CommentForm(auto_id=f"id_comment_{obj._meta.model_name}_{obj.pk}_%s"),
         "level": max(2, min(int(level), 6)),
         "user": user,

@@ -238,3 +238,26 @@ def test_the_moderation_queue_costs_the_same_with_3_and_12_reports(client):
     report(9)
     many = _queries(client, "/office/moderation/")
     assert few == many, f"{few} queries with 3 reports, {many} with 12"
+
+
+def test_long_discussions_come_in_pages_and_links_find_the_right_one(client, settings):
+    settings.COMMENTS_PER_PAGE = 2
+    claim = claim_in_consultation()
+    anna = resident_create(display_name="Anna")
+    first = services.comment_post(author=anna, target=claim, body="Thread one")
+    for n in ("two", "three", "four"):
+        services.comment_post(author=resident_create(), target=claim, body=f"Thread {n}")
+    html = client.get(claim.get_absolute_url()).content.decode()
+    assert "Thread one" in html and "Thread three" not in html and "Page 1 of 2" in html
+    assert "?comments-page=2#comments" in html
+    client.force_login(resident_create())
+    response = client.post(post_url(claim), {"body": "Thread five, @anna"})
+    assert "?comments-page=3#comment-" in response["Location"]
+    html = client.get(claim.get_absolute_url() + "?comments-page=3").content.decode()
+    assert "Thread five" in html and "Thread one" not in html
+    # The mention links to Anna's comment on page 1.
+    assert f'<a class="mention" href="?comments-page=1#comment-{first.pk}">@anna</a>' in html
+    response = client.get(f"/comments/{first.pk}/")
+    assert response["Location"] == f"{claim.get_absolute_url()}#comment-{first.pk}"
+    reply = services.comment_reply(author=anna, parent=first, body="Reply on page 1")
+    assert services.comment_url(reply).endswith(f"/#comment-{reply.pk}")
