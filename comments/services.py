@@ -136,6 +136,8 @@ def comment_create(
 
     The caller has asked the right policy: the host's "comment" rule for a new comment, the
     host's own rule for a kind (a claim's objection), `reply` for a reply.
+    `announce=False`: the caller tells the host's authors and followers itself (the mentioned
+    and the parent's author are told in any case).
     """
     host = registry.host_for(target)
     content_type = ContentType.objects.get_for_model(type(target))
@@ -160,8 +162,10 @@ def comment_create(
         raise ValidationError(
             _("You have already written this on this page."), code="twice"
         ) from None
-    mentioned = mentions.resolve(body, participants(content_type, target.pk, host, target))
-    mentioned = [u for u in mentioned if u.pk != author.pk]
+    mentioned = []
+    if mentions.handles_in(body):
+        people = participants(content_type, target.pk, host, target)
+        mentioned = [u for u in mentions.resolve(body, people) if u.pk != author.pk]
     comment.mentions.set(mentioned)
     _tell(comment, host, target, author, parent, mentioned, announce)
     follow_automatically(author, target)
@@ -252,9 +256,11 @@ def comment_edit(*, author: User, comment: Comment, body: str) -> Comment:
         comment.save(update_fields=["body", "edited_at"])
         target = comment.host
         host = registry.host_for(target)
-        people = participants(comment.content_type, comment.object_id, host, target)
         already = set(comment.mentions.values_list("pk", flat=True))
-        mentioned = [u for u in mentions.resolve(body, people) if u.pk != author.pk]
+        mentioned = []
+        if mentions.handles_in(body):
+            people = participants(comment.content_type, comment.object_id, host, target)
+            mentioned = [u for u in mentions.resolve(body, people) if u.pk != author.pk]
         comment.mentions.set(mentioned)
         fresh = [u for u in mentioned if u.pk not in already]
         if fresh:
