@@ -25,6 +25,8 @@ urlpatterns = [
     path("assemblies/records/", include("assemblies.records.urls")),
     # Assemblies of the Commons, their meetings and the Chamber of the Commons
     path("assemblies/", include("assemblies.urls")),
+    # Comments on any host (/comments/...) and the moderators' queue (/office/moderation/)
+    path("", include("comments.urls")),
     # Claims (/claims/), the resource registry (/resources/) and the officer workspace (/office/)
     path("", include("proposals.urls")),
     path("django-admin/", admin.site.urls),

@@ -16,6 +16,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from citizens.models import CivicGroup, Department, User
+from comments.services import comment_post
 from core.clock import travel_to
 from proposals import services
 from proposals.models import Claim, ProcedureConfig, UrbanResource
@@ -302,8 +303,8 @@ def _seed(now: dt.datetime) -> None:  # noqa: C901 - the demo's story, step by s
         with _at(now, 6):
             services.support_add(user=rita, claim=c)
         with _at(now, 5):
-            services.comment_add(
-                author=rita, claim=c, body="Great idea! Could you also look after the canal bank?"
+            comment_post(
+                author=rita, target=c, body="Great idea! Could you also look after the canal bank?"
             )
         with _at(now, 4):
             services.objection_add(
@@ -418,7 +419,7 @@ def _seed(now: dt.datetime) -> None:  # noqa: C901 - the demo's story, step by s
             services.claim_screen(actor=olga, claim=c, outcome="admissible")
         with _at(now, 60):
             services.support_add(user=nico, claim=c)
-            services.comment_add(author=nico, claim=c, body="Count me in for the guided walks!")
+            comment_post(author=nico, target=c, body="Count me in for the guided walks!")
         c = _close_consultation(c)
         if "parks" in departments:
             with _at(now, 50):

@@ -214,12 +214,6 @@ class DocumentsForm(forms.Form):
         return data
 
 
-class CommentForm(forms.Form):
-    body = forms.CharField(
-        label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
-    )
-
-
 class ObjectionForm(forms.Form):
     reason = forms.CharField(
         label=_("Why do you object?"),

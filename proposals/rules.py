@@ -1,4 +1,5 @@
-"""Who may do what with resources, claims, reviews and comments: one table per model.
+"""Who may do what with resources, claims and reviews: one table per model. (Comments are the
+comments app's; a claim says who may comment on it through its "comment" rule here.)
 
 Each policy (`core.policy`) answers "may this user do this to this object now?"
 (`claim_policy.allows(user, "withdraw", claim)`, a `Verdict`) and "on which objects may this
@@ -31,7 +32,7 @@ from core.policy import (
     register,
     role,
 )
-from proposals.models import Claim, ClaimCoauthor, Comment, ReviewRequest, UrbanResource
+from proposals.models import Claim, ClaimCoauthor, ReviewRequest, UrbanResource
 from proposals.models.claims import (
     EDITABLE_STATES,
     OPEN_STATES,
@@ -132,9 +133,23 @@ def _not_yet_supported(user, claim: Claim):
     return verdict
 
 
+# A claim's formal objections are comments of this kind (comments app), once per person.
+OBJECTION = "objection"
+
+
+def objections_of(claim: Claim):
+    from django.contrib.contenttypes.models import ContentType
+
+    from comments.models import Comment
+
+    return Comment.objects.filter(
+        content_type=ContentType.objects.get_for_model(Claim), object_id=claim.pk, kind=OBJECTION
+    )
+
+
 def _not_yet_objected(user, claim: Claim):
     verdict = _consultation_running(user, claim)
-    if verdict and claim.comments.filter(author=user, kind=Comment.Kind.OBJECTION).exists():
+    if verdict and objections_of(claim).filter(author=user).exists():
         return deny_state(
             _("You have already objected to this claim. You can add comments instead.")
         )
@@ -330,52 +345,6 @@ class ReviewPolicy(Policy):
     }
 
 
-def _comment_visible(user, comment: Comment) -> bool:
-    return bool(claim_policy.allows(user, "view", comment.claim))
-
-
-def _comment_visible_q(user) -> Q:
-    return Q(claim__in=claim_policy.queryset(user, "view").values("pk"))
-
-
-def _not_hidden(user, comment: Comment):
-    return deny_state(_("This comment is already hidden.")) if comment.is_hidden else ALLOW
-
-
-def _reportable(user, comment: Comment):
-    verdict = _not_hidden(user, comment)
-    if verdict and comment.reports.filter(reporter=user).exists():
-        return deny_state(_("You have already reported this comment."))
-    return verdict
-
-
-NOT_AUTHOR = Who(
-    "not the author",
-    lambda u, c: c.author_id != u.pk,
-    lambda u: ~Q(author=u),
-    refusal=_("You cannot report your own comment."),
-)
-
-
-class CommentPolicy(Policy):
-    """Comments have no state; "hidden" is what the checks ask."""
-
-    model = Comment
-    rules = {
-        # Hidden comments stay listed as a placeholder; moderators see the text (template).
-        "view": Rule(
-            Who("who sees the claim", _comment_visible, _comment_visible_q, anonymous=True)
-        ),
-        "report": Rule(AUTHENTICATED & NOT_AUTHOR, check=_reportable),
-        "hide": Rule(
-            replace(MODERATOR, refusal=_("Only moderators can hide comments.")),
-            check=_not_hidden,
-            check_q=lambda u: Q(hidden_at__isnull=True),
-        ),
-        "moderate": Rule(MODERATOR),  # the reports queue
-    }
-
-
 class ResourcePolicy(Policy):
     model = UrbanResource
     rules = {
@@ -418,8 +387,7 @@ class CoauthorPolicy(Policy):
 
 claim_policy = register(ClaimPolicy())
 review_policy = register(ReviewPolicy())
-comment_policy = register(CommentPolicy())
 resource_policy = register(ResourcePolicy())
 coauthor_policy = register(CoauthorPolicy())
 
-POLICIES = (claim_policy, review_policy, comment_policy, resource_policy, coauthor_policy)
+POLICIES = (claim_policy, review_policy, resource_policy, coauthor_policy)

@@ -26,7 +26,6 @@ from proposals.models import (
     Attachment,
     Claim,
     ClaimCoauthor,
-    CommentReport,
     ReviewRequest,
     UrbanResource,
 )
@@ -117,15 +116,11 @@ def claim_get(pk: int) -> Claim:
     )
 
 
-def claim_comments(claim: Claim, user) -> QuerySet:
-    qs = claim.comments.select_related("author")
-    if user.is_authenticated:
-        qs = qs.annotate(
-            reported_by_me=Exists(
-                CommentReport.objects.filter(comment=OuterRef("pk"), reporter=user)
-            )
-        )
-    return qs
+def claim_objection_count(claim: Claim) -> int:
+    """The claim's formal objections still shown (neither hidden nor deleted)."""
+    from proposals.rules import objections_of
+
+    return objections_of(claim).filter(state="published").count()
 
 
 def claim_reviews(claim: Claim) -> QuerySet:
@@ -174,15 +169,6 @@ def review_inbox(user) -> QuerySet:
         review_policy.queryset(user, "answer")
         .select_related("claim", "claim__resource", "department", "requested_by")
         .order_by("due_at", "id")
-    )
-
-
-def report_queue() -> QuerySet:
-    """Reports on comments that no moderator has handled yet, oldest first."""
-    return (
-        CommentReport.objects.filter(resolved_at__isnull=True)
-        .select_related("comment", "comment__claim", "comment__author", "reporter")
-        .order_by("created_at", "id")
     )
 
 

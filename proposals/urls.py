@@ -1,6 +1,6 @@
 from django.urls import path
 
-from proposals.views import actions, attachments, claims, moderation, office, resources
+from proposals.views import actions, attachments, claims, office, resources
 
 app_name = "proposals"
 
@@ -34,8 +34,6 @@ urlpatterns = [
         actions.attachment_delete,
         name="attachment-delete",
     ),
-    path("claims/comments/<int:pk>/report/", moderation.comment_report, name="comment-report"),
-    path("claims/comments/<int:pk>/hide/", moderation.comment_hide, name="comment-hide"),
     # The officer workspace
     path("office/", office.office_queue, name="office-queue"),
     path("office/claims/<int:pk>/", office.office_claim, name="office-claim"),
@@ -46,10 +44,4 @@ urlpatterns = [
     ),
     path("office/reviews/", office.review_inbox, name="review-inbox"),
     path("office/reviews/<int:pk>/", office.review_answer, name="review-answer"),
-    path("office/moderation/", moderation.moderation_queue, name="moderation-queue"),
-    path(
-        "office/moderation/reports/<int:pk>/dismiss/",
-        moderation.report_dismiss,
-        name="report-dismiss",
-    ),
 ]

@@ -1,11 +1,11 @@
 """The claims office in the staff workspace: header links and the dashboard panels for
-officers (the claims queue, reviews for their department) and moderators (reports)."""
+officers (the claims queue, reviews for their department). Moderation is the comments app's."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from citizens.rules import is_moderator, is_officer
+from citizens.rules import is_officer
 from core.workspace import Count, Panel, register_link, register_panel
 from proposals import selectors
 
@@ -22,13 +22,6 @@ register_link(
     url_name="proposals:review-inbox",
     allowed=is_officer,
     order=20,
-)
-register_link(
-    "moderation",
-    label=gettext_lazy("Moderation"),
-    url_name="proposals:moderation-queue",
-    allowed=is_moderator,
-    order=30,
 )
 
 
@@ -68,23 +61,4 @@ def claims_panel(user) -> Panel | None:
     )
 
 
-def moderation_panel(user) -> Panel | None:
-    if not is_moderator(user):
-        return None
-    return Panel(
-        key="moderation",
-        title=_("Moderation"),
-        counts=[
-            Count(
-                "reports-open",
-                _("Reports to moderate"),
-                selectors.report_queue().count(),
-                reverse("proposals:moderation-queue"),
-                urgent=True,
-            )
-        ],
-    )
-
-
 register_panel("claims", claims_panel, order=10)
-register_panel("moderation", moderation_panel, order=30)

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "assemblies.records",
     "cms",
     "follows",
+    "comments",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",

@@ -6,7 +6,7 @@ from proposals.models.claims import (
     PrivateMediaStorage,
     private_storage,
 )
-from proposals.models.consultation import Comment, CommentReport, Support
+from proposals.models.consultation import Support
 from proposals.models.procedure import ChecklistItem, ProcedureConfig, Track, TrackProcedure
 from proposals.models.resources import (
     UrbanResource,
@@ -21,8 +21,6 @@ __all__ = [
     "Claim",
     "ClaimCoauthor",
     "ClaimState",
-    "Comment",
-    "CommentReport",
     "PrivateMediaStorage",
     "ProcedureConfig",
     "ReviewRequest",

@@ -18,11 +18,7 @@ from proposals.services.claims import (
     coauthor_invite,
 )
 from proposals.services.consultation import (
-    comment_add,
-    comment_hide,
-    comment_report,
     objection_add,
-    report_dismiss,
     support_add,
     support_remove,
     support_set_notify,
@@ -60,11 +56,7 @@ __all__ = [
     "clean_claim_data",
     "coauthor_answer",
     "coauthor_invite",
-    "comment_add",
-    "comment_hide",
-    "comment_report",
     "objection_add",
-    "report_dismiss",
     "resource_create",
     "resource_create_from_claim",
     "resource_update",

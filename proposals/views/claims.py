@@ -16,7 +16,6 @@ from proposals.forms import (
     ClaimCreateForm,
     ClaimForm,
     CoauthorForm,
-    CommentForm,
     ObjectionForm,
 )
 from proposals.models import Attachment, Claim, ClaimCoauthor, ReviewRequest, Support, UrbanResource
@@ -89,21 +88,12 @@ def _actions(user, claim: Claim) -> dict:
 def claim_detail(request, pk):
     claim = get_visible_claim(request, pk)
     user = request.user
-    comment_form = CommentForm(prefix="comment")
     objection_form = ObjectionForm(prefix="objection")
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
         try:
-            if action == "comment":
-                comment_form = CommentForm(request.POST, prefix="comment")
-                if comment_form.is_valid():
-                    services.comment_add(
-                        author=user, claim=claim, body=comment_form.cleaned_data["body"]
-                    )
-                    messages.success(request, _("Your comment was published."))
-                    return redirect(claim)
-            elif action == "object":
+            if action == "object":
                 objection_form = ObjectionForm(request.POST, prefix="objection")
                 if objection_form.is_valid():
                     services.objection_add(
@@ -114,17 +104,17 @@ def claim_detail(request, pk):
             else:
                 return redirect(claim)
         except ValidationError as exc:
-            errors.add_to_form(comment_form if action == "comment" else objection_form, exc)
+            errors.add_to_form(objection_form, exc)
         status = 400
     return render(
         request,
         "proposals/claim_detail.html",
-        _detail_context(request, claim, comment_form, objection_form),
+        _detail_context(request, claim, objection_form),
         status=status,
     )
 
 
-def _detail_context(request, claim, comment_form, objection_form) -> dict:
+def _detail_context(request, claim, objection_form) -> dict:
     user = request.user
     proposer = is_proposer(user, claim)
     support = (
@@ -137,7 +127,6 @@ def _detail_context(request, claim, comment_form, objection_form) -> dict:
         "is_officer": is_officer(user),
         "is_moderator": is_moderator(user),
         "my_support": support,
-        "comments": selectors.claim_comments(claim, user),
         "reviews": [
             r for r in selectors.claim_reviews(claim) if r.state == ReviewRequest.State.ANSWERED
         ],
@@ -145,7 +134,6 @@ def _detail_context(request, claim, comment_form, objection_form) -> dict:
         "timeline": selectors.claim_timeline(claim, full=proposer or is_officer(user)),
         "photos": [a for a in claim.attachments.all() if a.kind == Attachment.Kind.PHOTO],
         "documents": [a for a in claim.attachments.all() if a.kind == Attachment.Kind.DOCUMENT],
-        "comment_form": comment_form,
         "objection_form": objection_form,
         "coauthor_form": CoauthorForm(),
         "attachment_form": AttachmentForm(),

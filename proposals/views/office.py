@@ -121,7 +121,7 @@ def office_claim(request, pk):
             "audit": selectors.claim_audit(claim),
             "track_rules": ProcedureConfig.get_solo().track(claim.track),
             "opinions": opinions,
-            "objections": claim.comments.filter(kind="objection", hidden_at__isnull=True).count(),
+            "objections": selectors.claim_objection_count(claim),
         },
         status=status,
     )

@@ -18,7 +18,7 @@ from tests.citizens.factories import officer_create
 
 pytestmark = pytest.mark.django_db
 
-STATEFUL_APPS = ("accords", "audit", "budgeting", "citizens", "pb_live", "proposals")
+STATEFUL_APPS = ("accords", "audit", "budgeting", "citizens", "comments", "pb_live", "proposals")
 
 
 def _seed(settings, tmp_path):

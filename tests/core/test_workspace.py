@@ -193,10 +193,16 @@ def test_the_reviews_count_is_the_department_review_inbox(client):
 
 
 def test_the_reports_count_is_the_moderation_queue(client):
+    from comments import services as comment_services
+
     claim = claim_in_state(S.CONSULTATION)
     for _ in range(3):
-        comment = claims.comment_add(author=resident_create(), claim=claim, body="Rude words")
-        claims.comment_report(reporter=resident_create(), comment=comment, reason="Insults")
+        comment = comment_services.comment_post(
+            author=resident_create(), target=claim, body="Rude words"
+        )
+        comment_services.comment_report(
+            reporter=resident_create(), comment=comment, reason="Insults"
+        )
     moderator = staff_create(Role.MODERATOR)
     client.force_login(moderator)
     count, url = count_on_dashboard(client, "reports-open")

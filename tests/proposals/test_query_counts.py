@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from comments.services import comment_post
 from proposals import services
 from proposals.models import Claim
 from tests.citizens.factories import department_create, officer_create, resident_create
@@ -94,7 +95,7 @@ def test_the_claim_page_does_not_grow_with_comments_reviews_and_photos(client, w
     def add(n):
         for _ in range(n):
             writer = resident_create()
-            services.comment_add(author=writer, claim=claim, body="Hello")
+            comment_post(author=writer, target=claim, body="Hello")
             services.support_add(user=writer, claim=claim)
             review = services.review_request(
                 actor=officer, claim=claim, department=department_create()

@@ -8,17 +8,15 @@ without its cells here fails `test_every_action_of_every_table_has_its_cells`.
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.utils import timezone
 
 from citizens.rules import Role, permissions_by_name
 from core.policy import ImproperlyConfiguredRule
 from proposals import rules
-from proposals.models import Claim, ClaimCoauthor, Comment, ReviewRequest
+from proposals.models import Claim, ClaimCoauthor, ReviewRequest
 from proposals.models.claims import OPEN_STATES
 from proposals.rules import (
     claim_policy,
     coauthor_policy,
-    comment_policy,
     resource_policy,
     review_policy,
 )
@@ -84,15 +82,6 @@ REVIEW_CELLS = {
     "cancel": every(CITY, {"pending"}),
 }
 
-# Comments (on a claim in consultation): somebody's, a hidden one, the resident's own.
-COMMENT_CASES = ["shown", "hidden", "own"]
-COMMENT_CELLS = {
-    "view": every(ROLES, COMMENT_CASES),
-    "report": every(SIGNED_IN, {"shown"}) | every(SIGNED_IN - {RESIDENT}, {"own"}),
-    "hide": every({MODERATOR, ADMIN}, {"shown", "own"}),
-    "moderate": every({MODERATOR, ADMIN}, COMMENT_CASES),
-}
-
 # Invitations to co-author a draft: the invited resident's, in each of its states.
 COAUTHOR_CASES = ["pending", "accepted", "declined"]
 COAUTHOR_CELLS = {
@@ -106,7 +95,6 @@ RESOURCE_CELLS = {"view": every(ROLES, RESOURCE_CASES), "manage": every(CITY, RE
 TABLES = [
     (claim_policy, CLAIM_CELLS),
     (review_policy, REVIEW_CELLS),
-    (comment_policy, COMMENT_CELLS),
     (resource_policy, RESOURCE_CELLS),
     (coauthor_policy, COAUTHOR_CELLS),
 ]
@@ -185,24 +173,6 @@ def test_review_permission_matrix(people):
     assert not wrong, "\n".join(wrong)
 
 
-def _comment_case(case, claim, people) -> Comment:
-    author = people[RESIDENT] if case == "own" else resident_create()
-    comment = Comment.objects.create(claim=claim, author=author, body="Hello")
-    if case == "hidden":
-        comment.hidden_at, comment.hidden_reason = timezone.now(), "Abusive."
-        comment.save(update_fields=["hidden_at", "hidden_reason"])
-    return comment
-
-
-def test_comment_permission_matrix(people):
-    claim = claim_in_state(S.CONSULTATION)
-    wrong = []
-    for case in COMMENT_CASES:
-        comment = _comment_case(case, claim, people)
-        wrong += walk(comment_policy, COMMENT_CELLS, comment, case, people)
-    assert not wrong, "\n".join(wrong)
-
-
 def test_coauthor_permission_matrix(people):
     claim = claim_in_state(S.DRAFT, author=people[PROPOSER])
     wrong = []
@@ -247,29 +217,20 @@ def test_the_queryset_twins_list_exactly_what_the_table_allows(people):
     assert not wrong, "\n".join(wrong)
 
 
-def test_the_review_inbox_and_comment_twins_agree_with_the_table(people):
+def test_the_review_inbox_twin_agrees_with_the_table(people):
     from proposals import services
 
     claim = claim_in_state(S.CONSULTATION)
-    draft = claim_in_state(S.DRAFT)
     services.review_request(
         actor=people[OFFICER], claim=claim, department=people[REVIEWER].department
     )
     services.review_request(actor=people[OFFICER], claim=claim, department=department_create())
-    comments = [_comment_case(case, claim, people) for case in COMMENT_CASES]
-    comments.append(Comment.objects.create(claim=draft, author=draft.created_by, body="Note"))
     for role in ROLES:
         user = people[role]
         listed = set(review_policy.queryset(user, "answer"))
         assert listed == {
             r for r in ReviewRequest.objects.all() if review_policy.allows(user, "answer", r)
         }, role
-        for action in _twins(comment_policy):
-            listed = set(comment_policy.queryset(user, action))
-            assert listed == {c for c in comments if comment_policy.allows(user, action, c)}, (
-                role,
-                action,
-            )
     assert review_policy.queryset(people[ADMIN], "answer").count() == 2
 
 

@@ -1,4 +1,5 @@
-"""Supports, comments, objections and moderation during the public consultation."""
+"""Supports, comments, objections and moderation during the public consultation (comments and
+their moderation go through the comments app; a claim decides who may comment)."""
 
 import datetime as dt
 import threading
@@ -11,8 +12,10 @@ from django.db import connection
 from audit.models import AuditEntry
 from citizens.models import Notification
 from citizens.rules import Role
+from comments import services as comment_services
+from comments.models import Comment
 from proposals import services
-from proposals.models import Claim, Comment, Support
+from proposals.models import Claim, Support
 from tests.citizens.factories import officer_create, resident_create, user_create
 from tests.proposals.factories import claim_in_state
 
@@ -59,10 +62,14 @@ def test_acting_after_the_consultation_deadline_is_refused_even_before_it_is_clo
         with pytest.raises(ValidationError, match="consultation on this claim is closed"):
             services.support_add(user=resident, claim=claim)
         with pytest.raises(ValidationError, match="closed"):
-            services.comment_add(author=resident, claim=claim, body="Late!")
+            comment_services.comment_post(author=resident, target=claim, body="Late!")
         with pytest.raises(ValidationError, match="closed"):
             services.objection_add(author=resident, claim=claim, reason="Too late.")
-    assert claim.supports.count() == 0 and claim.comments.count() == 0
+    assert claim.supports.count() == 0 and not _comments_on(claim).exists()
+
+
+def _comments_on(claim):
+    return Comment.objects.filter(content_type__model="claim", object_id=claim.pk)
 
 
 def test_supporters_choose_whether_they_hear_about_the_claim():
@@ -84,17 +91,18 @@ def test_comments_are_published_and_proposers_are_told():
     author = resident_create()
     claim = claim_in_state(S.CONSULTATION, author=author)
     resident = resident_create()
-    comment = services.comment_add(author=resident, claim=claim, body="  Lovely idea.  ")
+    post = comment_services.comment_post
+    comment = post(author=resident, target=claim, body="  Lovely idea.  ")
     assert comment.body == "Lovely idea."
-    assert Notification.objects.filter(user=author, verb="claim.comment").exists()
+    assert Notification.objects.filter(user=author, verb="comment.new").exists()
     # Proposers may answer in the comments.
-    services.comment_add(author=author, claim=claim, body="Thank you!")
+    post(author=author, target=claim, body="Thank you!")
     with pytest.raises(ValidationError, match="Write a comment"):
-        services.comment_add(author=resident, claim=claim, body="   ")
+        post(author=resident, target=claim, body="   ")
     with pytest.raises(ValidationError, match="At most 5000"):
-        services.comment_add(author=resident, claim=claim, body="x" * 5001)
+        post(author=resident, target=claim, body="x" * 5001)
     with pytest.raises(PermissionDenied):
-        services.comment_add(author=user_create(), claim=claim, body="Hi")
+        post(author=user_create(), target=claim, body="Hi")
 
 
 def test_objections_need_a_reason_and_come_once_per_resident():
@@ -103,7 +111,7 @@ def test_objections_need_a_reason_and_come_once_per_resident():
     with pytest.raises(ValidationError, match="needs a reason"):
         services.objection_add(author=resident, claim=claim, reason="")
     objection = services.objection_add(author=resident, claim=claim, reason="It blocks the path.")
-    assert objection.kind == Comment.Kind.OBJECTION
+    assert objection.kind == "objection" and objection.host == claim
     with pytest.raises(ValidationError, match="already objected"):
         services.objection_add(author=resident, claim=claim, reason="Again.")
     with pytest.raises(PermissionDenied, match="own claim"):
@@ -114,45 +122,51 @@ def test_residents_report_and_moderators_hide_with_a_reason():
     claim = claim_in_state(S.CONSULTATION)
     writer, reader = resident_create(), resident_create()
     moderator = user_create(roles=[Role.MODERATOR])
-    comment = services.comment_add(author=writer, claim=claim, body="Rude words")
+    comment = comment_services.comment_post(author=writer, target=claim, body="Rude words")
     with pytest.raises(PermissionDenied, match="own comment"):
-        services.comment_report(reporter=writer, comment=comment, reason="Me")
+        comment_services.comment_report(reporter=writer, comment=comment, reason="Me")
     with pytest.raises(ValidationError, match="what is wrong"):
-        services.comment_report(reporter=reader, comment=comment, reason="")
-    report = services.comment_report(reporter=reader, comment=comment, reason="Insults.")
+        comment_services.comment_report(reporter=reader, comment=comment, reason="")
+    report = comment_services.comment_report(reporter=reader, comment=comment, reason="Insults.")
     assert Notification.objects.filter(user=moderator, verb="comment.reported").exists()
     with pytest.raises(ValidationError, match="already reported"):
-        services.comment_report(reporter=reader, comment=comment, reason="Again")
+        comment_services.comment_report(reporter=reader, comment=comment, reason="Again")
     with pytest.raises(PermissionDenied, match="moderators"):
-        services.comment_hide(actor=reader, comment=comment, reason="Bad")
+        comment_services.comment_hide(actor=reader, comment=comment, reason="Bad")
     with pytest.raises(ValidationError, match="reason"):
-        services.comment_hide(actor=moderator, comment=comment, reason=" ")
-    services.comment_hide(actor=moderator, comment=comment, reason="Insults are not allowed.")
+        comment_services.comment_hide(actor=moderator, comment=comment, reason=" ")
+    comment_services.comment_hide(
+        actor=moderator, comment=comment, reason="Insults are not allowed."
+    )
     comment.refresh_from_db()
     report.refresh_from_db()
     assert comment.is_hidden and comment.hidden_by == moderator
     assert report.resolved_by == moderator
     entry = AuditEntry.objects.for_object(comment).first()
-    assert (entry.action, entry.reason, entry.before["body"]) == (
+    assert (entry.action, entry.reason, entry.before) == (
         "comment.hide",
         "Insults are not allowed.",
-        "Rude words",
+        {"state": "published"},
     )
     assert Notification.objects.filter(user=writer, verb="comment.hidden").exists()
-    with pytest.raises(ValidationError, match="already hidden"):
-        services.comment_hide(actor=moderator, comment=comment, reason="Twice")
+    with pytest.raises(ValidationError, match="not published"):
+        comment_services.comment_hide(actor=moderator, comment=comment, reason="Twice")
 
 
 def test_moderators_dismiss_unfounded_reports():
     claim = claim_in_state(S.CONSULTATION)
-    comment = services.comment_add(author=resident_create(), claim=claim, body="Fine words")
-    report = services.comment_report(reporter=resident_create(), comment=comment, reason="?")
+    comment = comment_services.comment_post(
+        author=resident_create(), target=claim, body="Fine words"
+    )
+    report = comment_services.comment_report(
+        reporter=resident_create(), comment=comment, reason="?"
+    )
     moderator = user_create(roles=[Role.MODERATOR])
     with pytest.raises(PermissionDenied):
-        services.report_dismiss(actor=resident_create(), report=report)
-    services.report_dismiss(actor=moderator, report=report)
+        comment_services.report_dismiss(actor=resident_create(), report=report)
+    comment_services.report_dismiss(actor=moderator, report=report)
     with pytest.raises(ValidationError, match="already been handled"):
-        services.report_dismiss(actor=moderator, report=report)
+        comment_services.report_dismiss(actor=moderator, report=report)
 
 
 @pytest.mark.postgres

@@ -194,10 +194,12 @@ def test_support_comment_and_object_through_the_page(client):
     assert "You already support this claim." in response.content.decode()
     claim.refresh_from_db()
     assert claim.supports_count == 1
-    response = client.post(url, {"action": "comment", "comment-body": "   "})
-    assert response.status_code == 400 and "This field is required." in response.content.decode()
-    response = client.post(url, {"action": "comment", "comment-body": "Bella idea 🌱"})
-    assert response.status_code == 302
+    # Comments go to the comments app's form, which comes back to the claim's discussion.
+    post_url = f"/comments/on/proposals.claim/{claim.pk}/"
+    response = client.post(post_url, {"body": "   "})
+    assert response.status_code == 400 and "Write a comment first." in response.content.decode()
+    response = client.post(post_url, {"body": "Bella idea 🌱"})
+    assert response.status_code == 302 and response["Location"].startswith(url + "#comment-")
     response = client.post(url, {"action": "object", "objection-reason": ""})
     assert response.status_code == 400
     response = client.post(url, {"action": "object", "objection-reason": "Noise at night."})
@@ -269,24 +271,26 @@ def test_coauthor_invitation_through_the_page(client):
 
 def test_reports_and_hiding_through_the_pages(client):
     from citizens.rules import Role
-    from proposals import services
+    from comments import services as comment_services
 
     claim = claim_in_state(S.CONSULTATION)
-    comment = services.comment_add(author=resident_create(), claim=claim, body="Nasty words")
+    comment = comment_services.comment_post(
+        author=resident_create(), target=claim, body="Nasty words"
+    )
     reader = resident_create()
     client.force_login(reader)
-    assert client.get(f"/claims/comments/{comment.pk}/hide/").status_code == 403
+    assert client.get(f"/comments/{comment.pk}/hide/").status_code == 403
     assert client.get("/office/moderation/").status_code == 403
-    client.post(f"/claims/comments/{comment.pk}/report/", {"reason": "Offensive"})
+    client.post(f"/comments/{comment.pk}/report/", {"reason": "Offensive"})
     moderator = user_create(roles=[Role.MODERATOR])
     client.force_login(moderator)
     html = client.get("/office/moderation/").content.decode()
     assert "Nasty words" in html and "Offensive" in html
-    assert client.post(f"/claims/comments/{comment.pk}/hide/", {"reason": ""}).status_code == 400
-    client.post(f"/claims/comments/{comment.pk}/hide/", {"reason": "Insults"})
+    assert client.post(f"/comments/{comment.pk}/hide/", {"reason": ""}).status_code == 400
+    client.post(f"/comments/{comment.pk}/hide/", {"reason": "Insults"})
     client.logout()
     html = client.get(claim.get_absolute_url()).content.decode()
-    assert "hidden by a moderator: Insults" in html and "Nasty words" not in html
+    assert "Hidden by moderation: Insults" in html and "Nasty words" not in html
     assert "No open reports." in _moderation_page(client, moderator)
 
 

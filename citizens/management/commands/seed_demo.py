@@ -20,6 +20,7 @@ DEMO_APPS = [
     # which no decision can be added.
     "assemblies.records",
     "follows",
+    "comments",
 ]
 
 
