@@ -5,6 +5,7 @@ from ninja.security import django_auth
 
 from accords.api import router as accords_router
 from budgeting.api import router as budgeting_router
+from implementation.api import router as implementation_router
 from proposals.api import router as proposals_router
 
 api = NinjaAPI(
@@ -58,3 +59,6 @@ api.add_router("/accords", accords_router)
 
 # Participatory budgeting: /api/processes, /api/processes/{id}, /api/processes/{id}/results
 api.add_router("/", budgeting_router)
+
+# Implementation tracking: /api/processes/{id}/implementation, /api/accords/{id}/implementation
+api.add_router("/", implementation_router)

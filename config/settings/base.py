@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "accords",
     "budgeting",
     "budgeting.live",
+    "implementation",
     "cms",
     # Django
     "django.contrib.admin",
