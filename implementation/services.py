@@ -145,7 +145,7 @@ def implementation_open_accord(*, actor: User, accord) -> Implementation:
 
 def _locked(implementation: Implementation) -> Implementation:
     return (
-        Implementation.objects.select_for_update()
+        Implementation.objects.select_for_update(of=("self",))
         .select_related("project__process", "accord")
         .get(pk=implementation.pk)
     )
