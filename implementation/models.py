@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -215,6 +216,9 @@ class MilestonePhoto(models.Model):
 
     def __str__(self):
         return self.alt_text
+
+    def get_absolute_url(self):
+        return reverse("implementation:photo", args=[self.pk])
 
 
 class Expense(models.Model):

@@ -17,6 +17,7 @@ urlpatterns = [
         views.process_implementation_csv,
         name="process-csv",
     ),
+    path("implementation/photos/<int:pk>/", views.photo, name="photo"),
     path("implementation/", views.workspace_list, name="workspace"),
     path("implementation/<int:pk>/", views.manage, name="manage"),
     path("implementation/<int:pk>/status/<slug:name>/", views.transition, name="transition"),

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -27,7 +27,7 @@ from implementation.forms import (
     PhotoForm,
     ProgressForm,
 )
-from implementation.models import Implementation, ImplementationState, Milestone
+from implementation.models import Implementation, ImplementationState, Milestone, MilestonePhoto
 from implementation.rules import Action, policy
 
 FINISHED = (Process.State.RESULTS, Process.State.IMPLEMENTATION)
@@ -120,6 +120,24 @@ def process_implementation_csv(request, pk):
                 "updated_at": impl.updated_at.isoformat() if impl else "",
             }
         )
+    return response
+
+
+CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+
+
+def photo(request, pk):
+    """A milestone photo (public, like the timeline that shows it); re-encoded on upload."""
+    item = get_object_or_404(MilestonePhoto, pk=pk)
+    extension = item.image.name.rsplit(".", 1)[-1].lower()
+    try:
+        handle = item.image.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=CONTENT_TYPES.get(extension, "image/png"))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    response["Cache-Control"] = "public, max-age=3600"
     return response
 
 

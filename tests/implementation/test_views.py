@@ -178,6 +178,10 @@ def test_the_project_page_shows_the_timeline_and_the_status_next_to_funded(clien
     assert 'id="implementation"' in html
     assert "Funded" in html and "In progress" in html
     assert "Trees planted" in html and 'alt="Three young lime trees."' in html
+    photo = impl.milestones.get().photos.get()
+    response = client.get(photo.get_absolute_url())
+    assert response["Content-Type"] == "image/png"
+    assert response["X-Content-Type-Options"] == "nosniff"
     html = client.get(f"/budgeting/{process.pk}/projects/").content.decode()
     assert "In progress" in html and "0% done" in html
     html = client.get(f"/budgeting/{process.pk}/").content.decode()
