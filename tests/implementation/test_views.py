@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -295,3 +296,24 @@ def test_the_workspace_lists_what_the_department_follows(client):
     html = client.get("/workspace/").content.decode()
     assert 'data-testid="panel-implementation"' in html
     assert 'data-testid="count-implementation-overdue"' in html
+
+
+def test_the_dashboard_counts_are_the_rows_of_the_lists_they_link_to(client):
+    officer = officer_create()
+    late = implementation_create(officer=officer, department=officer.department)
+    implementation_create(officer=officer, department=officer.department)
+    services.milestone_add(
+        actor=officer,
+        implementation=late,
+        title="Late",
+        due_date=timezone.localdate() - dt.timedelta(days=1),
+    )
+    client.force_login(officer)
+    html = client.get("/workspace/").content.decode()
+    for key, expected in (("implementation-planned", 2), ("implementation-overdue", 1)):
+        match = re.search(
+            rf'<a href="([^"]+)" data-testid="count-{key}"><span[^>]*data-count="(\d+)"', html
+        )
+        url, count = match.group(1), int(match.group(2))
+        assert count == expected
+        assert client.get(url).context["page"].paginator.count == count
