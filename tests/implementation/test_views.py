@@ -317,3 +317,15 @@ def test_the_dashboard_counts_are_the_rows_of_the_lists_they_link_to(client):
         url, count = match.group(1), int(match.group(2))
         assert count == expected
         assert client.get(url).context["page"].paginator.count == count
+
+
+def test_the_page_speaks_italian(client):
+    officer = officer_create()
+    process = published_process(currency="EUR")
+    impl = implementation_create(officer=officer, process=process, cost=1234)
+    services.implementation_transition(actor=officer, implementation=impl, name="start")
+    html = client.get(
+        f"/budgeting/{process.pk}/implementation/", HTTP_ACCEPT_LANGUAGE="it"
+    ).content.decode()
+    assert "Realizzazione dei progetti finanziati" in html
+    assert "In corso" in html and re.search(r"1\.234,00\s€", html)
