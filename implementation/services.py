@@ -433,7 +433,7 @@ def milestone_flag_overdue(*, milestone: Milestone, today: dt.date) -> int:
     """Flag an overdue milestone once and remind the responsible department's officers."""
     with transaction.atomic():
         locked = (
-            Milestone.objects.select_for_update()
+            Milestone.objects.select_for_update(of=("self",))
             .select_related("implementation__project", "implementation__accord")
             .filter(pk=milestone.pk, overdue_notified_at__isnull=True, done_at__isnull=True)
             .first()
