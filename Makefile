@@ -30,9 +30,11 @@ run: $(VENV)/.base-installed translations
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py seed_demo
 	@echo "Serving PartnerCity on http://$(HOST):$(PORT), with a task worker (Ctrl-C stops both)"
-	@# The background worker (emails, imports, PDFs) runs beside the server and stops with it.
+	@# The background worker (emails, imports, PDFs) and the digest loop (notification digests,
+	@# every 5 minutes; idempotent) run beside the server and stop with it.
 	@$(PY) manage.py db_worker --queue-name '*' --no-reload --no-startup-delay & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py send_digests --every 300 >/dev/null & digests=$$!; \
+	trap 'kill $$worker $$digests 2>/dev/null; wait $$worker $$digests 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 # Browser tests use Debian's Chromium; install it when missing and we may (root + apt).

@@ -225,6 +225,8 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     verb = models.CharField(max_length=60)
+    # The group of events a preference applies to (core.notify.kind_of(verb)).
+    kind = models.CharField(_("kind"), max_length=30, default="other", db_index=True)
     message = models.CharField(_("message"), max_length=500)
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -11,6 +11,8 @@ from config.api import api
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
+    # Follows, notification preferences, "My activity" (/me/...) and unsubscribe links
+    path("", include("follows.urls")),
     path("me/", include("citizens.urls")),
     # The staff workspace: where everyone lands after logging in (residents go on to /me/)
     path("workspace/", include("core.urls")),

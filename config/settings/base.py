@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "budgeting.live",
     "implementation",
     "cms",
+    "follows",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -249,6 +250,13 @@ TASKS = {
     }
 }
 TASK_RETRY_DELAYS = [30, 120, 600, 3600]
+
+# Notification digests (follows app, `manage.py send_digests`): the daily digest leaves from
+# this local hour, the weekly one from that hour on this weekday (0 = Monday). Unsubscribe
+# links in emails stay valid this many seconds.
+DIGEST_HOUR = env.int("DIGEST_HOUR", default=7)
+DIGEST_WEEKDAY = env.int("DIGEST_WEEKDAY", default=0)
+UNSUBSCRIBE_TOKEN_MAX_AGE = env.int("UNSUBSCRIBE_TOKEN_MAX_AGE", default=180 * 24 * 3600)
 
 # Wagtail
 WAGTAIL_SITE_NAME = SITE_NAME

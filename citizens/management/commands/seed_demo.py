@@ -16,6 +16,7 @@ DEMO_APPS = [
     "budgeting",
     "budgeting.live",
     "implementation",
+    "follows",
 ]
 
 
