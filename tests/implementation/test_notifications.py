@@ -182,3 +182,25 @@ def test_a_voter_can_stop_hearing(client):
     assert not ImplementationSubscription.objects.exists()
     other = winner_create(process)
     assert not ImplementationSubscription.objects.filter(project=other).exists()
+
+
+def test_followers_of_the_project_and_of_the_accord_are_told_through_the_follows_app():
+    from follows.services import follow
+    from tests.accords.factories import World
+
+    officer = officer_create()
+    impl = implementation_create(officer=officer, title="Benches")
+    fan = resident_create()
+    follow(fan, impl.project)
+    services.implementation_transition(actor=officer, implementation=impl, name="start")
+    assert _messages(fan) == ["Works have started on “Benches”."]
+
+    world = World()
+    accord = world.active()
+    watcher = resident_create()
+    follow(watcher, accord)
+    followed = services.implementation_open_accord(actor=world.officer, accord=accord)
+    services.milestone_add(
+        actor=world.officer, implementation=followed, title="Season review", due_date=TODAY()
+    )
+    assert _messages(watcher) == [f"“{accord}”: new milestone: Season review"]
