@@ -218,6 +218,11 @@ class BallotForm(forms.Form):
         label=_("Projects"), coerce=_project_id, required=False, widget=forms.CheckboxSelectMultiple
     )
     key = forms.CharField(max_length=100, widget=forms.HiddenInput)
+    # Online ballots only (the kiosk has no person to tell): stored apart from the ballot by
+    # implementation.services.subscriptions_record, at voting time.
+    follow_progress = forms.BooleanField(
+        label=_("Tell me how the projects I voted for progress"), required=False
+    )
 
     def __init__(self, *args, projects=(), **kwargs):
         super().__init__(*args, **kwargs)

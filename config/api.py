@@ -6,6 +6,7 @@ from ninja.security import django_auth
 from accords.api import router as accords_router
 from assemblies.api import router as assemblies_router
 from budgeting.api import router as budgeting_router
+from implementation.api import router as implementation_router
 from proposals.api import router as proposals_router
 
 api = NinjaAPI(
@@ -62,3 +63,5 @@ api.add_router("/", budgeting_router)
 
 # Assemblies of the Commons and their meetings: /api/assemblies, /api/meetings
 api.add_router("/", assemblies_router)
+# Implementation tracking: /api/processes/{id}/implementation, /api/accords/{id}/implementation
+api.add_router("/", implementation_router)

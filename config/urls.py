@@ -17,6 +17,8 @@ urlpatterns = [
     # The staff workspace: where everyone lands after logging in (residents go on to /me/)
     path("workspace/", include("core.urls")),
     path("budgeting/live/", include("budgeting.live.urls")),
+    # Implementation tracking: /budgeting/<id>/implementation/ and the officers' /implementation/
+    path("", include("implementation.urls")),
     path("budgeting/", include("budgeting.urls")),
     path("api/", api.urls),
     # Public-commons accords: registry, open data, co-design and signing workspace

@@ -68,12 +68,7 @@ def ballot_view(request, pk):
             except (ValidationError, PermissionDenied) as exc:
                 form.add_error(None, exc if isinstance(exc, ValidationError) else str(exc))
             else:
-                if not result.created:
-                    messages.info(request, _("Your ballot was already recorded."))
-                elif result.replaced is not None:
-                    messages.success(request, _("Your ballot was changed. Thank you!"))
-                else:
-                    messages.success(request, _("Your ballot was recorded. Thank you for voting!"))
+                _cast_done(request, process, form.cleaned_data, result)
                 return redirect(url)
         selected = _ints(request.POST.getlist("projects"))
         context |= _form_context(form, selected, by_pk, limits)
@@ -85,10 +80,52 @@ def ballot_view(request, pk):
         return render(request, "budgeting/ballot_detail.html", context)
     selected = set(current.projects.values_list("pk", flat=True)) if current else set()
     form = BallotForm(
-        initial={"key": uuid.uuid4().hex, "projects": sorted(selected)}, projects=projects
+        initial={
+            "key": uuid.uuid4().hex,
+            "projects": sorted(selected),
+            "follow_progress": current is not None and _opted_in(user, process),
+        },
+        projects=projects,
     )
     context |= _form_context(form, selected, by_pk, limits) | {"changing": changing}
     return render(request, "budgeting/ballot_form.html", context)
+
+
+def _cast_done(request, process, data, result) -> None:
+    if not result.created:
+        messages.info(request, _("Your ballot was already recorded."))
+        return
+    _record_opt_in(request.user, process, data)
+    if result.replaced is not None:
+        messages.success(request, _("Your ballot was changed. Thank you!"))
+    else:
+        messages.success(request, _("Your ballot was recorded. Thank you for voting!"))
+
+
+def _record_opt_in(user, process, data) -> None:
+    """The voter's choice to hear how the projects they chose progress (implementation
+    tracking), from the submitted form: notifications never read a ballot."""
+    from django.apps import apps
+
+    if apps.is_installed("implementation"):
+        from implementation.services import subscriptions_record
+
+        subscriptions_record(
+            user=user,
+            process=process,
+            project_ids=data["projects"],
+            opted_in=data["follow_progress"],
+        )
+
+
+def _opted_in(user, process) -> bool:
+    from django.apps import apps
+
+    if not apps.is_installed("implementation"):
+        return False
+    from implementation.services import subscription_exists
+
+    return subscription_exists(user=user, process=process)
 
 
 def _ints(values) -> set[int]:

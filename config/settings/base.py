@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "budgeting.live",
     "assemblies",
     "assemblies.records",
+    "implementation",
     "cms",
     "follows",
     "comments",

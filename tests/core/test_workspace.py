@@ -32,18 +32,28 @@ pytestmark = pytest.mark.django_db
 
 S = Claim.State
 WORKSPACE = "/workspace/"
-ALL_LINKS = ["office", "reviews", "moderation", "sessions", "processes", "cms", "admin"]
+ALL_LINKS = [
+    "office",
+    "reviews",
+    "moderation",
+    "sessions",
+    "processes",
+    "implementation",
+    "cms",
+    "admin",
+]
 # The screens only their roles may open (the process and session lists are public or empty).
 GUARDED = {
     "office": "/office/",
     "reviews": "/office/reviews/",
     "moderation": "/office/moderation/",
+    "implementation": "/implementation/",
     "cms": "/cms-admin/",
     "admin": "/django-admin/",
 }
 LINKS_BY_ROLE = {
-    Role.OFFICER: ["office", "reviews", "sessions", "processes"],
-    Role.SIGNATORY: ["office", "reviews", "sessions", "processes"],
+    Role.OFFICER: ["office", "reviews", "sessions", "processes", "implementation"],
+    Role.SIGNATORY: ["office", "reviews", "sessions", "processes", "implementation"],
     Role.FACILITATOR: ["sessions"],
     Role.MODERATOR: ["moderation"],
     Role.CONTENT_EDITOR: ["cms"],

@@ -21,19 +21,20 @@ SCREENS = {
     "moderation": "/office/moderation/",
     "sessions": "/budgeting/live/sessions/",
     "processes": "/budgeting/",
+    "implementation": "/implementation/",
     "cms": "/cms-admin/",
     "admin": "/django-admin/",
 }
 ROLES = {
-    Role.OFFICER: ["office", "reviews", "sessions", "processes"],
-    Role.SIGNATORY: ["office", "reviews", "sessions", "processes"],
+    Role.OFFICER: ["office", "reviews", "sessions", "processes", "implementation"],
+    Role.SIGNATORY: ["office", "reviews", "sessions", "processes", "implementation"],
     Role.FACILITATOR: ["sessions"],
     Role.MODERATOR: ["moderation"],
     Role.CONTENT_EDITOR: ["cms"],
     Role.ADMINISTRATOR: list(SCREENS),
 }
 # Third-party back offices (Wagtail, Django admin) are not ours to lay out for phones.
-OUR_SCREENS = {"office", "reviews", "moderation", "sessions", "processes"}
+OUR_SCREENS = {"office", "reviews", "moderation", "sessions", "processes", "implementation"}
 
 
 def log_in(browser, server, email):

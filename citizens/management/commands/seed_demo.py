@@ -15,6 +15,7 @@ DEMO_APPS = [
     "accords",
     "budgeting",
     "budgeting.live",
+    "implementation",
     "assemblies",
     # Motions before records: the records' demo publishes the past meeting's minutes, after
     # which no decision can be added.
