@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "accords",
     "budgeting",
     "budgeting.live",
+    "assemblies",
     "cms",
     # Django
     "django.contrib.admin",
