@@ -383,6 +383,9 @@ class RoomPairing(models.Model):
     code_hash = models.CharField(max_length=64, blank=True, default="")
     expires_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self):
+        return str(self.meeting)
+
     def active(self, now=None) -> bool:
         now = now or timezone.now()
         return bool(self.code_hash) and self.expires_at is not None and self.expires_at > now

@@ -39,7 +39,7 @@ from core.fsm import fire
 from live import credentials
 
 PAIRING_TTL = timedelta(minutes=10)
-TOKEN_SALT = "assemblies.motions.vote-token"
+TOKEN_SALT = "assemblies.motions.vote-token"  # noqa: S105 - an HMAC salt, not a secret
 PAIRING_SALT = "assemblies.motions.pairing-code"
 
 
