@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/", api.urls),
     # Public-commons accords: registry, open data, co-design and signing workspace
     path("accords/", include("accords.urls")),
+    path("motions/", include("assemblies.motions.urls")),
     # Claims (/claims/), the resource registry (/resources/) and the officer workspace (/office/)
     path("", include("proposals.urls")),
     path("django-admin/", admin.site.urls),
