@@ -9,4 +9,35 @@ class AssembliesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from accords.models import Accord
         from assemblies import rules  # noqa: F401 - registers the assemblies' policies
+        from assemblies.services import on_accord_transition
+        from audit.labels import register_labels
+        from core.fsm import transitioned
+
+        # An accord in force gets its community assembly (members: its civic parties).
+        transitioned.connect(
+            on_accord_transition, sender=Accord, dispatch_uid="assemblies.accord_community"
+        )
+
+        # Actions written by the services outside the state machines (those carry labels).
+        register_labels(
+            {
+                "assembly.create": _("Assembly created"),
+                "assembly.edit": _("Assembly edited"),
+                "assembly.charter": _("Charter changed"),
+                "assembly.membership.join": _("Joined the assembly"),
+                "assembly.membership.request": _("Asked to join the assembly"),
+                "assembly.membership.role": _("Role changed"),
+                "assembly.document.upload": _("Document added"),
+                "assembly.document.delete": _("Document removed"),
+                "assembly.meeting.create": _("Meeting planned"),
+                "assembly.meeting.edit": _("Meeting changed"),
+                "assembly.meeting.remind": _("Meeting reminders sent"),
+                "assembly.registration.create": _("Registered for the meeting"),
+                "assembly.registration.check_in": _("Checked in at the door"),
+                "assembly.registration.online": _("Attending online"),
+                "assembly.adherence": _("Adherence to the charter declared"),
+                "assembly.adherence_withdraw": _("Adherence to the charter withdrawn"),
+            }
+        )

@@ -628,15 +628,15 @@ class Meeting(models.Model):
         """Users checked in at the door or marked as attending online."""
         from django.contrib.auth import get_user_model
 
+        # One filter() call: every condition holds for the same registration row (a second
+        # filter() would join another registration, e.g. one of an earlier meeting).
         return (
             get_user_model()
             .objects.filter(
+                Q(meeting_registrations__checked_in_at__isnull=False)
+                | Q(meeting_registrations__attended_online=True),
                 meeting_registrations__meeting=self,
                 meeting_registrations__state=RegistrationState.REGISTERED,
-            )
-            .filter(
-                Q(meeting_registrations__checked_in_at__isnull=False)
-                | Q(meeting_registrations__attended_online=True)
             )
             .distinct()
         )

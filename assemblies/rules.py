@@ -80,6 +80,7 @@ class Action(StrEnum):
     VIEW_REGISTRATION = "registration.view"  # the code and its QR
     CANCEL_REGISTRATION = "registration.cancel"
     CHECK_IN_REGISTRATION = "registration.check_in"
+    ATTEND_ONLINE = "registration.attend_online"  # joined an online or hybrid meeting
 
 
 # ---- who the user is in an assembly (one query per request) ---------------------------------
@@ -165,18 +166,6 @@ MEMBER = Who(
     lambda u: _active_q(u, "pk"),
     _("Only the assembly's members can do this."),
 )
-NOT_MEMBER = Who(
-    "not yet a member",
-    lambda u, a: not has_live_membership(u, a),
-    lambda u: (
-        ~Q(
-            pk__in=Membership.objects.filter(
-                user=u, state__in=(MembershipState.REQUESTED, MembershipState.ACTIVE)
-            ).values("assembly_id")
-        )
-    ),
-    _("You are already a member of this assembly, or your request is waiting."),
-)
 CHAIR = Who(
     "chair",
     lambda u, m: _chairs(u, m),
@@ -218,13 +207,25 @@ REGISTRANT = Who(
 # ---- checks a table cannot say ---------------------------------------------------------------
 
 
+def _not_yet(user, assembly):
+    if not has_live_membership(user, assembly):
+        return ALLOW
+    return deny_state(_("You are already a member of this assembly, or your request is waiting."))
+
+
 def _open_policy(user, assembly):
+    already = _not_yet(user, assembly)
+    if not already:
+        return already
     if assembly.membership_policy == MembershipPolicy.OPEN:
         return ALLOW
     return deny_state(_("This assembly admits members by request: ask to join instead."))
 
 
 def _request_policy(user, assembly):
+    already = _not_yet(user, assembly)
+    if not already:
+        return already
     if assembly.membership_policy == MembershipPolicy.REQUEST:
         return ALLOW
     return deny_state(_("This assembly is open: join it directly."))
@@ -276,6 +277,13 @@ def _meeting_at_the_door(user, registration):
     return deny_state(_("Check-in is possible only before and during the meeting."))
 
 
+def _online_in_progress(user, registration):
+    meeting = registration.meeting
+    if meeting.is_open and meeting.is_online:
+        return ALLOW
+    return deny_state(_("Online attendance is marked while an online or hybrid meeting is on."))
+
+
 def _not_checked_in(user, registration):
     if registration.checked_in_at is None:
         return ALLOW
@@ -289,8 +297,8 @@ class AssemblyPolicy(Policy):
         Action.CREATE: Rule(OFFICER | ADMINISTRATOR),
         Action.EDIT: Rule(COORDINATOR | OFFICER | ADMINISTRATOR),
         Action.EDIT_CHARTER: Rule(COORDINATOR | ADMINISTRATOR),
-        Action.JOIN: Rule(AUTHENTICATED & NOT_MEMBER, check=_open_policy),
-        Action.REQUEST: Rule(AUTHENTICATED & NOT_MEMBER, check=_request_policy),
+        Action.JOIN: Rule(AUTHENTICATED, check=_open_policy),
+        Action.REQUEST: Rule(AUTHENTICATED, check=_request_policy),
         Action.VIEW_MEMBERS: Rule(MEMBER | OFFICER | ADMINISTRATOR),
         Action.MANAGE_MEMBERS: Rule(COORDINATOR | ADMINISTRATOR),
         Action.UPLOAD_DOCUMENT: Rule(COORDINATOR | ADMINISTRATOR),
@@ -361,6 +369,12 @@ class RegistrationPolicy(Policy):
             {RegistrationState.REGISTERED},
             _("once the person has a seat"),
             check=lambda u, r: _meeting_at_the_door(u, r) and _not_checked_in(u, r),
+        ),
+        Action.ATTEND_ONLINE: Rule(
+            SELF | REGISTRATION_CHAIR | ADMINISTRATOR,
+            {RegistrationState.REGISTERED},
+            _("once the person has a seat"),
+            check=_online_in_progress,
         ),
     }
 

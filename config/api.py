@@ -4,6 +4,7 @@ from ninja import NinjaAPI, Schema
 from ninja.security import django_auth
 
 from accords.api import router as accords_router
+from assemblies.api import router as assemblies_router
 from budgeting.api import router as budgeting_router
 from proposals.api import router as proposals_router
 
@@ -58,3 +59,6 @@ api.add_router("/accords", accords_router)
 
 # Participatory budgeting: /api/processes, /api/processes/{id}, /api/processes/{id}/results
 api.add_router("/", budgeting_router)
+
+# Assemblies of the Commons and their meetings: /api/assemblies, /api/meetings
+api.add_router("/", assemblies_router)

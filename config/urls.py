@@ -19,6 +19,9 @@ urlpatterns = [
     path("api/", api.urls),
     # Public-commons accords: registry, open data, co-design and signing workspace
     path("accords/", include("accords.urls")),
+    # Assemblies of the Commons, their meetings and the Chamber of the Commons
+    path("assemblies/", include("assemblies.urls")),
+    # Live motions in meetings: the chair's console, projector, members' page, room tablets
     path("motions/", include("assemblies.motions.urls")),
     # Claims (/claims/), the resource registry (/resources/) and the officer workspace (/office/)
     path("", include("proposals.urls")),

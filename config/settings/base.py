@@ -317,4 +317,5 @@ PRIMARY_NAV = [
     ("proposals:claim-list", _("Claims")),
     ("accords:accord-list", _("Accords")),
     ("budgeting:process-list", _("Budgeting")),
+    ("assemblies:assembly-list", _("Assemblies")),
 ]
