@@ -9,12 +9,19 @@ class MotionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from assemblies.motions import live, rules  # noqa: F401 - registers the policies
+        from assemblies import slots as assembly_slots
+        from assemblies.motions import live, rules, slots  # noqa: F401 - registers the policies
         from audit.labels import register_labels
         from live import broadcast
 
         broadcast.register_snapshot_builder(live.MEETING, live.meeting_snapshot)
         broadcast.register_snapshot_builder(live.CHAIR, live.chair_snapshot)
+        assembly_slots.register(
+            "meeting.motions", "motions/includes/meeting_panel.html", context=slots.meeting_panel
+        )
+        assembly_slots.register(
+            "meeting.chair", "motions/includes/chair_panel.html", context=slots.chair_panel
+        )
         register_labels(
             {
                 "motion.create": _("drafted a motion"),

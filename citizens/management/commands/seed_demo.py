@@ -8,7 +8,16 @@ from importlib import import_module
 
 from django.core.management.base import BaseCommand
 
-DEMO_APPS = ["citizens", "cms", "proposals", "accords", "budgeting", "budgeting.live", "assemblies"]
+DEMO_APPS = [
+    "citizens",
+    "cms",
+    "proposals",
+    "accords",
+    "budgeting",
+    "budgeting.live",
+    "assemblies",
+    "assemblies.motions",
+]
 
 
 class Command(BaseCommand):
