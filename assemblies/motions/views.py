@@ -71,9 +71,9 @@ def _console_context(request, meeting, **forms):
         "present": present,
         "tablets": tablets,
         "motion_form": forms.get("motion_form") or MotionForm(meeting=meeting),
-        "checkin_form": forms.get("checkin_form") or MemberForm(members=members),
+        "checkin_form": forms.get("checkin_form") or MemberForm(members=members, prefix="checkin"),
         "token_form": forms.get("token_form")
-        or TokenForm(members=present, motions=open_motions, tablets=tablets),
+        or TokenForm(members=present, motions=open_motions, tablets=tablets, prefix="token"),
         "pairing_code": request.session.pop(PAIRING_SESSION_KEY, ""),
         "kiosk_url": request.build_absolute_uri(reverse("motions:kiosk")),
     }
@@ -159,7 +159,7 @@ def checkin(request, meeting_id: int):
     meeting = _meeting(meeting_id)
     _chair_or_403(request, meeting)
     members = list(meeting.assembly.voting_members())
-    form = MemberForm(request.POST, members=members)
+    form = MemberForm(request.POST, members=members, prefix="checkin")
     if form.is_valid():
         try:
             services.checkin_member(
@@ -198,7 +198,9 @@ def token_issue(request, meeting_id: int):
     present = list(meeting.checked_in_users())
     motions = list(Motion.objects.filter(meeting=meeting, state=MotionState.OPEN))
     tablets = list(RoomTablet.objects.filter(meeting=meeting, revoked_at__isnull=True))
-    form = TokenForm(request.POST, members=present, motions=motions, tablets=tablets)
+    form = TokenForm(
+        request.POST, members=present, motions=motions, tablets=tablets, prefix="token"
+    )
     if form.is_valid():
         data = form.cleaned_data
         try:
