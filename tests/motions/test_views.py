@@ -111,3 +111,32 @@ def test_a_room_tablet_pairs_and_casts_the_ballot_it_was_handed(client):
     )
     assert replay.status_code == 400
     assert Participation.objects.filter(motion=motion).count() == 1
+
+
+def test_snapshots_and_the_console_do_not_grow_queries_with_motions(
+    client, django_assert_max_num_queries
+):
+    from assemblies.motions import live
+
+    s = setup(members=3)
+    for _ in range(2):
+        motion = motion_make(s["meeting"], s["chair"])
+        services.vote_cast(actor=s["voters"][0], motion=motion, choice="yes")
+    client.force_login(s["chair"])
+    url = reverse("motions:console", args=[s["meeting"].pk])
+    client.get(url)
+    with django_assert_max_num_queries(8):
+        live.meeting_snapshot(s["meeting"].pk)
+    with django_assert_max_num_queries(11):
+        live.chair_snapshot(s["meeting"].pk)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(5):
+        motion = motion_make(s["meeting"], s["chair"])
+        services.vote_cast(actor=s["voters"][1], motion=motion, choice="no")
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
