@@ -140,3 +140,13 @@ def test_snapshots_and_the_console_do_not_grow_queries_with_motions(
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_the_meeting_page_shows_the_motions_panel(client):
+    s = setup(members=1)
+    motion = motion_make(s["meeting"], s["chair"])
+    page = client.get(s["meeting"].get_absolute_url()).content.decode()
+    assert motion.title in page and "motions-vote-link" in page
+    assert "Motions console" not in page
+    client.force_login(s["chair"])
+    assert "Motions console" in client.get(s["meeting"].get_absolute_url()).content.decode()
