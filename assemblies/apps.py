@@ -29,6 +29,7 @@ class AssembliesConfig(AppConfig):
                 "assembly.membership.join": _("Joined the assembly"),
                 "assembly.membership.request": _("Asked to join the assembly"),
                 "assembly.membership.role": _("Role changed"),
+                "assembly.membership.add": _("Made a member"),
                 "assembly.document.upload": _("Document added"),
                 "assembly.document.delete": _("Document removed"),
                 "assembly.meeting.create": _("Meeting planned"),

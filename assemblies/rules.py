@@ -138,6 +138,11 @@ def _chairs(user, meeting) -> bool:
     )
 
 
+def is_chair(user, meeting) -> bool:
+    """May chair this meeting: its named chair or a coordinator of its assembly."""
+    return user.is_authenticated and _chairs(user, meeting)
+
+
 def _chairs_q(user) -> Q:
     return Q(chair=user) | _active_q(user, "assembly", role=Role.COORDINATOR)
 

@@ -133,7 +133,7 @@ def create_assembly(
             consent_rule=consent_rule,
             created_by=by,
         )
-        Membership.objects.create(
+        first = Membership.objects.create(
             assembly=assembly,
             user=coordinator or by,
             role=Role.COORDINATOR,
@@ -142,6 +142,7 @@ def create_assembly(
             decided_by=by,
         )
         audit_log(actor=by, action="assembly.create", obj=assembly, after={"kind": kind})
+        _audit_added(by, first)
     _forget(by)
     return assembly
 
@@ -268,7 +269,7 @@ def assembly_for_accord(accord) -> Assembly:
         )
         coordinators, members = accord_members(accord)
         now = timezone.now()
-        Membership.objects.bulk_create(
+        added = Membership.objects.bulk_create(
             [
                 Membership(
                     assembly=assembly,
@@ -286,6 +287,8 @@ def assembly_for_accord(accord) -> Assembly:
             obj=assembly,
             after={"kind": AssemblyKind.ACCORD, "accord": accord.pk},
         )
+        for membership in added:
+            _audit_added(None, membership)
     return assembly
 
 
@@ -315,7 +318,12 @@ def join(assembly: Assembly, *, user) -> Membership:
             state=MembershipState.ACTIVE,
             decided_at=timezone.now(),
         )
-        audit_log(actor=user, action="assembly.membership.join", obj=membership)
+        audit_log(
+            actor=user,
+            action="assembly.membership.join",
+            obj=membership,
+            after={"state": membership.state, "role": membership.role},
+        )
     _forget(user)
     return membership
 
@@ -329,7 +337,12 @@ def request_membership(assembly: Assembly, *, user, message: str = "") -> Member
         membership = Membership.objects.create(
             assembly=assembly, user=user, role=Role.MEMBER, message=message[:2000]
         )
-        audit_log(actor=user, action="assembly.membership.request", obj=membership)
+        audit_log(
+            actor=user,
+            action="assembly.membership.request",
+            obj=membership,
+            after={"state": membership.state},
+        )
         notify(
             assembly.coordinators(),
             "assembly.membership_requested",
@@ -471,6 +484,18 @@ def set_role(membership: Membership, *, by, role: str) -> Membership:
     return membership
 
 
+def _audit_added(actor, membership, before=None):
+    """An active membership made by the system (a new assembly's coordinator, an accord's
+    community, the demo), on the membership's own trail."""
+    audit_log(
+        actor=actor,
+        action="assembly.membership.add",
+        obj=membership,
+        before=before,
+        after={"state": membership.state, "role": membership.role},
+    )
+
+
 def add_member(assembly: Assembly, *, user, role: str = Role.MEMBER) -> Membership:
     """The system (or the demo) makes someone an active member; idempotent."""
     with transaction.atomic():
@@ -481,18 +506,22 @@ def add_member(assembly: Assembly, *, user, role: str = Role.MEMBER) -> Membersh
         ).first()
         if found is not None:
             if found.state != MembershipState.ACTIVE or found.role != role:
+                before = {"state": found.state, "role": found.role}
                 found.state = MembershipState.ACTIVE
                 found.role = role
                 found.decided_at = found.decided_at or timezone.now()
                 found.save(update_fields=["state", "role", "decided_at"])
+                _audit_added(None, found, before=before)
             return found
-        return Membership.objects.create(
+        membership = Membership.objects.create(
             assembly=assembly,
             user=user,
             role=role,
             state=MembershipState.ACTIVE,
             decided_at=timezone.now(),
         )
+        _audit_added(None, membership)
+        return membership
 
 
 # ---- documents -------------------------------------------------------------------------------
@@ -755,8 +784,8 @@ def register(meeting: Meeting, *, user) -> Registration:
         audit_log(
             actor=user,
             action="assembly.registration.create",
-            obj=meeting,
-            after={"registration_id": registration.pk, "state": state},
+            obj=registration,
+            after={"state": state, "meeting_id": meeting.pk},
         )
     return registration
 

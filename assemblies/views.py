@@ -1041,6 +1041,14 @@ def my_meetings(request):
         .select_related("assembly")
         .order_by("assembly__name")
     )
+    from django.db.models import Count, Q
+
+    memberships = memberships.annotate(
+        pending=Count(
+            "assembly__memberships",
+            filter=Q(assembly__memberships__state=MembershipState.REQUESTED),
+        )
+    )
     feed = request.build_absolute_uri(
         reverse("assemblies:my-ics", args=[ical.feed_token(request.user)])
     )
@@ -1059,6 +1067,17 @@ def chamber(request):
     city = services.city_assembly()
     rows = selectors.chamber_groups(city)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    represented = set()
+    if request.user.is_authenticated:
+        from citizens.models import Membership as GroupMembership
+
+        represented = set(
+            GroupMembership.objects.filter(user=request.user, is_representative=True).values_list(
+                "group_id", flat=True
+            )
+        )
+    for row in page:
+        row.can_withdraw = row.group_id in represented
     return render(
         request,
         "assemblies/chamber.html",

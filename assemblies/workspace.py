@@ -6,11 +6,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from assemblies.models import Meeting, MeetingState, Membership, MembershipState, Role
 from citizens.rules import is_officer
-from core.workspace import Count, Item, Panel, register_link, register_panel
+from core.workspace import Count, Item, Panel, register_panel
 
 
 def assemblies_panel(user) -> Panel | None:
@@ -67,10 +66,3 @@ def assemblies_panel(user) -> Panel | None:
 
 
 register_panel("assemblies", assemblies_panel, order=40)
-register_link(
-    "assemblies",
-    label=gettext_lazy("Assemblies"),
-    url_name="assemblies:assembly-list",
-    allowed=is_officer,
-    order=60,
-)

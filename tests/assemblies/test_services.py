@@ -582,3 +582,49 @@ def test_checked_in_users_are_those_of_this_meeting_only(assembly, coordinator, 
     services.register(later, user=member)
     assert list(later.checked_in_users()) == []
     assert list(earlier.checked_in_users()) == [member]
+
+
+def test_every_audit_action_written_has_a_label(officer, outsider):
+    from audit.labels import audit_label
+
+    assembly = services.create_assembly(
+        by=officer, name="Labels", kind="thematic", charter_text="x", membership_policy="request"
+    )
+    services.edit_assembly(
+        assembly, by=officer, name="Labels", description="", membership_policy="request"
+    )
+    services.edit_charter(assembly, by=officer, text="y", quorum_percent=0, majority="simple")
+    ms = services.request_membership(assembly, user=outsider)
+    services.accept_membership(ms, by=officer)
+    services.set_role(ms, by=officer, role=Role.COORDINATOR)
+    services.remove_member(ms, by=officer, reason="r")
+    meeting = services.create_meeting(
+        assembly,
+        by=officer,
+        title="M",
+        kind=MeetingKind.ONLINE,
+        online_url="https://meet.example.org/m",
+        **_when(days=0.5),
+    )
+    services.edit_meeting(meeting, by=officer, title="M2")
+    reg = services.register(meeting, user=outsider)
+    services.check_in(reg, by=officer)
+    services.send_reminders(timezone.now())
+    services.open_meeting(meeting, by=officer)
+    services.attend_online(reg, by=outsider)
+    services.close_meeting(meeting, by=officer)
+    services.publish_minutes(meeting, by=officer)
+    other = meeting_make(assembly)
+    services.cancel_registration(services.register(other, user=outsider), by=outsider)
+    services.cancel_meeting(other, by=officer, reason="r")
+    group = group_create(representative=outsider)
+    adherence = services.declare_adherence(group, by=outsider)
+    services.withdraw_adherence(adherence, by=outsider)
+    ms2 = services.request_membership(assembly, user=user_create())
+    services.refuse_membership(ms2, by=officer)
+    ms3 = services.request_membership(assembly, user=outsider)
+    services.leave(ms3, by=outsider)
+    actions = set(AuditEntry.objects.values_list("action", flat=True))
+    unnamed = sorted(a for a in actions if audit_label(a) == a)
+    assert not unnamed
+    assert len(actions) >= 20

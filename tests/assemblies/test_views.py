@@ -293,6 +293,15 @@ def test_adhere_from_the_chamber(client, outsider):
     assert Adherence.objects.filter(group=group).exists()
     page = client.get(reverse("assemblies:chamber")).content.decode()
     assert group.name in page
+    adherence = Adherence.objects.get(group=group)
+    withdraw = reverse("assemblies:adherence-withdraw", args=[adherence.pk])
+    assert withdraw in page
+    client.force_login(user_create())
+    assert withdraw not in client.get(reverse("assemblies:chamber")).content.decode()
+    assert client.post(withdraw, {"confirm": "1"}).status_code == 403
+    client.force_login(outsider)
+    client.post(withdraw, {"confirm": "1"})
+    assert not Adherence.objects.filter(group=group).exists()
 
 
 def test_chamber_counts_meetings_attended_by_the_groups_members(client, outsider, member):
@@ -377,3 +386,31 @@ def test_the_chamber_does_not_grow_with_groups(client, django_assert_max_num_que
         Adherence.objects.create(group=group_create(representative=user_create()), assembly=city)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_the_workspace_shows_coordinators_their_requests_and_todays_meetings(client, officer):
+    coordinator = officer
+    assembly = assembly_make(policy="request", coordinators=[coordinator])
+    services.request_membership(assembly, user=user_create())
+    today = meeting_make(assembly, starts_in=dt.timedelta(minutes=1), title="Tonight")
+    client.force_login(coordinator)
+    html = client.get(reverse("core:workspace")).content.decode()
+    assert "Requests to join your assemblies" in html
+    assert reverse("assemblies:meeting-door", args=[today.pk]) in html
+
+
+def test_is_chair(coordinator, member, assembly):
+    from assemblies.rules import is_chair
+
+    meeting = meeting_make(assembly, chair=member)
+    assert is_chair(coordinator, meeting) and is_chair(member, meeting)
+    assert not is_chair(user_create(), meeting)
+
+
+def test_my_meetings_tells_a_coordinator_of_waiting_requests(client, coordinator):
+    assembly = assembly_make(policy="request", coordinators=[coordinator])
+    services.request_membership(assembly, user=user_create())
+    client.force_login(coordinator)
+    html = client.get(reverse("assemblies:my-meetings")).content.decode()
+    assert 'data-testid="pending-requests"' in html
+    assert reverse("assemblies:members", args=[assembly.slug]) in html
