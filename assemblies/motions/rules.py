@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assemblies.models import Membership, MembershipState, Registration, RegistrationState, Role
 from assemblies.motions.models import Motion, MotionState, Objection, Participation
-from assemblies.rules import is_coordinator, role_in
+from assemblies.rules import is_chair, role_in
 from citizens.rules import is_administrator
 from core.policy import (
     ALLOW,
@@ -53,13 +53,11 @@ class Action(StrEnum):
 
 
 def chairs_meeting(user, meeting) -> bool:
+    """The meeting's chair or a coordinator of its assembly (``assemblies.rules.is_chair``),
+    or an administrator."""
     if not user.is_authenticated or meeting is None:
         return False
-    return (
-        meeting.chair_id == user.pk
-        or is_coordinator(user, meeting.assembly)
-        or is_administrator(user)
-    )
+    return is_chair(user, meeting) or is_administrator(user)
 
 
 def _chair_q(user) -> Q:
