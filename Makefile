@@ -8,7 +8,7 @@ PORT   ?= 8000
 WORKERS ?= 1
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint format messages translations demo serve clean bench bench-live
+.PHONY: run test lint format messages translations demo serve clean bench bench-live bench-meeting
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -78,6 +78,11 @@ bench: $(VENV)/.dev-installed
 # make bench-live BENCH_ARGS="--viewers 1000 --rate 200 --duration 30 --workers 2 --find-max"
 bench-live: $(VENV)/.dev-installed
 	$(PY) bench/live_load.py $(BENCH_ARGS)
+
+# A hybrid meeting: 300 members vote on one motion within 10 s (phones and room tablets) while
+# 1,000 viewers watch the tally. make bench-meeting BENCH_ARGS="--quick" for a smoke run.
+bench-meeting: $(VENV)/.dev-installed
+	$(PY) bench/meeting_load.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 test-db.sqlite3 staticfiles .pytest_cache

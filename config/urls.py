@@ -27,6 +27,8 @@ urlpatterns = [
     path("assemblies/records/", include("assemblies.records.urls")),
     # Assemblies of the Commons, their meetings and the Chamber of the Commons
     path("assemblies/", include("assemblies.urls")),
+    # Live motions in meetings: the chair's console, projector, members' page, room tablets
+    path("motions/", include("assemblies.motions.urls")),
     # Comments on any host (/comments/...) and the moderators' queue (/office/moderation/)
     path("", include("comments.urls")),
     # Claims (/claims/), the resource registry (/resources/) and the officer workspace (/office/)

@@ -1,10 +1,13 @@
-"""Settings of live voting, with their defaults. Override any of them in the Django settings."""
+"""Settings of live voting, with their defaults. Override any of them in the Django settings.
 
-from django.conf import settings
+The shared live layer's own settings (coalescing window, Redis, channel layer) are in
+``live/conf.py``; they are read here too.
+"""
+
+from live import conf as shared
 
 DEFAULTS = {
-    # Coalescing window per live group: at most one message per window (200 ms = 5/s).
-    "PB_LIVE_COALESCE_MS": 200,
+    **shared.DEFAULTS,
     # Live results (votes per project) are recomputed at most this often, in seconds.
     "PB_LIVE_RESULTS_INTERVAL": 2.0,
     # A ballot token not used within this many seconds expires.
@@ -34,15 +37,8 @@ DEFAULTS = {
     # with 1,000 viewers, 8 threads starved the live updates of the GIL (decision 003).
     "PB_LIVE_CAST_THREADS": 4,
     "PB_LIVE_POOL_CONN_MAX_AGE": 300,  # seconds a cast-pool thread keeps its connection
-    # Where the cross-process coalescer keeps its locks; empty: in this process only.
-    "PB_LIVE_REDIS_URL": None,  # None: use REDIS_URL
-    # The channel layer alias the live groups use.
-    "PB_LIVE_CHANNEL_LAYER": "live",
 }
 
 
 def live_setting(name: str):
-    value = getattr(settings, name, DEFAULTS[name])
-    if name == "PB_LIVE_REDIS_URL" and value is None:
-        return getattr(settings, "REDIS_URL", "") or ""
-    return value
+    return shared.setting(name, DEFAULTS)

@@ -1,67 +1,41 @@
 """Secrets of live voting: pairing codes, device credentials, ballot tokens and short codes.
 
-None of them is stored in the clear. Device credentials and ballot tokens are random and long,
-so a plain SHA-256 is enough to store them. Pairing codes and short codes are short enough to
-guess offline from a database dump, so they are stored as an HMAC keyed with SECRET_KEY.
+The shared parts (pairing codes, device credentials, token hashes) are ``live/credentials.py``;
+this module keeps PB's salts and what only PB has.
 
 A ballot token is derived from a random nonce with HMAC(SECRET_KEY): the database holds the
 nonce and the token's SHA-256, never the token, yet the server can hand the same token again
 to the tablet it was issued to (after a reconnection or a reload), which keeps a ballot saved
-on an offline tablet valid.
+on an offline tablet valid. Short codes are HMACs keyed with SECRET_KEY, like pairing codes.
 """
 
-import hashlib
 import re
 import secrets
 
-from django.utils.crypto import salted_hmac
+from live.credentials import (  # noqa: F401 - PB's services and tests use them from here
+    PAIRING_ALPHABET,
+    PAIRING_LENGTH,
+    TOKEN_HEX,
+    device_credential_hash,
+    device_credential_new,
+    keyed_hash,
+    pairing_code_display,
+    pairing_code_new,
+    pairing_code_normalise,
+    sha256,
+    token_hash,
+    token_nonce_new,
+)
 
-PAIRING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read aloud
-PAIRING_LENGTH = 8
 SHORT_CODE_DIGITS = 6
-TOKEN_HEX = 32  # 128 bits
-
-
-def sha256(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()
-
-
-def pairing_code_new() -> str:
-    return "".join(secrets.choice(PAIRING_ALPHABET) for _ in range(PAIRING_LENGTH))
-
-
-def pairing_code_display(code: str) -> str:
-    return f"{code[:4]}-{code[4:]}"
-
-
-def pairing_code_normalise(code: str) -> str:
-    return re.sub(r"[^0-9A-Z]", "", (code or "").upper())
 
 
 def pairing_code_hash(code: str) -> str:
-    return salted_hmac("budgeting.live.pairing-code", pairing_code_normalise(code)).hexdigest()
-
-
-def device_credential_new() -> str:
-    return secrets.token_urlsafe(32)
-
-
-def device_credential_hash(credential: str) -> str:
-    return sha256(credential or "")
-
-
-def token_nonce_new() -> str:
-    return secrets.token_hex(16)
+    return keyed_hash("budgeting.live.pairing-code", pairing_code_normalise(code))
 
 
 def token_from_nonce(nonce: str) -> str:
-    return salted_hmac("budgeting.live.ballot-token", nonce, algorithm="sha256").hexdigest()[
-        :TOKEN_HEX
-    ]
-
-
-def token_hash(token: str) -> str:
-    return sha256((token or "").strip().lower())
+    return keyed_hash("budgeting.live.ballot-token", nonce, algorithm="sha256")[:TOKEN_HEX]
 
 
 def short_code_new() -> str:
@@ -74,4 +48,4 @@ def short_code_normalise(code: str) -> str:
 
 def short_code_hash(session_id: int, code: str) -> str:
     value = f"{session_id}:{short_code_normalise(code)}"
-    return salted_hmac("budgeting.live.short-code", value).hexdigest()
+    return keyed_hash("budgeting.live.short-code", value)

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "budgeting",
     "budgeting.live",
     "assemblies",
+    "assemblies.motions",
     "assemblies.records",
     "implementation",
     "cms",

@@ -14,11 +14,11 @@ from django.contrib.auth.models import AnonymousUser
 from budgeting import services as pb_services
 from budgeting.live import broadcast, services
 from budgeting.live.conf import live_setting
-from budgeting.live.hub import hub_for
 from budgeting.live.models import Tablet, VotingSession
 from budgeting.live.routing import websocket_urlpatterns
 from budgeting.models import Channel, Process
 from config.asgi import application
+from live.hub import hub_for
 from tests.budgeting.factories import key, process_create, project_create
 from tests.citizens.factories import officer_create
 from tests.live_voting.factories import checkin, facilitator_create, session_make, tablet_make

@@ -17,6 +17,7 @@ DEMO_APPS = [
     "budgeting.live",
     "implementation",
     "assemblies",
+    "assemblies.motions",
     # Motions before records: the records' demo publishes the past meeting's minutes, after
     # which no decision can be added.
     "assemblies.records",

@@ -1,9 +1,10 @@
 """One channel-layer listener per live group and server process, relaying to its sockets.
 
-A coalesced group (a process's public page, a session's dashboard) may have a thousand
-sockets in one server process. Given a channel each, every message woke a thousand consumer
-tasks, each re-arming Channels' dispatch loop before it wrote a line: about 100 µs of server
-CPU per socket and message, measured, most of a core for 1,000 viewers at 5 messages/s.
+A coalesced group (a process's public page, a session's dashboard, a meeting's motions) may
+have a thousand sockets in one server process. Given a channel each, every message woke a
+thousand consumer tasks, each re-arming Channels' dispatch loop before it wrote a line: about
+100 µs of server CPU per socket and message, measured, most of a core for 1,000 viewers at
+5 messages/s.
 
 The hub joins the group once per process (a channel of its own in the same layer, so
 channels-redis still carries the message between processes and ``PUBSUB NUMSUB`` still sees a

@@ -1,0 +1,166 @@
+"""Who may do what with a meeting's motions: one table per model (``core.policy``).
+
+Actors:
+
+- the *chair*: the meeting's chair, the assembly's coordinators, administrators. They draft,
+  open and close motions, check members in, pair room tablets and hand them tokens
+  (``Action.CHAIR`` asks "may this user run the motions of this motion's meeting?"; for a
+  meeting without motions yet, ask it on ``Motion(meeting=meeting)``);
+- a *voter*: an active coordinator or member of the assembly (observers do not vote) who is
+  checked in at the meeting or, for an online or hybrid meeting, registered for it
+  (``voting_refusal``). Refusals name the reason: not a member, an observer, not checked in,
+  already voted;
+- the *author* of an objection (withdraws it).
+
+Anyone may follow the live tally of a meeting's motions and read the decided ones (assemblies
+are public); drafts are the chair's.
+"""
+
+from enum import StrEnum
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from assemblies.models import Membership, MembershipState, Registration, RegistrationState, Role
+from assemblies.motions.models import Motion, MotionState, Objection, Participation
+from assemblies.rules import is_chair, role_in
+from citizens.rules import is_administrator
+from core.policy import (
+    ALLOW,
+    ANYONE,
+    AUTHENTICATED,
+    EVERY,
+    NONE,
+    Policy,
+    Rule,
+    Verdict,
+    Who,
+    deny,
+    deny_state,
+    register,
+)
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    CHAIR = "chair"
+    EDIT = "edit"
+    OPEN = "open"
+    CLOSE = "close"
+    VOTE = "vote"
+    WITHDRAW = "withdraw"
+    OVERRULE = "overrule"
+
+
+def chairs_meeting(user, meeting) -> bool:
+    """The meeting's chair or a coordinator of its assembly (``assemblies.rules.is_chair``),
+    or an administrator."""
+    if not user.is_authenticated or meeting is None:
+        return False
+    return is_chair(user, meeting) or is_administrator(user)
+
+
+def _chair_q(user) -> Q:
+    if is_administrator(user):
+        return EVERY
+    coordinated = Membership.objects.filter(
+        user=user, state=MembershipState.ACTIVE, role=Role.COORDINATOR
+    ).values("assembly_id")
+    return Q(meeting__chair=user) | Q(meeting__assembly__in=coordinated)
+
+
+CHAIR = Who(
+    "chair",
+    lambda u, m: chairs_meeting(u, m.meeting),
+    _chair_q,
+    _("Only the meeting's chair and the assembly's coordinators can do this."),
+)
+OBJECTION_CHAIR = Who(
+    "chair",
+    lambda u, o: chairs_meeting(u, o.motion.meeting),
+    lambda u: Q(motion__in=Motion.objects.filter(_chair_q(u)).values("pk")),
+    _("Only the meeting's chair and the assembly's coordinators can do this."),
+)
+AUTHOR = Who(
+    "author",
+    lambda u, o: o.user_id == u.pk,
+    lambda u: Q(user=u),
+    _("Only the member who objected can withdraw the objection."),
+)
+VOTER = AUTHENTICATED
+
+
+def voting_refusal(user, motion, *, in_room: bool = False) -> Verdict:
+    """May this user vote on this motion now (besides its state)? ``in_room``: on a room
+    tablet, which needs a check-in at the door whatever the meeting's kind."""
+    meeting = motion.meeting
+    role = role_in(user, meeting.assembly_id)
+    if not role:
+        return deny(_("Only the assembly's members can vote."))
+    if role == Role.OBSERVER:
+        return deny(_("Observers take part in the meeting but do not vote."))
+    registration = (
+        Registration.objects.filter(meeting=meeting, user=user, state=RegistrationState.REGISTERED)
+        .only("checked_in_at", "attended_online")
+        .first()
+    )
+    checked_in = registration is not None and (
+        registration.checked_in_at is not None or registration.attended_online
+    )
+    online = registration is not None and meeting.is_online and not in_room
+    if not (checked_in or online):
+        if meeting.is_online and not in_room:
+            return deny_state(_("Register for the meeting to vote online."))
+        return deny_state(_("Check in at the door first: only members present may vote."))
+    if Participation.objects.filter(motion=motion, user=user).exists():
+        return deny_state(_("You have already voted on this motion."))
+    return ALLOW
+
+
+def _may_vote(user, motion) -> Verdict:
+    return voting_refusal(user, motion)
+
+
+def _voted_q(user) -> Q:
+    return ~Q(pk__in=Participation.objects.filter(user=user).values("motion_id"))
+
+
+class MotionPolicy(Policy):
+    model = Motion
+    rules = {
+        Action.VIEW: (
+            Rule(ANYONE, {MotionState.OPEN, MotionState.CLOSED}),
+            Rule(CHAIR),
+        ),
+        Action.CHAIR: Rule(CHAIR),
+        Action.EDIT: Rule(CHAIR, {MotionState.DRAFT}, _("while it is a draft")),
+        Action.OPEN: Rule(CHAIR, moves=("open",)),
+        Action.CLOSE: Rule(CHAIR, moves=("close",)),
+        Action.VOTE: Rule(
+            VOTER,
+            {MotionState.OPEN},
+            _("while the vote is open"),
+            check=_may_vote,
+            check_q=_voted_q,
+        ),
+    }
+
+
+class ObjectionPolicy(Policy):
+    model = Objection
+    rules = {
+        Action.WITHDRAW: Rule(AUTHOR, moves=("withdraw",)),
+        Action.OVERRULE: Rule(OBJECTION_CHAIR, moves=("overrule",)),
+    }
+
+
+MOTIONS = register(MotionPolicy())
+OBJECTIONS = register(ObjectionPolicy())
+
+
+def chair_verdict(user, meeting) -> Verdict:
+    """May the user run the motions of this meeting (console, check-in, tablets)?"""
+    return MOTIONS.allows(user, Action.CHAIR, Motion(meeting=meeting))
+
+
+__all__ = ["Action", "CHAIR", "MOTIONS", "OBJECTIONS", "NONE", "chair_verdict", "voting_refusal"]

@@ -1,0 +1,507 @@
+"""Motions in a meeting: drafting, opening, voting (phone, web, room tablet), objections,
+closing with the outcome; room tablets paired like voting-session tablets.
+
+Entry points are durable transactions. One vote per member and motion is the unique
+constraint on ``Participation``; casts lock the motion's row, so a vote never slips in after
+the vote closed and the tally is read.
+"""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assemblies.models import Majority, Registration, RegistrationState
+from assemblies.motions import live
+from assemblies.motions.models import (
+    Channel,
+    Choice,
+    Motion,
+    MotionKind,
+    MotionOption,
+    MotionState,
+    Objection,
+    ObjectionState,
+    Outcome,
+    Participation,
+    RoomPairing,
+    RoomTablet,
+    TokenState,
+    Vote,
+    VoteToken,
+)
+from assemblies.motions.rules import MOTIONS, Action, chair_verdict, voting_refusal
+from audit.services import audit_log
+from core.fsm import fire
+from live import credentials
+
+PAIRING_TTL = timedelta(minutes=10)
+TOKEN_SALT = "assemblies.motions.vote-token"  # noqa: S105 - an HMAC salt, not a secret
+PAIRING_SALT = "assemblies.motions.pairing-code"
+
+
+class MotionError(ValidationError):
+    pass
+
+
+def _require_chair(actor, meeting) -> None:
+    chair_verdict(actor, meeting).enforce()
+
+
+# Drafting, opening, closing -----------------------------------------------------------------
+
+
+def motion_create(
+    *,
+    actor,
+    meeting,
+    title: str,
+    text: str = "",
+    kind: str = MotionKind.YES_NO_ABSTAIN,
+    secret: bool = False,
+    options=(),
+    agenda_item=None,
+) -> Motion:
+    with transaction.atomic(durable=True):
+        _require_chair(actor, meeting)
+        title = (title or "").strip()
+        if not title:
+            raise MotionError(_("Give the motion a title."), code="invalid")
+        labels = [o.strip() for o in options if o and o.strip()]
+        if kind == MotionKind.OPTIONS:
+            if len(labels) < 2:
+                raise MotionError(_("A vote between options needs at least two."), code="invalid")
+            if len(set(labels)) != len(labels):
+                raise MotionError(_("Each option must be different."), code="invalid")
+        else:
+            labels = []
+        if kind == MotionKind.CONSENT and secret:
+            raise MotionError(
+                _("A vote by consent is named: objections are answered in the meeting."),
+                code="invalid",
+            )
+        if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
+            raise MotionError(_("This agenda item belongs to another meeting."), code="invalid")
+        motion = Motion.objects.create(
+            meeting=meeting,
+            agenda_item=agenda_item,
+            title=title,
+            text=text or "",
+            kind=kind,
+            secret=secret,
+            created_by=actor,
+        )
+        MotionOption.objects.bulk_create(
+            MotionOption(motion=motion, position=i, label=label) for i, label in enumerate(labels)
+        )
+        audit_log(
+            actor=actor,
+            action="motion.create",
+            obj=motion,
+            after={"meeting": meeting.pk, "kind": kind, "secret": secret, "options": labels},
+        )
+        live.push(meeting.pk)
+    return motion
+
+
+def motion_open(*, actor, motion: Motion) -> Motion:
+    """Open the vote: quorum, majority and consent rule are copied from the charter."""
+    with transaction.atomic(durable=True):
+        assembly = motion.meeting.assembly
+        charter = assembly.current_charter()
+        fire(
+            motion,
+            "open",
+            actor=actor,
+            quorum_percent=charter.quorum_percent if charter else 0,
+            majority=charter.majority if charter else Majority.SIMPLE,
+            consent_rule=charter.consent_rule if charter else "",
+            eligible=assembly.voting_members().count(),
+            opened_at=timezone.now(),
+        )
+        live.push(motion.meeting_id, kiosks=True)
+    return motion
+
+
+def tally_of(motion: Motion) -> dict:
+    counts = live.live_tallies([motion.pk]).get(motion.pk, {})
+    voters = Participation.objects.filter(motion=motion).count()
+    objections = {
+        state: n
+        for state, n in Objection.objects.filter(motion=motion)
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    return {
+        "counts": counts,
+        "voters": voters,
+        "eligible": motion.eligible or 0,
+        "quorum_needed": live.quorum_needed(motion),
+        "objections": objections,
+    }
+
+
+def outcome_of(motion: Motion, tally: dict) -> tuple[str, int | None]:
+    """(outcome, winning option id) by the charter's majority copied when the vote opened."""
+    if tally["voters"] < tally["quorum_needed"] or tally["voters"] == 0:
+        return Outcome.NO_QUORUM, None
+    counts = tally["counts"]
+    eligible = tally["eligible"]
+    if motion.kind == MotionKind.CONSENT:
+        if tally["objections"].get(ObjectionState.STANDING, 0):
+            return Outcome.BLOCKED, None
+        return Outcome.ADOPTED, None
+    if motion.kind == MotionKind.OPTIONS:
+        ranked = sorted(
+            ((n, key) for key, n in counts.items() if key.startswith("option:")), reverse=True
+        )
+        cast = sum(n for n, _key in ranked)
+        if not ranked or (len(ranked) > 1 and ranked[0][0] == ranked[1][0]):
+            return Outcome.REJECTED, None
+        top, key = ranked[0]
+        option_id = int(key.split(":")[1])
+        return (
+            (Outcome.ADOPTED, option_id)
+            if _passes(top, cast, eligible, motion)
+            else (
+                Outcome.REJECTED,
+                None,
+            )
+        )
+    yes, no = counts.get(Choice.YES, 0), counts.get(Choice.NO, 0)
+    if motion.majority == Majority.SIMPLE:
+        adopted = yes > no
+    else:
+        adopted = _passes(yes, yes + no, eligible, motion)
+    return (Outcome.ADOPTED if adopted else Outcome.REJECTED), None
+
+
+def _passes(votes: int, cast: int, eligible: int, motion: Motion) -> bool:
+    if motion.majority == Majority.ABSOLUTE:
+        return votes * 2 > eligible
+    if motion.majority == Majority.TWO_THIRDS:
+        return cast > 0 and votes * 3 >= cast * 2
+    return votes * 2 > cast  # simple: more than half of the votes cast
+
+
+def motion_close(*, actor, motion: Motion) -> Motion:
+    """Close the vote: the tally and the outcome are recorded and audited."""
+    with transaction.atomic(durable=True):
+        locked = Motion.objects.select_for_update(of=("self",)).get(pk=motion.pk)
+        MOTIONS.allows(actor, Action.CLOSE, locked).enforce()
+        tally = tally_of(locked)
+        outcome, option_id = outcome_of(locked, tally)
+        waiting = list(
+            VoteToken.objects.filter(motion=locked, state=TokenState.ISSUED).values_list(
+                "tablet_id", flat=True
+            )
+        )
+        VoteToken.objects.filter(motion=locked, state=TokenState.ISSUED).update(
+            state=TokenState.VOIDED, finished_at=timezone.now()
+        )
+        fire(
+            locked,
+            "close",
+            actor=actor,
+            audit_after={"outcome": outcome, "tally": tally, "winning_option": option_id},
+            outcome=outcome,
+            tally=tally,
+            winning_option_id=option_id,
+            closed_at=timezone.now(),
+        )
+        live.push(locked.meeting_id, kiosks=True, tablet_ids=waiting)
+    motion.refresh_from_db()
+    return motion
+
+
+# Voting -------------------------------------------------------------------------------------
+
+
+def _store_vote(motion: Motion, user, choice: str, option_id, reason: str, channel: str) -> None:
+    """Inside the caller's transaction, the motion's row locked and the voter checked."""
+    if choice not in {c.value for c in motion.choices}:
+        raise MotionError(_("Choose one of the answers of this motion."), code="invalid")
+    option = None
+    if choice == Choice.OPTION:
+        option = MotionOption.objects.filter(motion=motion, pk=option_id).first()
+        if option is None:
+            raise MotionError(_("Choose one of the options of this motion."), code="invalid")
+    reason = (reason or "").strip()
+    if choice == Choice.OBJECT and not reason:
+        raise MotionError(
+            {"reason": _("An objection must say why: give your reason.")}, code="invalid"
+        )
+    try:
+        with transaction.atomic():
+            Participation.objects.create(motion=motion, user=user, channel=channel)
+    except IntegrityError:
+        raise MotionError(_("You have already voted on this motion."), code="conflict") from None
+    Vote.objects.create(
+        motion=motion, choice=choice, option=option, user=None if motion.secret else user
+    )
+    if choice == Choice.OBJECT:
+        Objection.objects.create(motion=motion, user=user, reason=reason)
+
+
+def _lock_open(motion_id: int) -> Motion:
+    motion = (
+        Motion.objects.select_for_update(of=("self",))
+        .select_related("meeting")
+        .filter(pk=motion_id)
+        .first()
+    )
+    if motion is None:
+        raise MotionError(_("There is no such motion."), code="not_found")
+    return motion
+
+
+def vote_cast(*, actor, motion: Motion, choice: str, option_id=None, reason: str = "") -> None:
+    """A member votes from their own phone or computer (in the room or online)."""
+    with transaction.atomic(durable=True):
+        locked = _lock_open(motion.pk)
+        MOTIONS.allows(actor, Action.VOTE, locked).enforce()
+        _store_vote(locked, actor, choice, option_id, reason, Channel.WEB)
+        live.push(locked.meeting_id)
+
+
+def tablet_cast(
+    *, credential: str, token: str, choice: str, option_id=None, reason: str = ""
+) -> Motion:
+    """A room tablet casts the vote of the member the chair handed it to."""
+    with transaction.atomic(durable=True):
+        tablet = tablet_for_credential(credential)
+        if tablet is None or tablet.is_revoked:
+            raise MotionError(_("This tablet is not paired. Ask the chair."), code="unpaired")
+        found = (
+            VoteToken.objects.select_for_update(of=("self",))
+            .filter(token_hash=credentials.token_hash(token), tablet=tablet)
+            .first()
+        )
+        if found is None or found.state != TokenState.ISSUED:
+            raise MotionError(
+                _("This vote was already cast or withdrawn by the chair."), code="token_used"
+            )
+        locked = _lock_open(found.motion_id)
+        if not locked.is_open:
+            raise MotionError(_("The vote on this motion is closed."), code="closed")
+        voting_refusal(found.user, locked, in_room=True).enforce()
+        _store_vote(locked, found.user, choice, option_id, reason, Channel.TABLET)
+        found.state = TokenState.USED
+        found.finished_at = timezone.now()
+        found.save(update_fields=["state", "finished_at"])
+        live.push(locked.meeting_id, tablet_ids=[tablet.pk])
+    return locked
+
+
+# Objections ---------------------------------------------------------------------------------
+
+
+def objection_withdraw(*, actor, objection: Objection) -> Objection:
+    with transaction.atomic(durable=True):
+        fire(objection, "withdraw", actor=actor, decided_at=timezone.now(), decided_by=actor)
+        live.push(objection.motion.meeting_id)
+    return objection
+
+
+def objection_overrule(*, actor, objection: Objection, reason: str) -> Objection:
+    """The chair overrules a standing objection, stating the rule (the charter's)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise MotionError(
+            {"reason": _("State the rule by which the objection is overruled.")}, code="invalid"
+        )
+    with transaction.atomic(durable=True):
+        fire(
+            objection,
+            "overrule",
+            actor=actor,
+            reason=reason,
+            decided_at=timezone.now(),
+            decided_by=actor,
+            overrule_reason=reason,
+        )
+        live.push(objection.motion.meeting_id)
+    return objection
+
+
+# Check-in -----------------------------------------------------------------------------------
+
+
+def checkin_member(*, actor, meeting, user) -> Registration:
+    """The chair checks a member in at the door (a member without a seat is registered)."""
+    with transaction.atomic(durable=True):
+        _require_chair(actor, meeting)
+        registration = (
+            Registration.objects.select_for_update(of=("self",))
+            .filter(meeting=meeting, user=user)
+            .exclude(state=RegistrationState.CANCELLED)
+            .first()
+        )
+        if registration is None:
+            registration = Registration(meeting=meeting, user=user)
+        registration.state = RegistrationState.REGISTERED
+        if registration.checked_in_at is None:
+            registration.checked_in_at = timezone.now()
+            registration.checked_in_by = actor
+        registration.save()
+        audit_log(actor=actor, action="motion.checkin", obj=meeting, after={"user": user.pk})
+        live.push(meeting.pk)
+    return registration
+
+
+# Room tablets -------------------------------------------------------------------------------
+
+
+def pairing_hash(code: str) -> str:
+    return credentials.keyed_hash(PAIRING_SALT, credentials.pairing_code_normalise(code))
+
+
+def pairing_code(*, actor, meeting) -> str:
+    """A new single-use pairing code for the meeting's room tablets (10 minutes)."""
+    with transaction.atomic(durable=True):
+        _require_chair(actor, meeting)
+        code = credentials.pairing_code_new()
+        RoomPairing.objects.update_or_create(
+            meeting=meeting,
+            defaults={"code_hash": pairing_hash(code), "expires_at": timezone.now() + PAIRING_TTL},
+        )
+        audit_log(actor=actor, action="motion.pairing_code", obj=meeting)
+    return code
+
+
+def tablet_pair(*, code: str, label: str = "", ip: str = "") -> tuple[RoomTablet, str]:
+    from budgeting.live import throttles  # the pairing back-off per address is shared
+
+    throttles.pairing_check(ip=ip)
+    normalised = credentials.pairing_code_normalise(code)
+    with transaction.atomic(durable=True):
+        pairing = (
+            RoomPairing.objects.select_for_update(of=("self",))
+            .select_related("meeting")
+            .filter(code_hash=pairing_hash(normalised))
+            .first()
+            if len(normalised) == credentials.PAIRING_LENGTH
+            else None
+        )
+        if pairing is None or not pairing.active() or pairing.meeting.is_closed:
+            pairing = None
+        else:
+            meeting = pairing.meeting
+            taken = set(meeting.room_tablets.values_list("label", flat=True))
+            label = (label or "").strip()[:50]
+            if not label or label in taken:
+                base, n = label or _("Room tablet"), len(taken) + 1
+                while f"{base} {n}" in taken:
+                    n += 1
+                label = f"{base} {n}"
+            credential = credentials.device_credential_new()
+            tablet = RoomTablet.objects.create(
+                meeting=meeting,
+                label=label,
+                credential_hash=credentials.device_credential_hash(credential),
+            )
+            pairing.code_hash = ""
+            pairing.expires_at = None
+            pairing.save(update_fields=["code_hash", "expires_at"])
+            audit_log(
+                actor=None,
+                actor_label=_("tablet pairing"),
+                action="motion.tablet_pair",
+                obj=tablet,
+                after={"meeting": meeting.pk, "label": label, "ip": ip},
+            )
+            live.push(meeting.pk)
+    if pairing is None:
+        throttles.pairing_failed(ip=ip)
+        raise MotionError(
+            _("This pairing code is wrong, used or expired. Ask the chair for a new one."),
+            code="bad_code",
+        )
+    return tablet, credential
+
+
+def tablet_for_credential(credential: str) -> RoomTablet | None:
+    if not credential:
+        return None
+    return (
+        RoomTablet.objects.select_related("meeting")
+        .filter(credential_hash=credentials.device_credential_hash(credential))
+        .first()
+    )
+
+
+def tablet_revoke(*, actor, tablet: RoomTablet) -> RoomTablet:
+    with transaction.atomic(durable=True):
+        _require_chair(actor, tablet.meeting)
+        VoteToken.objects.filter(tablet=tablet, state=TokenState.ISSUED).update(
+            state=TokenState.VOIDED, finished_at=timezone.now()
+        )
+        tablet.revoked_at = timezone.now()
+        tablet.save(update_fields=["revoked_at"])
+        audit_log(actor=actor, action="motion.tablet_revoke", obj=tablet)
+        live.push(tablet.meeting_id)
+        live.tablet_revoked(tablet.pk)
+    return tablet
+
+
+def token_for(nonce: str) -> str:
+    return credentials.keyed_hash(TOKEN_SALT, nonce, algorithm="sha256")[: credentials.TOKEN_HEX]
+
+
+def token_issue(*, actor, motion: Motion, tablet: RoomTablet, user) -> VoteToken:
+    """The chair hands a room tablet to a checked-in member for one vote on an open motion.
+    A token still waiting on that tablet is withdrawn."""
+    with transaction.atomic(durable=True):
+        locked = _lock_open(motion.pk)
+        _require_chair(actor, locked.meeting)
+        if not locked.is_open:
+            raise MotionError(_("The vote on this motion is not open."), code="closed")
+        if tablet.meeting_id != locked.meeting_id or tablet.is_revoked:
+            raise MotionError(_("This tablet is not paired with this meeting."), code="invalid")
+        voting_refusal(user, locked, in_room=True).enforce()
+        VoteToken.objects.filter(tablet=tablet, state=TokenState.ISSUED).update(
+            state=TokenState.VOIDED, finished_at=timezone.now()
+        )
+        nonce = credentials.token_nonce_new()
+        token = VoteToken.objects.create(
+            motion=locked,
+            user=user,
+            tablet=tablet,
+            nonce=nonce,
+            token_hash=credentials.token_hash(token_for(nonce)),
+            issued_by=actor,
+        )
+        audit_log(
+            actor=actor,
+            action="motion.token_issue",
+            obj=locked,
+            after={"tablet": tablet.pk, "user": user.pk},
+        )
+        live.push(locked.meeting_id, tablet_ids=[tablet.pk])
+    return token
+
+
+def kiosk_state(tablet: RoomTablet) -> dict:
+    """What a room tablet shows: the member and motion of its waiting token, if any."""
+    token = (
+        VoteToken.objects.filter(tablet=tablet, state=TokenState.ISSUED)
+        .select_related("motion", "user")
+        .first()
+    )
+    data = {
+        "tablet": {"id": tablet.pk, "label": tablet.label},
+        "meeting": {"id": tablet.meeting_id, "state": tablet.meeting.state},
+        "revoked": tablet.is_revoked,
+        "token": None,
+    }
+    if token is not None and token.motion.state == MotionState.OPEN:
+        data["token"] = {
+            "token": token_for(token.nonce),
+            "motion": token.motion_id,
+            "member": token.user.get_full_name(),
+        }
+    return data

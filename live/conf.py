@@ -1,0 +1,27 @@
+"""Settings of the shared live layer, with their defaults. Override any in the Django settings.
+
+They keep the ``PB_LIVE_`` names they had when only participatory-budgeting sessions were live
+(deployments set them already); meeting motions follow the same ones.
+"""
+
+from django.conf import settings
+
+DEFAULTS = {
+    # Coalescing window per live group: at most one message per window (200 ms = 5/s).
+    "PB_LIVE_COALESCE_MS": 200,
+    # Where the cross-process coalescer keeps its locks; empty: in this process only.
+    "PB_LIVE_REDIS_URL": None,  # None: use REDIS_URL
+    # The channel layer alias the live groups use.
+    "PB_LIVE_CHANNEL_LAYER": "live",
+}
+
+
+def setting(name: str, defaults: dict = DEFAULTS):
+    value = getattr(settings, name, defaults[name])
+    if name == "PB_LIVE_REDIS_URL" and value is None:
+        return getattr(settings, "REDIS_URL", "") or ""
+    return value
+
+
+def live_setting(name: str):
+    return setting(name)

@@ -1,0 +1,48 @@
+"""One vote per member under concurrent casts from a phone, a room tablet and the web
+(PostgreSQL, real threads)."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from assemblies.motions import services
+from assemblies.motions.models import Participation, Vote
+from tests.concurrency import run_together
+from tests.motions.factories import motion_make, setup
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("secret", [False, True])
+def test_phone_tablet_and_web_at_once_count_one_vote(secret):
+    s = setup(members=1)
+    member, chair = s["voters"][0], s["chair"]
+    motion = motion_make(s["meeting"], chair, secret=secret)
+    code = services.pairing_code(actor=chair, meeting=s["meeting"])
+    tablet, credential = services.tablet_pair(code=code)
+    services.token_issue(actor=chair, motion=motion, tablet=tablet, user=member)
+    token = services.kiosk_state(tablet)["token"]["token"]
+
+    results = run_together(
+        lambda: services.vote_cast(actor=member, motion=motion, choice="yes"),  # phone
+        lambda: services.tablet_cast(credential=credential, token=token, choice="no"),  # tablet
+        lambda: services.vote_cast(actor=member, motion=motion, choice="abstain"),  # web
+    )
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert len(refused) == 2, results
+    assert all(isinstance(r, ValidationError) for r in refused), refused
+    assert Participation.objects.filter(motion=motion).count() == 1
+    assert Vote.objects.filter(motion=motion).count() == 1
+
+
+def test_a_close_and_casts_at_once_never_count_a_vote_after_the_tally():
+    s = setup(members=6, quorum=0)
+    motion = motion_make(s["meeting"], s["chair"])
+    calls = [
+        (lambda v=v: services.vote_cast(actor=v, motion=motion, choice="yes")) for v in s["voters"]
+    ]
+    calls.append(lambda: services.motion_close(actor=s["chair"], motion=motion))
+    run_together(*calls)
+    motion.refresh_from_db()
+    assert motion.is_closed
+    assert motion.tally["voters"] == Participation.objects.filter(motion=motion).count()
+    assert motion.tally["counts"].get("yes", 0) == Vote.objects.filter(motion=motion).count()
