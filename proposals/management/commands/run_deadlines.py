@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-PLUGGABLE_APPS = ["proposals", "accords", "budgeting"]
+PLUGGABLE_APPS = ["proposals", "accords", "budgeting", "contributions"]
 
 
 def deadline_modules():
