@@ -19,6 +19,8 @@ urlpatterns = [
     path("api/", api.urls),
     # Public-commons accords: registry, open data, co-design and signing workspace
     path("accords/", include("accords.urls")),
+    # What the commons give back: "Commons in numbers", contribution logs, shifts, open data
+    path("contributions/", include("contributions.urls")),
     # Claims (/claims/), the resource registry (/resources/) and the officer workspace (/office/)
     path("", include("proposals.urls")),
     path("django-admin/", admin.site.urls),
