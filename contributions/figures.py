@@ -13,12 +13,14 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
 
 from contributions.models import Contribution, EntryState, Kind
 
 ZERO = Decimal(0)
+TENTH = Decimal("0.1")
+CENT = Decimal("0.01")
 DEC = DecimalField(max_digits=14, decimal_places=2)
 
 
@@ -37,7 +39,7 @@ def confirmed_hours(accord, start: dt.date, end: dt.date) -> Decimal:
         .filter(accord=accord, kind=Kind.HOURS, on__gte=start, on__lte=end)
         .aggregate(h=Coalesce(Sum("hours"), Value(ZERO), output_field=DEC))["h"]
     )
-    return Decimal(total)
+    return Decimal(total).quantize(TENTH)
 
 
 # Entries that count as entries (and their people): not a correction, not corrected.
@@ -90,13 +92,13 @@ class Totals:
 def _totals(row: dict, label: str = "") -> Totals:
     rate = hourly_rate()
     return Totals(
-        hours=Decimal(row.get("hours") or ZERO),
+        hours=Decimal(row.get("hours") or ZERO).quantize(TENTH),
         people=row.get("people") or 0,
         entries=row.get("entries") or 0,
         goods_entries=row.get("goods_entries") or 0,
-        goods_value=Decimal(row.get("goods_value") or ZERO),
+        goods_value=Decimal(row.get("goods_value") or ZERO).quantize(CENT),
         support_entries=row.get("support_entries") or 0,
-        support_value=Decimal(row.get("support_value") or ZERO),
+        support_value=Decimal(row.get("support_value") or ZERO).quantize(CENT),
         rate=rate,
         label=label,
     )
@@ -110,9 +112,9 @@ def totals(qs: QuerySet | None = None) -> Totals:
 
 GROUPINGS = {
     "year": ExtractYear("on"),
-    "district": "accord__district",
-    "resource": "accord__kind",
-    "accord": "accord__reference",
+    "district": F("accord__district"),
+    "resource": F("accord__kind"),
+    "accord": F("accord__reference"),
 }
 
 
