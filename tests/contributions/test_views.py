@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from contributions import services
 from contributions.models import Contribution, Signup
-from tests.contributions.factories import active_world, confirmed_hours, shift_create, today
+from tests.contributions.factories import active_world, confirmed_hours, today
 
 pytestmark = pytest.mark.django_db
 
