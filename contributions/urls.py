@@ -10,6 +10,7 @@ urlpatterns = [
     path("export.csv", views.export_csv, name="export-csv"),
     path("export.json", views.export_json, name="export-json"),
     path("valueflows.jsonld", views.export_valueflows, name="export-valueflows"),
+    path("to-confirm/", views.to_confirm, name="to-confirm"),
     # An accord's log
     path("accords/<int:pk>/", views.accord_log, name="accord-log"),
     path("accords/<int:pk>/valueflows.jsonld", views.accord_valueflows, name="accord-valueflows"),

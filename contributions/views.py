@@ -312,6 +312,16 @@ def entry_reverse(request, pk: int, entry_pk: int):
     )
 
 
+@login_required
+@require_GET
+def to_confirm(request):
+    """Every entry this person may confirm now, across their accords."""
+    from contributions.selectors import to_confirm as selector
+
+    page = _entries_page(request, selector(request.user))
+    return render(request, "contributions/to_confirm.html", {"page": page})
+
+
 # Activities and shifts -----------------------------------------------------------------------
 
 
