@@ -1,4 +1,4 @@
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.formats import number_format
@@ -10,13 +10,18 @@ register = template.Library()
 
 @register.filter
 def hours(value) -> str:
-    return number_format(Decimal(value or 0).quantize(Decimal("0.1")), 1, use_l10n=True)
+    return number_format(
+        Decimal(value or 0).quantize(Decimal("0.1"), ROUND_HALF_UP), 1, use_l10n=True
+    )
 
 
 @register.filter
 def euros(value) -> str:
     return number_format(
-        Decimal(value or 0).quantize(Decimal("1")), 0, use_l10n=True, force_grouping=True
+        Decimal(value or 0).quantize(Decimal("1"), ROUND_HALF_UP),
+        0,
+        use_l10n=True,
+        force_grouping=True,
     )
 
 
