@@ -8,7 +8,15 @@ from importlib import import_module
 
 from django.core.management.base import BaseCommand
 
-DEMO_APPS = ["citizens", "cms", "proposals", "accords", "budgeting", "budgeting.live", "contributions"]
+DEMO_APPS = [
+    "citizens",
+    "cms",
+    "proposals",
+    "accords",
+    "budgeting",
+    "budgeting.live",
+    "contributions",
+]
 
 
 class Command(BaseCommand):
