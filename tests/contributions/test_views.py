@@ -145,3 +145,48 @@ def test_open_data_downloads(client):
     api = client.get(f"/api/accords/{world.accord.pk}/contributions").json()
     assert api["totals"]["hours"] == 2.0 and api["entries"][0]["contributor"] is None
     assert client.get("/api/accords/999999/contributions").status_code == 404
+
+
+def test_every_audit_action_written_has_a_label():
+    from audit.labels import audit_label
+    from audit.models import AuditEntry
+
+    world = active_world()
+    entry = confirmed_hours(world, "2")
+    services.reverse(actor=world.rep, entry=entry, reason="typo")
+    rejected = services.log_hours(
+        actor=world.member, accord=world.accord, on=today(), hours="1", description="x"
+    )
+    services.reject(actor=world.rep, entry=rejected, reason="no")
+    from tests.contributions.factories import shift_create
+
+    shift = shift_create(world)
+    signup = services.sign_up(actor=world.outsider, shift=shift)
+    services.check_in(actor=world.rep, signup=signup)
+    services.check_out(actor=world.rep, signup=signup)
+    other = services.sign_up(actor=world.member, shift=shift)
+    services.cancel_signup(actor=world.member, signup=other)
+    actions = set(
+        AuditEntry.objects.filter(action__startswith="contribution").values_list(
+            "action", flat=True
+        )
+    )
+    assert len(actions) >= 8
+    assert all(audit_label(a) != a for a in actions), actions
+
+
+def test_the_officers_dashboard_counts_city_support_to_confirm(client):
+    world = active_world()
+    item = world.accord.current_version.support_items.first()
+    services.log_support(actor=world.rep, item=item, on=today())
+    confirmed_hours(world, "2")
+    client.force_login(world.officer)
+    dashboard = client.get("/workspace/").content.decode()
+    assert "City support entries awaiting your confirmation" in dashboard
+    listing = client.get(reverse("contributions:to-confirm")).content.decode()
+    assert item.description in listing
+    client.force_login(world.rep)
+    assert (
+        "Nothing awaits your confirmation"
+        in client.get(reverse("contributions:to-confirm")).content.decode()
+    )
