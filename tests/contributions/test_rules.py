@@ -5,6 +5,7 @@ written out here, independently of the tables."""
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from accords.models import Accord, AccordState
 from citizens.rules import Role
@@ -99,7 +100,7 @@ def test_the_accord_matrix(people):
 
 
 def _force_state(entry, state):
-    fields = {"state": state, "decided_at": None if state == EntryState.PENDING else today()}
+    fields = {"state": state, "decided_at": None if state == EntryState.PENDING else timezone.now()}
     if state == EntryState.REJECTED:
         fields["rejection_reason"] = "x"
     QuerySet.update(Contribution.objects.filter(pk=entry.pk), **fields)
