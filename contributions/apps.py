@@ -10,7 +10,7 @@ class ContributionsConfig(AppConfig):
 
     def ready(self):
         from audit.labels import register_labels
-        from contributions import rules  # noqa: F401  (registers the policies)
+        from contributions import rules, signals  # noqa: F401  (policies, receivers)
 
         register_labels(
             {

@@ -87,8 +87,12 @@ def _seed(accord: Accord) -> None:
         )
     with _at(89, 9):
         services.confirm(actor=rep, entry=goods)
-    # The city's support: every item delivered (or deliverable now) backed by an entry.
+    # The city's support: every item backed by a confirmed entry (items delivered from the
+    # accord's workspace usually are already: `contributions.signals`); the ones still to
+    # deliver are logged by the representative and confirmed by the city, which delivers them.
     for item in accord.current_version.support_items.all():
+        if item.contributions.filter(state="confirmed", reverses__isnull=True).exists():
+            continue
         on = item.delivered_on or today - dt.timedelta(days=3)
         with _at((today - on).days, 17):
             entry = services.log_support(actor=rep, item=item, on=on)

@@ -226,3 +226,23 @@ def test_wrong_codes_and_past_shifts():
         )
     with pytest.raises(PermissionDenied):
         services.publish_activity(actor=world.member, accord=world.accord, title="x")
+
+
+def test_support_delivered_from_the_accord_workspace_is_backed_by_an_entry(
+    django_capture_on_commit_callbacks,
+):
+    world = active_world()
+    item = world.accord.current_version.support_items.get(kind="materials_on_loan")
+    with django_capture_on_commit_callbacks(execute=True):
+        accord_services.support_item_update(
+            actor=world.officer, item=item, status="delivered", on=today()
+        )
+    entry = Contribution.objects.get(support_item=item)
+    assert entry.state == "confirmed" and entry.decided_by == world.officer
+    assert entry.value == Decimal("120.00")
+    # Confirming a logged entry delivers the item; no second entry is added.
+    other = world.accord.current_version.support_items.get(kind="protective_equipment")
+    logged = services.log_support(actor=world.rep, item=other, on=today())
+    with django_capture_on_commit_callbacks(execute=True):
+        services.confirm(actor=world.officer, entry=logged)
+    assert Contribution.objects.filter(support_item=other).count() == 1
