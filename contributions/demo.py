@@ -15,7 +15,7 @@ from django.utils import timezone
 from accords.models import Accord, AccordState
 from citizens.models import User
 from contributions import services
-from contributions.models import Contribution
+from contributions.models import Contribution, Kind
 from core.clock import travel_to
 
 ACCORD_TITLE = "Weekly care of the Montagnola park"
@@ -41,7 +41,7 @@ def seed(stdout) -> None:
     if accord is None:
         stdout.write("No active demo accord: no demo contributions.")
         return
-    if Contribution.objects.filter(accord=accord).exists():  # told by a previous run
+    if Contribution.objects.filter(accord=accord, kind=Kind.HOURS).exists():  # a previous run
         return
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
         _seed(accord)
