@@ -164,3 +164,45 @@ def test_the_signup_matrix(people):
                 if twin != verdict:
                     failures.append(("twin", state.value, role, action, verdict))
     assert not failures, failures[:20]
+
+
+# Shifts: action -> (who, accord states, shift dates). "authenticated": anyone logged in.
+SHIFT_SPEC = {
+    "view": (
+        {"anonymous", "outsider", "member", "rep", "officer", "other officer", "admin"},
+        PUBLIC,
+        {"future", "past"},
+    ),
+    "sign_up": (
+        {"outsider", "member", "rep", "officer", "other officer", "admin"},
+        {S.ACTIVE},
+        {"future"},
+    ),
+    "manage": ({"rep"}, ALL, {"future", "past"}),
+}
+
+
+def test_the_shift_matrix(people):
+    import datetime as dt
+
+    from contributions.models import Shift
+
+    world, users = people
+    shift = shift_create(world)
+    assert set(rules.SHIFTS.rules) == set(SHIFT_SPEC)
+    failures = []
+    for accord_state in (S.ACTIVE, S.SUSPENDED, S.CANCELLED):
+        _set_accord_state(world.accord, accord_state)
+        for when, days in (("future", 3), ("past", -3)):
+            Shift.objects.filter(pk=shift.pk).update(date=today() + dt.timedelta(days=days))
+            for role, user in users.items():
+                obj = Shift.objects.select_related("activity__accord").get(pk=shift.pk)
+                for action, (who, states, dates) in SHIFT_SPEC.items():
+                    expected = role in who and accord_state in states and when in dates
+                    verdict = bool(rules.SHIFTS.allows(user, action, obj))
+                    if verdict != expected:
+                        failures.append((accord_state.value, when, role, action, expected))
+                    twin = rules.SHIFTS.queryset(user, action).filter(pk=shift.pk).exists()
+                    if twin != verdict:
+                        failures.append(("twin", accord_state.value, when, role, action, verdict))
+    assert not failures, failures[:20]

@@ -67,5 +67,12 @@ def test_a_shift_from_sign_up_to_the_accord_totals(asgi_server, browser, artifac
     assert chart.is_visible()  # Chart.js drew it (the canvas is hidden without JavaScript)
     assert "5.5" in page.locator("table[data-testid='accord-years-table']").inner_text()
     page.screenshot(path=artifacts / "accord-totals.png", full_page=True)
+    # Commons in numbers on a phone: charts drawn, tables scroll inside their box.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(asgi_server.url + reverse("contributions:numbers"))
+    assert page.locator("canvas[data-chart='district-data']").is_visible()
+    assert "5.5" in page.get_by_test_id("district-table").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=artifacts / "commons-in-numbers-390.png", full_page=True)
     for context in (volunteer.context, rep.context, member.context, public):
         context.close()
