@@ -140,10 +140,11 @@ def accord_log(request, pk: int):
     )
 
 
-def _log_view(request, pk: int, form_class, act, *, action=Action.LOG, **form_kwargs):
+def _log_view(request, pk: int, form_class, act, *, action=Action.LOG, form_kwargs=None):
     accord = _public_accord(pk)
     _enforce_person(ON_ACCORD.allows(request.user, action, accord))
-    form = form_class(request.POST or None, **form_kwargs(accord) if form_kwargs else {})
+    extra = form_kwargs(accord) if form_kwargs is not None else {}
+    form = form_class(request.POST or None, **extra)
     if request.method == "POST" and form.is_valid():
         try:
             act(accord, form.cleaned_data)

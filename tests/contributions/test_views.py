@@ -190,3 +190,22 @@ def test_the_officers_dashboard_counts_city_support_to_confirm(client):
         "Nothing awaits your confirmation"
         in client.get(reverse("contributions:to-confirm")).content.decode()
     )
+
+
+def test_the_city_support_is_logged_through_the_page_and_confirmed_by_an_officer(client):
+    world = active_world()
+    item = world.accord.current_version.support_items.get(kind="protective_equipment")
+    url = reverse("contributions:log-support", args=[world.accord.pk])
+    client.force_login(world.rep)
+    assert client.get(url).status_code == 200
+    assert (
+        client.post(url, {"support_item": "999999", "on": today().isoformat()}).status_code == 400
+    )
+    response = client.post(url, {"support_item": item.pk, "on": today().isoformat(), "value": "40"})
+    assert response.status_code == 302
+    entry = Contribution.objects.get(support_item=item)
+    client.force_login(world.officer)
+    confirm = reverse("contributions:entry-confirm", args=[world.accord.pk, entry.pk])
+    assert client.post(confirm, {"confirm": "1"}).status_code == 302
+    item.refresh_from_db()
+    assert item.status == "delivered"
