@@ -209,3 +209,37 @@ def test_the_city_support_is_logged_through_the_page_and_confirmed_by_an_officer
     assert client.post(confirm, {"confirm": "1"}).status_code == 302
     item.refresh_from_db()
     assert item.status == "delivered"
+
+
+def test_goods_correction_and_cancellation_pages(client):
+    from tests.contributions.factories import shift_create
+
+    world = active_world()
+    client.force_login(world.member)
+    goods = reverse("contributions:log-goods", args=[world.accord.pk])
+    assert client.post(goods, {"on": today().isoformat(), "description": "x"}).status_code == 400
+    response = client.post(
+        goods,
+        {"on": today().isoformat(), "description": "Compost", "quantity": "2", "unit": "bags"},
+    )
+    assert response.status_code == 302
+    entry = Contribution.objects.get()
+    services.confirm(actor=world.rep, entry=entry)
+    correct = reverse("contributions:entry-reverse", args=[world.accord.pk, entry.pk])
+    assert client.get(correct).status_code == 403  # the member cannot correct
+    client.force_login(world.rep)
+    assert client.post(correct, {"reason": ""}).status_code == 400
+    assert client.post(correct, {"reason": "Counted twice"}).status_code == 302
+    assert Contribution.objects.filter(reverses=entry).exists()
+    shift = shift_create(world)
+    client.logout()
+    page = client.get(shift.get_absolute_url()).content.decode()
+    assert "Log in to sign up" in page
+    signup = services.sign_up(actor=world.outsider, shift=shift)
+    client.force_login(world.member)
+    assert client.get(signup.get_absolute_url()).status_code == 404  # someone else's
+    client.force_login(world.outsider)
+    cancel = reverse("contributions:signup-cancel", args=[signup.pk])
+    assert client.get(cancel).status_code == 200
+    assert client.post(cancel, {"confirm": "1"}).status_code == 302
+    assert Signup.objects.get().state == "cancelled"
