@@ -256,9 +256,6 @@ class ReportForm(forms.Form):
     activities = forms.CharField(
         label=_("Activities carried out"), widget=_textarea(6), max_length=10_000
     )
-    volunteer_hours = forms.DecimalField(
-        label=_("Volunteer hours"), min_value=0, max_digits=9, decimal_places=1
-    )
     participants = forms.IntegerField(label=_("Participants"), min_value=0, max_value=10_000_000)
     resources_used = forms.CharField(
         label=_("Resources used"), widget=_textarea(3), required=False, max_length=5_000

@@ -6,6 +6,7 @@ from ninja.security import django_auth
 from accords.api import router as accords_router
 from assemblies.api import router as assemblies_router
 from budgeting.api import router as budgeting_router
+from contributions.api import router as contributions_router
 from implementation.api import router as implementation_router
 from proposals.api import router as proposals_router
 
@@ -57,6 +58,9 @@ api.add_router("/", proposals_router)
 
 # The accord registry: /api/accords, /api/accords/{id}
 api.add_router("/accords", accords_router)
+
+# Contributions to an accord: /api/accords/{id}/contributions
+api.add_router("/accords", contributions_router)
 
 # Participatory budgeting: /api/processes, /api/processes/{id}, /api/processes/{id}/results
 api.add_router("/", budgeting_router)

@@ -23,6 +23,8 @@ urlpatterns = [
     path("api/", api.urls),
     # Public-commons accords: registry, open data, co-design and signing workspace
     path("accords/", include("accords.urls")),
+    # What the commons give back: "Commons in numbers", contribution logs, shifts, open data
+    path("contributions/", include("contributions.urls")),
     # Meeting records (attendance, minutes, decisions) and formal opinions on claims
     path("assemblies/records/", include("assemblies.records.urls")),
     # Assemblies of the Commons, their meetings and the Chamber of the Commons

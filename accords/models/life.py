@@ -29,6 +29,9 @@ class ActivityReport(models.Model):
     volunteer_hours = models.DecimalField(
         _("volunteer hours"), max_digits=9, decimal_places=1, default=0
     )
+    # False: the hours are the sum of the period's confirmed contribution entries (kept in
+    # step by the contributions app); True: a number typed in before the log existed.
+    hours_typed = models.BooleanField(_("hours typed in"), default=False)
     participants = models.PositiveIntegerField(_("participants"), default=0)
     resources_used = models.TextField(_("resources used"), max_length=5_000, blank=True)
     state = models.CharField(

@@ -3,6 +3,7 @@
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -32,6 +33,15 @@ def _hours(value) -> Decimal:
     return hours.quantize(Decimal("0.1"))
 
 
+def _logged_hours(accord: Accord, start: dt.date, end: dt.date) -> Decimal:
+    """The confirmed volunteer hours of the period (the contributions app's log, if installed)."""
+    if not apps.is_installed("contributions"):
+        return Decimal(0)
+    from contributions.figures import confirmed_hours
+
+    return confirmed_hours(accord, start, end).quantize(Decimal("0.1"))
+
+
 def report_submit(
     *,
     actor,
@@ -39,7 +49,7 @@ def report_submit(
     period_start: dt.date,
     period_end: dt.date,
     activities: str,
-    volunteer_hours=0,
+    volunteer_hours=None,
     participants: int = 0,
     resources_used: str = "",
     photos=(),
@@ -48,7 +58,9 @@ def report_submit(
     resources_used = c.clean_text(
         resources_used, label=_("Resources used"), required=False, limit=5_000
     )
-    hours = _hours(volunteer_hours)
+    # No number given: the hours are the sum of the period's confirmed contribution entries.
+    typed = volunteer_hours is not None
+    hours = _hours(volunteer_hours) if typed else Decimal(0)
     try:
         participants = int(participants or 0)
     except (TypeError, ValueError):
@@ -79,12 +91,15 @@ def report_submit(
                     % {"date": accord.start_date.isoformat()}
                 }
             )
+        if not typed:
+            hours = _logged_hours(accord, period_start, period_end)
         report = ActivityReport.objects.create(
             accord=accord,
             period_start=period_start,
             period_end=period_end,
             activities=activities,
             volunteer_hours=hours,
+            hours_typed=typed,
             participants=participants,
             resources_used=resources_used,
             submitted_by=actor,

@@ -200,7 +200,6 @@ def report_create(request, pk: int):
                 period_start=data["period_start"],
                 period_end=data["period_end"],
                 activities=data["activities"],
-                volunteer_hours=data["volunteer_hours"],
                 participants=data["participants"],
                 resources_used=data["resources_used"],
                 photos=data["photos"],

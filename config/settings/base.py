@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "assemblies.motions",
     "assemblies.records",
     "implementation",
+    "contributions",
     "cms",
     "follows",
     "comments",
@@ -314,6 +315,11 @@ CONTENT_SECURITY_POLICY_ADMIN = {
 # WebSocket Origin check (config/websocket.py): origins allowed besides the page's own, with
 # scheme and port, e.g. "https://live.example.org" or "https://*.example.org".
 WEBSOCKET_ALLOWED_ORIGINS = env.list("WEBSOCKET_ALLOWED_ORIGINS", default=[])
+
+# Contributions: the hourly rate of the equivalent value of volunteer hours (an estimate, in
+# euros), and the days after which unconfirmed entries remind the people who confirm them.
+CONTRIBUTIONS_HOURLY_RATE = env("CONTRIBUTIONS_HOURLY_RATE", default="15.00")
+CONTRIBUTIONS_CONFIRM_DAYS = env.int("CONTRIBUTIONS_CONFIRM_DAYS", default=14)
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -15,6 +15,7 @@ DEMO_APPS = [
     "accords",
     "budgeting",
     "budgeting.live",
+    "contributions",
     "implementation",
     "assemblies",
     "assemblies.motions",

@@ -13,7 +13,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-PLUGGABLE_APPS = ["proposals", "accords", "budgeting", "assemblies", "implementation"]
+PLUGGABLE_APPS = [
+    "proposals",
+    "accords",
+    "budgeting",
+    "assemblies",
+    "implementation",
+    "contributions",
+]
 
 
 def deadline_modules():
