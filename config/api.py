@@ -6,6 +6,7 @@ from ninja.security import django_auth
 from accords.api import router as accords_router
 from budgeting.api import router as budgeting_router
 from proposals.api import router as proposals_router
+from search.api import router as search_router
 
 api = NinjaAPI(
     title="PartnerCity API",
@@ -58,3 +59,6 @@ api.add_router("/accords", accords_router)
 
 # Participatory budgeting: /api/processes, /api/processes/{id}, /api/processes/{id}/results
 api.add_router("/", budgeting_router)
+
+# Site search: /api/search
+api.add_router("/", search_router)

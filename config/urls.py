@@ -17,6 +17,7 @@ urlpatterns = [
     path("budgeting/live/", include("budgeting.live.urls")),
     path("budgeting/", include("budgeting.urls")),
     path("api/", api.urls),
+    path("search/", include("search.urls")),
     # Public-commons accords: registry, open data, co-design and signing workspace
     path("accords/", include("accords.urls")),
     # Claims (/claims/), the resource registry (/resources/) and the officer workspace (/office/)
