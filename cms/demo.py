@@ -153,7 +153,9 @@ def seed(stdout) -> None:
             about.save_revision().publish()
         news_index = NewsIndexPage.objects.filter(locale=locale).first()
         if news_index is None:
-            news_index = NewsIndexPage(title=NEWS_INDEX_TITLE["en"], slug="news", show_in_menus=True)
+            news_index = NewsIndexPage(
+                title=NEWS_INDEX_TITLE["en"], slug="news", show_in_menus=True
+            )
             home.add_child(instance=news_index)
             news_index.save_revision().publish()
         items = []

@@ -20,9 +20,7 @@ class SearchForm(forms.Form):
         self.fields["type"].choices = [("", _("Everything"))] + [
             (t.key, t.label) for t in installed_types()
         ]
-        self.fields["district"].choices = [("", _("Every district"))] + [
-            (d, d) for d in districts
-        ]
+        self.fields["district"].choices = [("", _("Every district"))] + [(d, d) for d in districts]
 
     def clean_q(self):
         value = self.cleaned_data["q"]

@@ -57,10 +57,10 @@ TYPES: list[SearchType] = [
     SearchType("resources", _("Resources"), "proposals.UrbanResource", title="name"),
     SearchType("claims", _("Claims"), "proposals.Claim"),
     SearchType("accords", _("Accords"), "accords.Accord", related=("current_version",)),
-    SearchType("processes", _("Budgeting processes"), "budgeting.Process", district=None),
     SearchType(
-        "projects", _("Budgeting projects"), "budgeting.Project", action="project.view"
+        "processes", _("Budgeting processes"), "budgeting.Process", "process.view", district=None
     ),
+    SearchType("projects", _("Budgeting projects"), "budgeting.Project", action="project.view"),
     SearchType(
         "pages", _("News and pages"), "wagtailcore.Page", district=None, visible=_public_pages
     ),
