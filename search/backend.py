@@ -100,7 +100,7 @@ class MultiConfigPostgresBackend(pg.PostgresSearchBackend):
         self.config = self.configs  # what the query compiler receives (get_config)
 
 
-def SearchBackend(params):  # noqa: N802 (the name Wagtail looks up in a backend module)
+def SearchBackend(params):  # the name Wagtail looks up in a backend module
     if connection.vendor == "postgresql":
         return MultiConfigPostgresBackend(params)
     params = {k: v for k, v in params.items() if k != "SEARCH_CONFIGS"}

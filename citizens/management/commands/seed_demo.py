@@ -8,7 +8,7 @@ from importlib import import_module
 
 from django.core.management.base import BaseCommand
 
-DEMO_APPS = ["citizens", "cms", "proposals", "accords", "budgeting", "budgeting.live"]
+DEMO_APPS = ["citizens", "cms", "proposals", "accords", "budgeting", "budgeting.live", "search"]
 
 
 class Command(BaseCommand):
