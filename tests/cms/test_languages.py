@@ -112,3 +112,19 @@ def test_the_migration_puts_pages_of_other_languages_in_the_default_locale():
     migration.content_locales(apps, None)
     assert Page.objects.get(pk=home.pk).locale.language_code == "en"
     assert Locale.objects.filter(language_code="it").exists()
+
+
+def test_content_editors_may_translate_pages(client):
+    from citizens.rules import Role, sync_role_groups
+    from cms.permissions import sync_editor_permissions
+    from tests.citizens.factories import user_create
+
+    demo.seed(io.StringIO())
+    sync_editor_permissions()
+    sync_role_groups()
+    editor = user_create(roles=[Role.CONTENT_EDITOR])
+    assert editor.has_perm("simple_translation.submit_translation")
+    about = StandardPage.objects.get(slug="about", locale__language_code="en")
+    client.force_login(editor)
+    response = client.get(f"/cms-admin/translation/submit/page/{about.pk}/")
+    assert response.status_code == 200
