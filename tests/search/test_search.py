@@ -286,3 +286,13 @@ def test_the_api_finds_public_content_only(client, content):
 def test_the_italian_locale_exists_for_pages():
     demo.seed(io.StringIO())
     assert Locale.objects.filter(language_code="it").exists()
+
+
+def test_the_results_page_in_italian(client, content):
+    from django.core.management import call_command
+
+    call_command("compile_translations", stdout=io.StringIO())
+    html = results(client, "Apicoltura", language="it")
+    assert "1 risultato" in html
+    assert "Proposte" in html and 'aria-label="Cerca nel sito"' in html
+    assert "Nessun risultato" in results(client, "zzzzqqq", language="it")
