@@ -28,6 +28,7 @@ class HomePage(Page):
     intro = RichTextField(_("intro"), blank=True)
     featured = StreamField([("process", FeaturedBlock())], blank=True, verbose_name=_("featured"))
 
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("featured")]
     subpage_types = ["cms.StandardPage", "cms.NewsIndexPage"]
     # One home page per language, at the top of the tree (Wagtail's max_count would count
@@ -64,6 +65,7 @@ class StandardPage(Page):
 
 class NewsIndexPage(Page):
     intro = RichTextField(_("intro"), blank=True)
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     subpage_types = ["cms.NewsPage"]
 

@@ -296,3 +296,12 @@ def test_the_results_page_in_italian(client, content):
     assert "1 risultato" in html
     assert "Proposte" in html and 'aria-label="Cerca nel sito"' in html
     assert "Nessun risultato" in results(client, "zzzzqqq", language="it")
+
+
+def test_update_index_rebuilds_an_index_that_search_can_use(client, content):
+    from django.core.management import call_command
+
+    call_command("update_index", stdout=io.StringIO(), stderr=io.StringIO())
+    html = results(client, "honeycombs")
+    assert f'href="{content["claims", "en"].get_absolute_url()}"' in html
+    assert f'href="{content["pages", "en"].url}"' in results(client, "canal")
