@@ -50,7 +50,11 @@ def _public_pages(user) -> QuerySet:
     """Published, unrestricted CMS pages in the active language (not the tree's root)."""
     from wagtail.models import Locale, Page
 
-    return Page.objects.live().public().filter(depth__gt=1, locale=Locale.get_active())
+    try:
+        locale = Locale.get_active()
+    except Locale.DoesNotExist:  # no page in any language yet (an emptied database)
+        return Page.objects.none()
+    return Page.objects.live().public().filter(depth__gt=1, locale=locale)
 
 
 TYPES: list[SearchType] = [
