@@ -115,11 +115,15 @@ def test_the_migration_puts_pages_of_other_languages_in_the_default_locale():
 
 
 def test_content_editors_may_translate_pages(client):
+    from wagtail.models import Collection
+
     from citizens.rules import Role, sync_role_groups
     from cms.permissions import sync_editor_permissions
     from tests.citizens.factories import user_create
 
     demo.seed(io.StringIO())
+    # Wagtail's migrations make the root collection; a database another test emptied has none.
+    Collection.get_first_root_node() or Collection.add_root(name="Root")
     sync_editor_permissions()
     sync_role_groups()
     editor = user_create(roles=[Role.CONTENT_EDITOR])

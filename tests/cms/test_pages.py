@@ -52,8 +52,8 @@ def test_content_editors_can_edit_pages_and_officers_cannot(client):
     from cms.permissions import sync_editor_permissions
     from tests.citizens.factories import officer_create, user_create
 
-    sync_editor_permissions()
     home = home_page()  # the migration's, or made again after another test's flush
+    sync_editor_permissions()
     url = f"/cms-admin/pages/{home.pk}/edit/"
     client.force_login(user_create(roles=[Role.CONTENT_EDITOR]))
     assert client.get(url).status_code == 200
