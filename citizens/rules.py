@@ -39,6 +39,8 @@ PERM_MANAGE_PROCEDURE = "citizens.manage_procedure"
 PERM_WAGTAIL_ADMIN = "wagtailadmin.access_admin"
 # The background tasks' results in the Django admin (failed emails, imports, PDFs).
 PERM_VIEW_TASKS = "django_tasks_database.view_dbtaskresult"
+# The CMS page's "Translate" action (wagtail.contrib.simple_translation).
+PERM_TRANSLATE_PAGES = "simple_translation.submit_translation"
 
 ALL_PERMISSIONS = [
     PERM_OFFICER,
@@ -49,6 +51,7 @@ ALL_PERMISSIONS = [
     PERM_MANAGE_PROCEDURE,
     PERM_WAGTAIL_ADMIN,
     PERM_VIEW_TASKS,
+    PERM_TRANSLATE_PAGES,
 ]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
@@ -57,7 +60,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.SIGNATORY: [PERM_OFFICER, PERM_SIGN_FOR_CITY],
     Role.FACILITATOR: [PERM_FACILITATE],
     Role.MODERATOR: [PERM_MODERATE],
-    Role.CONTENT_EDITOR: [PERM_WAGTAIL_ADMIN],
+    Role.CONTENT_EDITOR: [PERM_WAGTAIL_ADMIN, PERM_TRANSLATE_PAGES],
     Role.ADMINISTRATOR: list(ALL_PERMISSIONS),
 }
 

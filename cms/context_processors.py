@@ -3,7 +3,8 @@ from django.urls import NoReverseMatch, reverse
 
 
 def navigation(request):
-    """The menu: app sections from settings.PRIMARY_NAV, then Wagtail pages shown in menus."""
+    """The menu: app sections from settings.PRIMARY_NAV, then Wagtail pages shown in menus
+    (those of the active language)."""
     from wagtail.models import Site
 
     links = []
@@ -13,5 +14,7 @@ def navigation(request):
         except NoReverseMatch:
             continue
     site = Site.find_for_request(request)
-    pages = site.root_page.get_children().live().in_menu() if site else []
+    # The home page in the active language (Wagtail falls back to the site's own), so the
+    # menu lists that language's pages.
+    pages = site.root_page.localized.get_children().live().in_menu() if site else []
     return {"primary_nav": links, "menu_pages": pages}

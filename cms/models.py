@@ -28,16 +28,22 @@ class HomePage(Page):
     intro = RichTextField(_("intro"), blank=True)
     featured = StreamField([("process", FeaturedBlock())], blank=True, verbose_name=_("featured"))
 
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("featured")]
     subpage_types = ["cms.StandardPage", "cms.NewsIndexPage"]
-    max_count = 1
+    # One home page per language, at the top of the tree (Wagtail's max_count would count
+    # the translations too).
+    parent_page_types = ["wagtailcore.Page"]
 
     class Meta:
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["latest_news"] = NewsPage.objects.live().public().order_by("-date", "-pk")[:3]
+        # The news of this home page's language (each language has its own page tree).
+        context["latest_news"] = (
+            NewsPage.objects.live().public().filter(locale_id=self.locale_id)
+        ).order_by("-date", "-pk")[:3]
         return context
 
 
@@ -59,6 +65,7 @@ class StandardPage(Page):
 
 class NewsIndexPage(Page):
     intro = RichTextField(_("intro"), blank=True)
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     subpage_types = ["cms.NewsPage"]
 

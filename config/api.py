@@ -9,6 +9,7 @@ from budgeting.api import router as budgeting_router
 from contributions.api import router as contributions_router
 from implementation.api import router as implementation_router
 from proposals.api import router as proposals_router
+from search.api import router as search_router
 
 api = NinjaAPI(
     title="PartnerCity API",
@@ -69,3 +70,5 @@ api.add_router("/", budgeting_router)
 api.add_router("/", assemblies_router)
 # Implementation tracking: /api/processes/{id}/implementation, /api/accords/{id}/implementation
 api.add_router("/", implementation_router)
+# Site search: /api/search
+api.add_router("/", search_router)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("implementation.urls")),
     path("budgeting/", include("budgeting.urls")),
     path("api/", api.urls),
+    path("search/", include("search.urls")),
     # Public-commons accords: registry, open data, co-design and signing workspace
     path("accords/", include("accords.urls")),
     # What the commons give back: "Commons in numbers", contribution logs, shifts, open data

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from wagtail.search import index
 
 from core.fsm import StateMachine, Transition
 
@@ -76,7 +77,7 @@ class AccordConfig(models.Model):
         return config
 
 
-class Accord(models.Model):
+class Accord(index.Indexed, models.Model):
     State = AccordState
 
     reference = models.CharField(_("reference"), max_length=24, unique=True, null=True)
@@ -228,8 +229,22 @@ class Accord(models.Model):
     def __str__(self):
         return f"{self.reference or '…'} {self.title}"
 
+    # Site search: the registry's text and the signed version in force (never a draft version).
+    search_fields = [
+        index.SearchField("title", boost=2),
+        index.AutocompleteField("title"),
+        index.SearchField("place_name"),
+        index.SearchField("civic_label"),
+        index.SearchField("text_in_force"),
+        index.FilterField("id"),
+    ]
+
     def get_absolute_url(self):
         return reverse("accords:accord-detail", args=[self.pk])
+
+    def text_in_force(self) -> str:
+        version = self.current_version
+        return f"{version.objectives}\n{version.actions}" if version else ""
 
     def workspace_url(self):
         return reverse("accords:accord-workspace", args=[self.pk])

@@ -10,11 +10,12 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.search import index
 
 from core.fsm import StateMachine, Transition
 
 
-class Process(models.Model):
+class Process(index.Indexed, models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
         IDEAS = "ideas", _("Idea collection")
@@ -277,6 +278,13 @@ class Process(models.Model):
 
     def __str__(self):
         return self.title
+
+    search_fields = [
+        index.SearchField("title", boost=2),
+        index.AutocompleteField("title"),
+        index.SearchField("description"),
+        index.FilterField("id"),
+    ]
 
     def get_absolute_url(self):
         return reverse("budgeting:process-detail", args=[self.pk])

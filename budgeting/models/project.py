@@ -6,12 +6,13 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.search import index
 
 from budgeting.models.process import Process
 from core.fsm import StateMachine, Transition
 
 
-class Project(models.Model):
+class Project(index.Indexed, models.Model):
     class State(models.TextChoices):
         SUBMITTED = "submitted", _("Awaiting review")
         FEASIBLE = "feasible", _("Feasible")
@@ -137,6 +138,13 @@ class Project(models.Model):
 
     def __str__(self):
         return self.title
+
+    search_fields = [
+        index.SearchField("title", boost=2),
+        index.AutocompleteField("title"),
+        index.SearchField("description"),
+        index.FilterField("id"),
+    ]
 
     def get_absolute_url(self):
         return reverse("budgeting:project-detail", args=[self.process_id, self.pk])

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "cms",
     "follows",
     "comments",
+    "search",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -56,6 +57,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -268,8 +271,16 @@ UNSUBSCRIBE_TOKEN_MAX_AGE = env.int("UNSUBSCRIBE_TOKEN_MAX_AGE", default=180 * 2
 # Wagtail
 WAGTAIL_SITE_NAME = SITE_NAME
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default=SITE_URL)
-WAGTAIL_I18N_ENABLED = False
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Pages in English and Italian (docs/decisions/010-cms-languages.md): one page tree per
+# locale, translated with Wagtail's simple translation; the language comes from the
+# interface's own choice (LocaleMiddleware: cookie, profile), so a page keeps its address.
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# Wagtail's database backend; on PostgreSQL it stems every text in English and in Italian
+# (search/backend.py). After changing SEARCH_CONFIGS, run `manage.py update_index`.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "search.backend", "SEARCH_CONFIGS": ["english", "italian"]}
+}
 # No avatars fetched from gravatar.com: no third-party requests (privacy, and the admin's CSP).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "txt", "odt", "docx", "xlsx"]

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from wagtail.search import index
 
 from core.fsm import StateMachine, Transition
 from proposals.models.procedure import Track
@@ -64,7 +65,7 @@ def _ordinary_only(claim) -> str:
     return ""
 
 
-class Claim(models.Model):
+class Claim(index.Indexed, models.Model):
     State = ClaimState
     Track = Track
 
@@ -300,6 +301,17 @@ class Claim(models.Model):
 
     def __str__(self):
         return self.title
+
+    # Site search (search/registry.py): the public text of a claim; who sees it is the policy's.
+    search_fields = [
+        index.SearchField("title", boost=2),
+        index.AutocompleteField("title"),
+        index.SearchField("summary"),
+        index.SearchField("motivation"),
+        index.SearchField("objectives"),
+        index.SearchField("activities"),
+        index.FilterField("id"),
+    ]
 
     def get_absolute_url(self):
         return reverse("proposals:claim-detail", args=[self.pk])

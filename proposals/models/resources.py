@@ -9,6 +9,7 @@ from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.search import index
 
 # Providers of "this resource is under an accord" conditions. Each is a callable returning a
 # boolean expression over the resource row, e.g. Exists(Accord.objects.filter(
@@ -49,7 +50,7 @@ class UrbanResourceQuerySet(models.QuerySet):
         )
 
 
-class UrbanResource(models.Model):
+class UrbanResource(index.Indexed, models.Model):
     class Kind(models.TextChoices):
         GREEN_AREA = "green_area", _("Green area")
         SQUARE = "square", _("Square")
@@ -134,6 +135,14 @@ class UrbanResource(models.Model):
 
     def __str__(self):
         return self.name
+
+    search_fields = [
+        index.SearchField("name", boost=2),
+        index.AutocompleteField("name"),
+        index.SearchField("description"),
+        index.SearchField("address"),
+        index.FilterField("id"),
+    ]
 
     def get_absolute_url(self):
         return reverse("proposals:resource-detail", args=[self.pk])

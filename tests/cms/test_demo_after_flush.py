@@ -11,4 +11,5 @@ from cms.models import HomePage
 def test_the_demo_seeds_after_a_flush_and_makes_its_home_page_again():
     call_command("flush", "--no-input")
     call_command("seed_demo", "--quiet-accounts")
-    assert HomePage.objects.get().intro
+    assert HomePage.objects.get(locale__language_code="en").intro
+    assert HomePage.objects.get(locale__language_code="it").intro

@@ -24,6 +24,8 @@ DEMO_APPS = [
     "assemblies.records",
     "follows",
     "comments",
+    # Last: indexes everything the others made.
+    "search",
 ]
 
 
