@@ -1,4 +1,4 @@
-"""A resident follows a claim and asks for a daily digest; another resident supports the
+"""A resident follows a claim and asks for a daily digest; another resident comments on the
 claim; the next morning's digest tells the first, and its unsubscribe link works without a
 session. Screens are saved to `artifacts`."""
 
@@ -22,7 +22,7 @@ def people(transactional_db, settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private-media")
     return {
         "reader": resident_create(email="rita@example.org", display_name="Rita"),
-        "supporter": resident_create(email="sara@example.org", display_name="Sara"),
+        "commenter": resident_create(email="sara@example.org", display_name="Sara"),
         "claim": claim_in_state(Claim.State.CONSULTATION, title="Rose garden care"),
     }
 
@@ -42,6 +42,7 @@ def _flow(people, server, browser, artifacts):
     rita = login(browser, server, people["reader"])
     rita.goto(f"{server.url}/me/notifications/preferences/")
     rita.check("[data-testid=preference-claim] input[value=daily]")
+    rita.check("[data-testid=preference-comment] input[value=daily]")
     rita.click("[data-testid=save-preferences]")
     rita.wait_for_selector("text=Your notification preferences were saved.")
     rita.goto(f"{server.url}{claim.get_absolute_url()}")
@@ -50,11 +51,13 @@ def _flow(people, server, browser, artifacts):
     assert "2 followers" in rita.inner_text("[data-testid=follower-count]")
     shot(rita, artifacts, "01-rita-follows-the-claim")
 
-    # 2. Sara supports the claim; Rita gets no email now (she chose the daily digest).
-    sara = login(browser, server, people["supporter"])
+    # 2. Sara comments on the claim; Rita gets no email now (she chose the daily digest).
+    sara = login(browser, server, people["commenter"])
     sara.goto(f"{server.url}{claim.get_absolute_url()}")
-    sara.click("[data-testid=support]")
-    sara.wait_for_selector("text=You support this claim.")
+    thread = sara.get_by_test_id("comments")
+    thread.get_by_label("Your comment").fill("I can water the roses on Sundays.")
+    thread.get_by_role("button", name="Publish comment").click()
+    sara.wait_for_url(lambda url: "#comment-" in url)
     assert not [m for m in mail.outbox if "rita@example.org" in m.to]
 
     # 3. The next morning the digest run (cron, or `make run`'s loop) sends one email.
@@ -63,7 +66,7 @@ def _flow(people, server, browser, artifacts):
     run_outside_the_browser_loop(_send_digests, moment)
     [digest] = [m for m in mail.outbox if "rita@example.org" in m.to]
     assert "daily digest" in digest.subject
-    assert "Rose garden care" in digest.body and "new support" in digest.body
+    assert "New comment on “Rose garden care”" in digest.body
     html = next(body for body, mime in digest.alternatives if mime == "text/html")
     rita.set_viewport_size({"width": 390, "height": 844})
     rita.goto(f"{server.url}/me/activity/")
