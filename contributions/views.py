@@ -5,6 +5,7 @@ PermissionDenied, turned into form errors, messages or 4xx by `core.errors`.
 """
 
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -474,7 +475,8 @@ def shift_check_in(request, pk: int):
     code the volunteer shows."""
     shift = _shift(pk)
     _enforce_person(SHIFTS.allows(request.user, Action.MANAGE, shift))
-    form = CodeForm(request.POST or None)
+    # Opened from a volunteer's QR code, the code is filled in (?code=...): one tap checks in.
+    form = CodeForm(request.POST or None, initial={"code": request.GET.get("code", "")[:20]})
     if request.method == "POST" and form.is_valid():
         try:
             signup = services.signup_by_code(shift, form.cleaned_data["code"])
@@ -518,6 +520,13 @@ def signup_detail(request, pk: int):
     from budgeting.live.views.common import qr_svg
 
     signup = _signup(request, pk)
+    # The QR code is the representative's check-in page with the code filled in: scanned with
+    # any phone camera, it opens there, and one tap checks the volunteer in.
+    check_in_url = request.build_absolute_uri(
+        reverse("contributions:shift-check-in", args=[signup.shift_id])
+        + "?"
+        + urlencode({"code": signup.code})
+    )
     return render(
         request,
         "contributions/signup_detail.html",
@@ -525,7 +534,8 @@ def signup_detail(request, pk: int):
             "signup": signup,
             "shift": signup.shift,
             "accord": signup.shift.activity.accord,
-            "qr": qr_svg(signup.code),
+            "qr": qr_svg(check_in_url),
+            "check_in_url": check_in_url,
             "may_cancel": bool(SIGNUPS.allows(request.user, Action.CANCEL, signup)),
         },
     )

@@ -105,6 +105,9 @@ def test_shift_pages_sign_up_check_in_and_out(client):
     signup = Signup.objects.get()
     page = client.get(signup.get_absolute_url()).content.decode()
     assert signup.code in page and "<svg" in page
+    # The QR code opens the representative's check-in page with the code filled in.
+    qr_url = client.get(signup.get_absolute_url()).context["check_in_url"]
+    assert qr_url.startswith("http") and qr_url.endswith(f"/check-in/?code={signup.code}")
     ics = client.get(reverse("contributions:shift-ics", args=[signup.shift_id]))
     assert ics["Content-Type"].startswith("text/calendar") and b"BEGIN:VEVENT" in ics.content
     assert (
@@ -114,6 +117,8 @@ def test_shift_pages_sign_up_check_in_and_out(client):
     client.force_login(world.rep)
     check_in = reverse("contributions:shift-check-in", args=[signup.shift_id])
     assert client.post(check_in, {"code": "WRONG"}).status_code == 400
+    scanned = client.get("/" + qr_url.split("://", 1)[1].split("/", 1)[1])
+    assert f'value="{signup.code}"' in scanned.content.decode()
     out = reverse("contributions:signup-check-out", args=[signup.pk])
     client.post(out, {})
     assert Signup.objects.get().state == "signed_up"  # check-out before check-in: refused
