@@ -111,7 +111,7 @@ def _role_pages() -> dict[str, list[str]]:
         "officer@partnercity.local": ["/office/", "/office/reviews/", "/budgeting/new/"]
         + ([f"/office/claims/{claim.pk}/"] if claim else [])
         + ([f"/accords/{accord.pk}/workspace/"] if accord else [])
-        + ["/implementation/", "/office/moderation/"]
+        + ["/implementation/"]  # the moderation queue: with the moderator below
         + ([f"/implementation/{tracked.pk}/"] if tracked else []),
         "facilitator@partnercity.local": ["/budgeting/live/sessions/"]
         + ([f"/budgeting/live/sessions/{session.pk}/"] if session else []),
