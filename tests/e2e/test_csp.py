@@ -180,6 +180,10 @@ def demo(transactional_db):
     """The demo data, pages to visit and a session per role, made before Playwright starts
     (its event loop in this thread rules out Django's async-to-sync calls afterwards)."""
     call_command("seed_demo", "--quiet-accounts")
+    # The demo has what the lists below mean to visit (a published minutes page, the
+    # coordinator's door and minutes being written, an implementation to manage).
+    assert len(_assembly_pages()) == 7 and len(_coordinator_pages()) == 2
+    assert Implementation.objects.exists()
     sessions = {}
     for email in _role_pages():
         client = Client()
