@@ -60,6 +60,7 @@ class Action(StrEnum):
     VIEW_DOCUMENT = "document.view"
     CREATE_MEETING = "meeting.create"
     ADHERE = "assembly.adhere"  # a civic group adheres to the charter (city assembly)
+    COMMENT = "assembly.comment"  # the assembly's discussion (comments app)
     # MembershipPolicy
     ACCEPT = "membership.accept"
     REFUSE = "membership.refuse"
@@ -76,6 +77,7 @@ class Action(StrEnum):
     CHECK_IN = "meeting.check_in"  # the door: by code or from the list
     VIEW_REGISTRATIONS = "meeting.view_registrations"
     VIEW_ONLINE_LINK = "meeting.view_online_link"
+    COMMENT_MEETING = "meeting.comment"  # the meeting's discussion (comments app)
     # RegistrationPolicy
     VIEW_REGISTRATION = "registration.view"  # the code and its QR
     CANCEL_REGISTRATION = "registration.cancel"
@@ -176,6 +178,13 @@ CHAIR = Who(
     lambda u, m: _chairs(u, m),
     _chairs_q,
     _("Only the meeting's chair and the assembly's coordinators can do this."),
+)
+# On a meeting: the active members of its assembly (any role).
+MEETING_MEMBER = Who(
+    "member",
+    lambda u, m: m is not None and is_member(u, m.assembly),
+    lambda u: _active_q(u, "assembly"),
+    _("Only the assembly's members can do this."),
 )
 # On a membership: the assembly's coordinators; the person themselves.
 MEMBERSHIP_COORDINATOR = Who(
@@ -313,6 +322,7 @@ class AssemblyPolicy(Policy):
             AUTHENTICATED,
             check=lambda u, a: _city_assembly(u, a) and _representative(u, a),
         ),
+        Action.COMMENT: Rule(MEMBER),
     }
 
 
@@ -353,6 +363,11 @@ class MeetingPolicy(Policy):
         Action.VIEW_REGISTRATIONS: Rule(CHAIR | OFFICER | ADMINISTRATOR),
         Action.VIEW_ONLINE_LINK: Rule(
             REGISTRANT | CHAIR | ADMINISTRATOR, LIVE, _("until it closes"), check=_has_online_part
+        ),
+        Action.COMMENT_MEETING: Rule(
+            REGISTRANT | MEETING_MEMBER | CHAIR,
+            frozenset(M) - {M.CANCELLED},
+            otherwise=_("The meeting is cancelled: its discussion is closed."),
         ),
     }
 

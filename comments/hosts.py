@@ -4,6 +4,7 @@ own policy. To attach comments to another model (a meeting, an assembly), add on
 page: `{% load comments %}{% comments_for meeting %}`. See `comments/registry.py`.
 """
 
+from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 from citizens.rules import is_verified_resident
@@ -84,6 +85,32 @@ def _register_accords():
     )
 
 
+def _register_assemblies():
+    from assemblies.models import Assembly, Meeting
+    from assemblies.rules import ASSEMBLY, MEETING, Action
+
+    # An assembly: its active members (any role, coordinators included) discuss.
+    registry.register(
+        Assembly,
+        can_view=lambda user, assembly: ASSEMBLY.allows(user, Action.VIEW, assembly),
+        can_comment=lambda user, assembly: ASSEMBLY.allows(user, Action.COMMENT, assembly),
+        visible=lambda user: ASSEMBLY.queryset(user, Action.VIEW),
+        authors=lambda assembly: list(assembly.coordinators()),
+        title=lambda assembly: assembly.name,
+    )
+    # A meeting: registered people, the assembly's members and the chair, unless cancelled.
+    registry.register(
+        Meeting,
+        can_view=lambda user, meeting: MEETING.allows(user, Action.VIEW_MEETING, meeting),
+        can_comment=lambda user, meeting: MEETING.allows(user, Action.COMMENT_MEETING, meeting),
+        visible=lambda user: MEETING.queryset(user, Action.VIEW_MEETING),
+        authors=lambda meeting: meeting.chairs(),
+        title=lambda meeting: meeting.title,
+    )
+
+
 _register_claims()
 _register_projects()
 _register_accords()
+if apps.is_installed("assemblies"):
+    _register_assemblies()

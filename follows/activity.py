@@ -93,6 +93,16 @@ def activity_of(user) -> dict:
     }
 
 
-def registrations_of(user):
-    """Meetings I registered for: wired by the assemblies app (returns None until then)."""
-    return None
+def registrations_of(user) -> dict | None:
+    """My registrations for meetings that are not cancelled (registered, waiting, checked in),
+    the latest meetings first; one query. None when the assemblies app is not installed."""
+    if not apps.is_installed("assemblies") or not user.is_authenticated:
+        return None
+    from assemblies.models import Registration
+
+    return _section(
+        Registration.objects.filter(user=user)
+        .exclude(state=Registration.State.CANCELLED)
+        .select_related("meeting", "meeting__assembly")
+        .order_by("-meeting__starts_at", "-id")
+    )

@@ -12,7 +12,7 @@ class FollowsConfig(AppConfig):
         from follows import registry, rules, signals  # noqa: F401
         from follows.routing import PreferenceRouter
 
-        # One line per followable model (assemblies and meetings: add theirs here).
+        # One line per followable model.
         registry.register(apps.get_model("proposals", "Claim"), verb="claim")
         registry.register(apps.get_model("accords", "Accord"), verb="accord")
         registry.register(
@@ -21,6 +21,15 @@ class FollowsConfig(AppConfig):
         registry.register(
             apps.get_model("budgeting", "Project"), view_action="project.view", verb="budgeting"
         )
+        if apps.is_installed("assemblies"):
+            registry.register(
+                apps.get_model("assemblies", "Assembly"),
+                view_action="assembly.view",
+                verb="assembly",
+            )
+            registry.register(
+                apps.get_model("assemblies", "Meeting"), view_action="meeting.view", verb="assembly"
+            )
 
         signals.connect()
         # Emails follow each person's preferences (immediately, in a digest, or not at all).

@@ -53,17 +53,17 @@ def is_following(user, obj) -> bool:
     return Follow.objects.filter(user=user, **target_key(obj)).exists()
 
 
-def followers_of(obj) -> QuerySet:
-    """The active users following `obj`."""
+def followers_of(obj, *, manual_only: bool = False) -> QuerySet:
+    """The active users following `obj` (`manual_only`: those who chose to, not the automatic
+    follows). One filter() call: every condition holds for the same follow row (a second
+    filter() on `follows__auto` would match someone's manual follow of another object)."""
     from django.contrib.auth import get_user_model
 
     key = target_key(obj)
-    return (
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            follows__content_type=key["content_type"],
-            follows__object_id=key["object_id"],
-        )
-        .distinct()
-    )
+    conditions = {
+        "follows__content_type": key["content_type"],
+        "follows__object_id": key["object_id"],
+    }
+    if manual_only:
+        conditions["follows__auto"] = False
+    return get_user_model().objects.filter(is_active=True, **conditions).distinct()

@@ -3,7 +3,8 @@
 Automatic follows (`auto=True`), from the models other apps already save, so their services
 need no change: the author of a claim (and each co-author who accepts), a supporter of a
 claim, a signatory of an accord, an online voter (the process: only that the participation
-exists is read, never the ballot).
+exists is read, never the ballot), a person registering for a meeting (or joining its waiting
+list), an active member of an assembly.
 
 Followers who chose to follow (not the automatic ones: proposers, supporters and signatories
 already hear about these steps from the services that take them) are told when a followed
@@ -41,7 +42,7 @@ def support_saved(sender, instance, created, **kwargs):
     _auto_follow(instance.user, instance.claim)
     claim = instance.claim
     supporter = instance.user
-    followers = services.followers_of(claim).filter(follows__auto=False).exclude(pk=supporter.pk)
+    followers = services.followers_of(claim, manual_only=True).exclude(pk=supporter.pk)
     notify(
         followers,
         "claim.supported",
@@ -61,11 +62,37 @@ def participation_saved(sender, instance, created, **kwargs):
         _auto_follow(instance.user, instance.process)
 
 
+def registration_saved(sender, instance, created, **kwargs):
+    # Registered or on the waiting list: the person follows the meeting.
+    if created and instance.state != sender.State.CANCELLED:
+        _auto_follow(instance.user, instance.meeting)
+
+
+def membership_saved(sender, instance, created, **kwargs):
+    # An active member (joined, accepted, added) follows the assembly.
+    if instance.state == sender.State.ACTIVE:
+        _auto_follow(instance.user, instance.assembly)
+
+
+def accord_transitioned(sender, instance, name, before, after, **kwargs):
+    """An accord in force has its community assembly, whose members are created in bulk (no
+    post_save): they follow it here. The assemblies app's receiver, connected first (it comes
+    first in INSTALLED_APPS), has created the assembly by now."""
+    if after != "active":
+        return
+    from assemblies.models import Membership
+
+    for membership in Membership.objects.filter(
+        assembly__accord=instance, state=Membership.State.ACTIVE
+    ).select_related("user", "assembly"):
+        _auto_follow(membership.user, membership.assembly)
+
+
 def object_transitioned(sender, instance, name, before, after, actor=None, **kwargs):
     entry = followable(instance)
     if entry is None:
         return
-    followers = services.followers_of(instance).filter(follows__auto=False)
+    followers = services.followers_of(instance, manual_only=True)
     if not followers.exists():
         return
     title = getattr(instance, "title", "") or str(instance)
@@ -92,6 +119,16 @@ def connect():
         (signature_saved, "accords.Signature"),
         (participation_saved, "budgeting.Participation"),
     ]
+    if apps.is_installed("assemblies"):
+        pairs += [
+            (registration_saved, "assemblies.Registration"),
+            (membership_saved, "assemblies.Membership"),
+        ]
+        transitioned.connect(
+            accord_transitioned,
+            sender=apps.get_model("accords.Accord"),
+            dispatch_uid="follows.accord_transitioned",
+        )
     for receiver, label in pairs:
         post_save.connect(
             receiver, sender=apps.get_model(label), dispatch_uid=f"follows.{receiver.__name__}"

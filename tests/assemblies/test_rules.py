@@ -78,6 +78,7 @@ ASSEMBLY_EXPECTED = {
     Action.UPLOAD_DOCUMENT: {COORD, ADMIN},
     Action.VIEW_DOCUMENT: EVERYONE,
     Action.CREATE_MEETING: {COORD, OFFICER, ADMIN},
+    Action.COMMENT: {OBSERVER, MEMBER, COORD},
 }
 
 
@@ -165,6 +166,7 @@ MEETING_EXPECTED = {
     Action.CHECK_IN: only(LIVE, RUNNERS),
     Action.VIEW_REGISTRATIONS: only(ALL, RUNNERS | {OFFICER}),
     Action.VIEW_ONLINE_LINK: only(LIVE, RUNNERS | {REGISTRANT}),
+    Action.COMMENT_MEETING: only(ALL - {M.CANCELLED}, {OBSERVER, MEMBER, COORD, CHAIR, REGISTRANT}),
 }
 
 
@@ -254,7 +256,13 @@ def test_meeting_querysets_match_the_verdicts(people, assembly):
     meetings = [
         meeting_make(assembly, state=s, chair=people[CHAIR]) for s in (M.PLANNED, M.CLOSED)
     ] + [meeting_make(other)]
-    for action in (Action.EDIT_MEETING, Action.OPEN, Action.VIEW_REGISTRATIONS, Action.CANCEL):
+    for action in (
+        Action.EDIT_MEETING,
+        Action.OPEN,
+        Action.VIEW_REGISTRATIONS,
+        Action.CANCEL,
+        Action.COMMENT_MEETING,
+    ):
         for role, user in fresh(people).items():
             listed = set(MEETING.queryset(user, action).filter(pk__in=[m.pk for m in meetings]))
             expected = {m for m in meetings if MEETING.can(user, action, m)}
@@ -263,7 +271,13 @@ def test_meeting_querysets_match_the_verdicts(people, assembly):
 
 def test_assembly_querysets_match_the_verdicts(people, assembly):
     other = assembly_make()
-    for action in (Action.VIEW, Action.EDIT, Action.VIEW_MEMBERS, Action.CREATE_MEETING):
+    for action in (
+        Action.VIEW,
+        Action.EDIT,
+        Action.VIEW_MEMBERS,
+        Action.CREATE_MEETING,
+        Action.COMMENT,
+    ):
         for role, user in fresh(people).items():
             listed = set(ASSEMBLY.queryset(user, action).filter(pk__in=[assembly.pk, other.pk]))
             expected = {a for a in (assembly, other) if ASSEMBLY.can(user, action, a)}

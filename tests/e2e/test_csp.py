@@ -8,11 +8,14 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 
 from accords.models import Accord
+from assemblies.models import Assembly, Meeting
 from budgeting.live.models import VotingSession
 from budgeting.models import Process
 from citizens.models import User
+from implementation.models import Implementation
 from proposals.models import Claim
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -48,6 +51,39 @@ def _public_pages() -> list[str]:
         pages.append(f"/budgeting/{process.pk}/projects/")
         if process.state in ("results", "implementation"):
             pages.append(f"/budgeting/{process.pk}/results/")
+            pages.append(reverse("implementation:process-implementation", args=[process.pk]))
+    return pages + _assembly_pages()
+
+
+def _assembly_pages() -> list[str]:
+    """Assemblies, meetings, the Chamber and the records (decisions, published minutes)."""
+    pages = [
+        reverse("assemblies:assembly-list"),
+        reverse("assemblies:meeting-list"),
+        reverse("assemblies:chamber"),
+    ]
+    assembly = Assembly.objects.order_by("pk").first()
+    if assembly:
+        pages.append(assembly.get_absolute_url())
+        pages.append(reverse("assembly_records:assembly-records", args=[assembly.slug]))
+    meeting = Meeting.objects.exclude(state="cancelled").order_by("-starts_at").first()
+    if meeting:
+        pages.append(meeting.get_absolute_url())
+    published = Meeting.objects.filter(state="minutes_published").order_by("pk").first()
+    if published:
+        pages.append(reverse("assembly_records:meeting-minutes", args=[published.pk]))
+    return pages
+
+
+def _coordinator_pages() -> list[str]:
+    """The demo's coordinator (resident@): a meeting's door and the minutes being written."""
+    pages = []
+    today = Meeting.objects.filter(state__in=["planned", "open"]).order_by("starts_at").first()
+    if today:
+        pages.append(reverse("assemblies:meeting-door", args=[today.pk]))
+    recording = Meeting.objects.filter(state__in=["open", "closed"]).order_by("pk").first()
+    if recording:
+        pages.append(reverse("assembly_records:minutes-edit", args=[recording.pk]))
     return pages
 
 
@@ -65,12 +101,18 @@ def _role_pages() -> dict[str, list[str]]:
     claim = Claim.objects.exclude(state="draft").order_by("pk").first()
     session = VotingSession.objects.order_by("pk").first()
     accord = Accord.objects.order_by("pk").first()
+    tracked = Implementation.objects.order_by("pk").first()
     return {
         "resident@partnercity.local": ["/me/", "/claims/new/", "/claims/mine/"]
-        + ([f"/budgeting/{voting.pk}/vote/"] if voting else []),
+        + ([f"/budgeting/{voting.pk}/vote/"] if voting else [])
+        + ["/me/activity/", "/me/follows/", "/me/notifications/preferences/"]
+        + [reverse("assemblies:my-meetings")]
+        + _coordinator_pages(),
         "officer@partnercity.local": ["/office/", "/office/reviews/", "/budgeting/new/"]
         + ([f"/office/claims/{claim.pk}/"] if claim else [])
-        + ([f"/accords/{accord.pk}/workspace/"] if accord else []),
+        + ([f"/accords/{accord.pk}/workspace/"] if accord else [])
+        + ["/implementation/"]  # the moderation queue: with the moderator below
+        + ([f"/implementation/{tracked.pk}/"] if tracked else []),
         "facilitator@partnercity.local": ["/budgeting/live/sessions/"]
         + ([f"/budgeting/live/sessions/{session.pk}/"] if session else []),
         "moderator@partnercity.local": ["/office/moderation/"],
@@ -138,6 +180,10 @@ def demo(transactional_db):
     """The demo data, pages to visit and a session per role, made before Playwright starts
     (its event loop in this thread rules out Django's async-to-sync calls afterwards)."""
     call_command("seed_demo", "--quiet-accounts")
+    # The demo has what the lists below mean to visit (a published minutes page, the
+    # coordinator's door and minutes being written, an implementation to manage).
+    assert len(_assembly_pages()) == 7 and len(_coordinator_pages()) == 2
+    assert Implementation.objects.exists()
     sessions = {}
     for email in _role_pages():
         client = Client()
