@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 from assemblies import selectors
 from assemblies.models import Assembly, Meeting
 from assemblies.rules import ASSEMBLY, MEETING, Action
-from core.api import BoundedLimitOffset, Id, QueryText
+from core.api import BoundedLimitOffset, Id, QueryDateTime, QueryText
 
 router = Router(tags=["assemblies"])
 
@@ -166,8 +166,8 @@ def assembly_detail(request, slug: QueryText):
 class MeetingFilters(Schema):
     assembly: QueryText | None = None
     state: QueryText | None = None
-    since: dt.datetime | None = None
-    until: dt.datetime | None = None
+    since: QueryDateTime | None = None
+    until: QueryDateTime | None = None
 
 
 @router.get("/meetings", response=list[MeetingOut], url_name="meeting-list")

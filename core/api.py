@@ -6,6 +6,7 @@ by the schema instead of failing in SQL (a page of 2**63 overflows PostgreSQL's 
 byte is refused by PostgreSQL's text type, year 10000 by Python's date).
 """
 
+import datetime as dt
 import re
 from typing import Annotated
 
@@ -31,6 +32,22 @@ def _printable(value: str) -> str:
 
 # A query-string text: at most MAX_TEXT characters, none of them a control character.
 QueryText = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(_printable)]
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    """In UTC: PostgreSQL refuses offsets beyond about 16 hours, Python allows up to 24."""
+    if value.tzinfo is None:
+        from django.utils import timezone
+
+        value = timezone.make_aware(value)
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValueError("the date is out of range") from None
+
+
+# A date and time in a query string, as UTC (a naive one is read in the site's time zone).
+QueryDateTime = Annotated[dt.datetime, AfterValidator(_utc)]
 # An id in a query string or path, inside the database's bigint.
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 

@@ -42,6 +42,22 @@ def test_api_meetings_with_ical_links(client, assembly):
     assert client.get("/api/meetings?assembly=other").json()["count"] == 0
 
 
+@pytest.mark.parametrize(
+    ("since", "status"),
+    [
+        ("2000-01-01T00:00:00Z", 200),
+        ("2000-01-01T00:00:00", 200),  # naive: the site's time zone
+        # An offset PostgreSQL refuses (it allows about 16 hours): read as UTC first.
+        ("0340-08-09T10:14:11+22:27", 200),
+        ("0001-01-01T00:00:00+23:00", 422),  # before year 1 in UTC
+        ("not a date", 422),
+    ],
+)
+def test_api_meetings_date_filters_never_fail_in_the_database(client, assembly, since, status):
+    meeting_make(assembly)
+    assert client.get("/api/meetings", {"since": since, "until": since}).status_code == status
+
+
 def test_api_meetings_query_count_is_flat(client, django_assert_max_num_queries):
     meeting_make(assembly_make())
     client.get("/api/meetings")
