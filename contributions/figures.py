@@ -156,6 +156,28 @@ def for_group(civic_group) -> Totals:
     return totals(confirmed().filter(accord__in=accords))
 
 
+def for_groups(groups) -> dict[int, Totals]:
+    """`for_group` for many groups in one query: {group id: Totals} (every group given is a
+    key; a group without entries gets empty totals). `groups` are groups, ids or a queryset of
+    ids. For the Chamber of the Commons, whose page lists many groups."""
+    from accords.models import Side
+
+    ids = groups if isinstance(groups, QuerySet) else [getattr(g, "pk", g) for g in groups]
+    rows = (
+        confirmed()
+        .filter(accord__parties__group_id__in=ids, accord__parties__side=Side.CIVIC)
+        .annotate(group=F("accord__parties__group_id"))
+        .values("group")
+        .order_by("group")
+        .annotate(**_aggregates())
+    )
+    found = {row["group"]: _totals(row) for row in rows}
+    if not isinstance(groups, QuerySet):
+        for group_id in ids:
+            found.setdefault(group_id, _totals({}))
+    return found
+
+
 def chart_data(rows: list[Totals]) -> dict:
     """What the charts draw (passed to the page with `json_script`, read by charts.js)."""
     return {
