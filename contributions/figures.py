@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 
 from contributions.models import Contribution, EntryState, Kind
 
@@ -112,6 +112,7 @@ def totals(qs: QuerySet | None = None) -> Totals:
 
 GROUPINGS = {
     "year": ExtractYear("on"),
+    "month": ExtractMonth("on"),
     "district": F("accord__district"),
     "resource": F("accord__kind"),
     "accord": F("accord__reference"),
