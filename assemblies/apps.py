@@ -9,15 +9,24 @@ class AssembliesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.models.signals import post_save
+
         from accords.models import Accord
         from assemblies import rules  # noqa: F401 - registers the assemblies' policies
+        from assemblies.models import CharterVersion
         from assemblies.services import on_accord_transition
+        from assemblies.signals import charter_saved
         from audit.labels import register_labels
         from core.fsm import transitioned
 
         # An accord in force gets its community assembly (members: its civic parties).
         transitioned.connect(
             on_accord_transition, sender=Accord, dispatch_uid="assemblies.accord_community"
+        )
+
+        # The charter in force is part of the assembly's search index.
+        post_save.connect(
+            charter_saved, sender=CharterVersion, dispatch_uid="assemblies.charter_reindex"
         )
 
         # Actions written by the services outside the state machines (those carry labels).

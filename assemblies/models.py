@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.search import index
 
 from core.fsm import StateMachine, Transition
 from proposals.models import private_storage
@@ -71,7 +72,7 @@ DEFAULT_CHARTER = _(
 )
 
 
-class Assembly(models.Model):
+class Assembly(index.Indexed, models.Model):
     Kind = AssemblyKind
     Policy = MembershipPolicy
 
@@ -166,6 +167,20 @@ class Assembly(models.Model):
     @property
     def is_open(self) -> bool:
         return self.membership_policy == MembershipPolicy.OPEN
+
+    # Site search (search/registry.py): the name, the description and the charter in force
+    # (reindexed when a charter version is written: assemblies.signals).
+    search_fields = [
+        index.SearchField("name", boost=2),
+        index.AutocompleteField("name"),
+        index.SearchField("description"),
+        index.SearchField("charter_text"),
+        index.FilterField("id"),
+    ]
+
+    def charter_text(self) -> str:
+        charter = self.current_charter()
+        return charter.text if charter else ""
 
     def current_charter(self) -> "CharterVersion | None":
         """The newest charter version (None before the first one is written)."""
@@ -440,7 +455,7 @@ class MeetingState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class Meeting(models.Model):
+class Meeting(index.Indexed, models.Model):
     Kind = MeetingKind
     State = MeetingState
 
@@ -526,6 +541,18 @@ class Meeting(models.Model):
             MeetingState.CANCELLED: "err",
         },
     )
+    # Site search (search/registry.py): title, description, place, address and the agenda's
+    # item titles (reindexed when the agenda changes: assemblies.signals).
+    search_fields = [
+        index.SearchField("title", boost=2),
+        index.AutocompleteField("title"),
+        index.SearchField("description"),
+        index.SearchField("place"),
+        index.SearchField("address"),
+        index.SearchField("agenda_text"),
+        index.FilterField("id"),
+    ]
+
     # Registrations are taken (and cancelled) while the meeting is planned or in progress.
     REGISTRATION_STATES = (MeetingState.PLANNED, MeetingState.OPEN)
     # The door checks people in while the meeting is planned (doors open) or in progress.
@@ -562,6 +589,9 @@ class Meeting(models.Model):
 
     def get_absolute_url(self):
         return reverse("assemblies:meeting-detail", args=[self.pk])
+
+    def agenda_text(self) -> str:
+        return " ".join(self.agenda_items.order_by("position").values_list("title", flat=True))
 
     # ---- what the pages ask -----------------------------------------------------------------
 

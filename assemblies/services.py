@@ -627,6 +627,9 @@ def _write_agenda(meeting, agenda):
             if item.title.strip()
         ]
     )
+    from assemblies.signals import reindex
+
+    reindex(meeting)  # the agenda's titles are searched
 
 
 def create_meeting(assembly: Assembly, *, by, agenda=(), **fields) -> Meeting:

@@ -5,6 +5,7 @@ from ninja.security import django_auth
 
 from accords.api import router as accords_router
 from assemblies.api import router as assemblies_router
+from assemblies.motions.api import router as motions_router
 from budgeting.api import router as budgeting_router
 from contributions.api import router as contributions_router
 from implementation.api import router as implementation_router
@@ -68,6 +69,8 @@ api.add_router("/", budgeting_router)
 
 # Assemblies of the Commons and their meetings: /api/assemblies, /api/meetings
 api.add_router("/", assemblies_router)
+# Closed motions of a meeting, with outcomes and tallies: /api/meetings/{id}/motions
+api.add_router("/", motions_router)
 # Implementation tracking: /api/processes/{id}/implementation, /api/accords/{id}/implementation
 api.add_router("/", implementation_router)
 # Site search: /api/search

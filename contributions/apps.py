@@ -9,8 +9,16 @@ class ContributionsConfig(AppConfig):
     verbose_name = _("Contributions")
 
     def ready(self):
+        from assemblies import slots as assembly_slots
         from audit.labels import register_labels
-        from contributions import rules, signals  # noqa: F401  (policies, receivers)
+        from contributions import rules, signals, slots  # noqa: F401  (policies, receivers)
+
+        # Each adhering group's figures in the Chamber of the Commons.
+        assembly_slots.register(
+            "chamber.group",
+            "contributions/includes/chamber_group.html",
+            context=slots.chamber_group,
+        )
 
         register_labels(
             {

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 
 from contributions.models import Contribution, EntryState, Kind
 
@@ -112,6 +112,7 @@ def totals(qs: QuerySet | None = None) -> Totals:
 
 GROUPINGS = {
     "year": ExtractYear("on"),
+    "month": ExtractMonth("on"),
     "district": F("accord__district"),
     "resource": F("accord__kind"),
     "accord": F("accord__reference"),
@@ -154,6 +155,28 @@ def for_group(civic_group) -> Totals:
 
     accords = AccordParty.objects.filter(group=civic_group, side=Side.CIVIC).values("accord_id")
     return totals(confirmed().filter(accord__in=accords))
+
+
+def for_groups(groups) -> dict[int, Totals]:
+    """`for_group` for many groups in one query: {group id: Totals} (every group given is a
+    key; a group without entries gets empty totals). `groups` are groups, ids or a queryset of
+    ids. For the Chamber of the Commons, whose page lists many groups."""
+    from accords.models import Side
+
+    ids = groups if isinstance(groups, QuerySet) else [getattr(g, "pk", g) for g in groups]
+    rows = (
+        confirmed()
+        .filter(accord__parties__group_id__in=ids, accord__parties__side=Side.CIVIC)
+        .annotate(group=F("accord__parties__group_id"))
+        .values("group")
+        .order_by("group")
+        .annotate(**_aggregates())
+    )
+    found = {row["group"]: _totals(row) for row in rows}
+    if not isinstance(groups, QuerySet):
+        for group_id in ids:
+            found.setdefault(group_id, _totals({}))
+    return found
 
 
 def chart_data(rows: list[Totals]) -> dict:

@@ -4,6 +4,7 @@ on "Commons in numbers"."""
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
 from citizens.rules import is_administrator, is_officer
@@ -52,7 +53,17 @@ def contributions_panel(user) -> Panel | None:
             ),
         ],
         links=[(_("Commons in numbers: charts and open data"), numbers)],
+        template="contributions/includes/workspace_chart.html",
+        context=_by_month(qs, year),
     )
+
+
+def _by_month(qs, year: int) -> dict:
+    """This year's hours per month: the chart and, for everyone, the same numbers as a table."""
+    rows = figures.breakdown(qs, "month")
+    for row in rows:
+        row.label = str(MONTHS[int(row.label)]) if row.label else ""
+    return {"rows": rows, "chart": figures.chart_data(rows), "year": year}
 
 
 register_panel("contributions", contributions_panel, order=25)

@@ -64,6 +64,10 @@ class Panel:
     empty: str = ""  # what to say when there is nothing to list
     links: list[tuple[str, str]] = field(default_factory=list)  # (label, url) to more screens
     order: int = 100
+    # Optional: a template rendered in the panel after its items (e.g. a chart with its table),
+    # with `panel` in its context (its own values in `panel.context`).
+    template: str = ""
+    context: dict = field(default_factory=dict)
 
 
 _links: dict[str, Link] = {}

@@ -68,8 +68,21 @@ TYPES: list[SearchType] = [
     SearchType(
         "pages", _("News and pages"), "wagtailcore.Page", district=None, visible=_public_pages
     ),
-    # Assemblies and meetings (their app): e.g.
-    # SearchType("meetings", _("Meetings"), "assemblies.Meeting"),
+    SearchType(
+        "assemblies",
+        _("Assemblies"),
+        "assemblies.Assembly",
+        action="assembly.view",
+        title="name",
+    ),
+    SearchType(
+        "meetings",
+        _("Meetings"),
+        "assemblies.Meeting",
+        action="meeting.view",
+        district=None,
+        related=("assembly",),
+    ),
 ]
 
 

@@ -27,6 +27,9 @@ class MotionsConfig(AppConfig):
                 "motion.create": _("drafted a motion"),
                 "motion.open": _("opened a motion"),
                 "motion.close": _("closed a motion"),
+                "motion.decision_skipped": _(
+                    "closed a motion after the minutes were published (no decision recorded)"
+                ),
                 "motion.checkin": _("checked a member in for the vote"),
                 "motion.token_issue": _("handed a room tablet to a member"),
                 "motion.pairing_code": _("showed a pairing code for room tablets"),

@@ -52,7 +52,9 @@ def _past(meeting, chair, voters):
             with travel_to(start + dt.timedelta(minutes=offset + 5)):
                 for voter, choice in zip(voters, choices, strict=False):
                     services.vote_cast(actor=voter, motion=motion, choice=choice)
-            with travel_to(start + dt.timedelta(minutes=offset + 10)):
+            # Closing records the outcome as a decision on the meeting's trail, which the
+            # assemblies demo has already closed: the votes close when the meeting does.
+            with travel_to(meeting.closed_at or start + dt.timedelta(minutes=offset + 10)):
                 services.motion_close(actor=chair, motion=motion)
     finally:
         Meeting.objects.filter(pk=meeting.pk).update(state=state)

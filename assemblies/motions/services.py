@@ -14,9 +14,10 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assemblies.models import Majority, Registration, RegistrationState
+from assemblies.models import Majority, MeetingState, Registration, RegistrationState
 from assemblies.motions import live
 from assemblies.motions.models import (
+    CHOICES_BY_KIND,
     Channel,
     Choice,
     Motion,
@@ -213,9 +214,81 @@ def motion_close(*, actor, motion: Motion) -> Motion:
             winning_option_id=option_id,
             closed_at=timezone.now(),
         )
+        _record_decision(locked, tally, outcome, option_id)
         live.push(locked.meeting_id, kiosks=True, tablet_ids=waiting)
     motion.refresh_from_db()
     return motion
+
+
+# The outcome in the meeting's records ------------------------------------------------------
+
+# The motions' outcomes are a subset of the records' outcomes (same values).
+DECISION_OUTCOME = {
+    Outcome.ADOPTED: "adopted",
+    Outcome.REJECTED: "rejected",
+    Outcome.NO_QUORUM: "no_quorum",
+    Outcome.BLOCKED: "blocked",
+}
+
+
+def votes_summary(motion: Motion, tally: dict) -> str:
+    """ "Yes 12 · No 3 · Abstain 1" (options by label); for named votes, who voted what.
+    A secret motion's summary names nobody."""
+    counts = tally["counts"]
+    labels = {f"option:{o.pk}": o.label for o in motion.options.order_by("position", "pk")}
+    if motion.kind == MotionKind.OPTIONS:
+        keys = list(labels)
+    else:
+        keys = [str(c) for c in CHOICES_BY_KIND[motion.kind]]
+    label = {**{c.value: str(c.label) for c in Choice}, **labels}
+    parts = [f"{label[key]} {counts.get(key, 0)}" for key in keys]
+    summary = " · ".join(parts)
+    if not motion.secret:
+        names: dict[str, list[str]] = {}
+        for vote in (
+            Vote.objects.filter(motion=motion, user__isnull=False)
+            .select_related("user")
+            .order_by("user__display_name", "user__pk")
+        ):
+            key = f"option:{vote.option_id}" if vote.option_id else vote.choice
+            names.setdefault(key, []).append(vote.user.get_short_name())
+        named = "; ".join(f"{label[key]}: {', '.join(names[key])}" for key in keys if key in names)
+        if named:
+            summary = f"{summary} — {named}"
+    return summary
+
+
+def _record_decision(motion: Motion, tally: dict, outcome: str, option_id) -> None:
+    """Inside the close's transaction: the outcome becomes a decision in the meeting's
+    records, unless the minutes are already published (then the audit trail says so)."""
+    from assemblies.records.services import decision_record
+
+    meeting = motion.meeting
+    if meeting.state not in (MeetingState.OPEN, MeetingState.CLOSED):
+        audit_log(
+            actor=None,
+            action="motion.decision_skipped",
+            obj=motion,
+            after={"meeting_state": meeting.state, "outcome": outcome},
+        )
+        return
+    text = motion.title
+    if motion.text:
+        text = f"{motion.title}\n\n{motion.text}"
+    if option_id is not None:
+        chosen = motion.options.filter(pk=option_id).first()
+        if chosen is not None:
+            chosen_line = _("Chosen option: %(option)s") % {"option": chosen.label}
+            text = f"{text}\n\n{chosen_line}"
+    decision_record(
+        actor=None,
+        meeting=meeting,
+        text=text,
+        outcome=DECISION_OUTCOME[outcome],
+        agenda_item=motion.agenda_item,
+        votes_summary=votes_summary(motion, tally),
+        motion_id=motion.pk,
+    )
 
 
 # Voting -------------------------------------------------------------------------------------

@@ -51,7 +51,8 @@ def _past_minutes(meeting: Meeting, chair) -> None:
     closed = meeting.closed_at
     if meeting.state == Meeting.State.CLOSED:
         items = list(meeting.agenda_items.order_by("position", "id"))
-        if not meeting.decisions.exists():
+        # The decisions written by hand (the motions' own are recorded when they close).
+        if not meeting.decisions.filter(motion_id__isnull=True).exists():
             with travel_to(closed + dt.timedelta(minutes=10)):
                 services.decision_add(
                     actor=chair,

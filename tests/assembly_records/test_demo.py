@@ -31,7 +31,8 @@ def test_the_records_demo(settings, tmp_path, client):
     past = Meeting.objects.get(title=PAST_TITLE)
     assert past.state == Meeting.State.MINUTES_PUBLISHED
     assert list(past.minutes_versions.values_list("number", flat=True)) == [2, 1]
-    assert past.decisions.count() == 2
+    assert past.decisions.filter(motion_id__isnull=True).count() == 2
+    assert past.decisions.filter(motion_id__isnull=False).count() == 2  # the motions' outcomes
     opinion = Opinion.objects.get(claim__title=CLAIM_TITLE)
     assert opinion.is_adopted and opinion.decision is not None
     assert formal_opinions(opinion.claim) == [opinion]
