@@ -59,3 +59,20 @@ def test_content_editors_can_edit_pages_and_officers_cannot(client):
     assert client.get(url).status_code == 200
     client.force_login(officer_create())
     assert client.get(url).status_code == 302
+
+
+def test_editors_get_page_permissions_even_without_a_root_collection(client):
+    """A database another test emptied (`flush`) has pages again once the home page is made,
+    but no root collection: the page permissions must not wait for it."""
+    from wagtail.models import Collection, GroupPagePermission
+
+    from citizens.rules import Role
+    from cms.permissions import sync_editor_permissions
+    from tests.citizens.factories import user_create
+
+    GroupPagePermission.objects.all().delete()
+    Collection.objects.all().delete()
+    home = home_page()
+    sync_editor_permissions()
+    client.force_login(user_create(roles=[Role.CONTENT_EDITOR]))
+    assert client.get(f"/cms-admin/pages/{home.pk}/edit/").status_code == 200
