@@ -472,13 +472,14 @@ def profile_stop(profilers) -> None:
 # Viewers (separate processes) -------------------------------------------------------------------
 
 
-def viewer_process(urls, origin, count, ready, start_evt, stop_evt, out):
-    """Open `count` sockets (round-robin over urls); record (time, count) when a count grows."""
+def viewer_process(urls, origin, count, ready, start_evt, stop_evt, out, pattern=BALLOTS_RE):
+    """Open `count` sockets (round-robin over urls); record (time, count) when the count that
+    `pattern` reads in a message grows (ballots here; bench/meeting_load.py reads voters)."""
     raise_open_files()
-    asyncio.run(_viewers(urls, origin, count, ready, stop_evt, out))
+    asyncio.run(_viewers(urls, origin, count, ready, stop_evt, out, pattern))
 
 
-async def _viewers(urls, origin, count, ready, stop_evt, out):
+async def _viewers(urls, origin, count, ready, stop_evt, out, pattern):
     from websockets.asyncio.client import connect
 
     timelines = [[] for _ in range(count)]
@@ -502,7 +503,7 @@ async def _viewers(urls, origin, count, ready, stop_evt, out):
         try:
             async for message in ws:
                 raw = message if isinstance(message, bytes) else message.encode()
-                match = BALLOTS_RE.search(raw)
+                match = pattern.search(raw)
                 if match:
                     n = int(match.group(1))
                     if n > best:

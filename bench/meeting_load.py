@@ -20,7 +20,6 @@ Lost votes: acknowledged but not in the database. The last line is machine-reada
 """
 
 import argparse
-import asyncio
 import http.client
 import multiprocessing as mp
 import os
@@ -176,54 +175,6 @@ def count_votes(motion_id: int) -> int:
 # Viewers (separate processes) --------------------------------------------------------------
 
 
-def viewer_process(urls, origin, count, ready, start_evt, stop_evt, out):
-    live_load.raise_open_files()
-    asyncio.run(_viewers(urls, origin, count, ready, stop_evt, out))
-
-
-async def _viewers(urls, origin, count, ready, stop_evt, out):
-    from websockets.asyncio.client import connect
-
-    timelines = [[] for _ in range(count)]
-    failures = [0]
-    opening = asyncio.Semaphore(50)
-
-    async def one(i):
-        try:
-            async with opening:
-                ws = await connect(
-                    urls[i % len(urls)], origin=origin, compression=None, open_timeout=30
-                )
-        except Exception:
-            failures[0] += 1
-            with ready.get_lock():
-                ready.value += 1
-            return
-        with ready.get_lock():
-            ready.value += 1
-        best, timeline = -1, timelines[i]
-        try:
-            async for message in ws:
-                raw = message if isinstance(message, bytes) else message.encode()
-                match = VOTERS_RE.search(raw)
-                if match and int(match.group(1)) > best:
-                    best = int(match.group(1))
-                    timeline.append((time.monotonic(), best))
-        except Exception:
-            failures[0] += 1
-        finally:
-            await ws.close()
-
-    tasks = [asyncio.create_task(one(i)) for i in range(count)]
-    while not stop_evt.is_set():
-        await asyncio.sleep(0.1)
-    for task in tasks:
-        task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
-    out.send((timelines, failures[0]))
-    out.close()
-
-
 # Voting (threads in this process) -------------------------------------------------------------
 
 
@@ -306,7 +257,8 @@ def measure(args, servers, seeded):
             continue
         receive, send = ctx.Pipe(duplex=False)
         proc = ctx.Process(
-            target=viewer_process, args=(urls, origin, count, ready, start_evt, stop_evt, send)
+            target=live_load.viewer_process,
+            args=(urls, origin, count, ready, start_evt, stop_evt, send, VOTERS_RE),
         )
         proc.start()
         procs.append(proc)
