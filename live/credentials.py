@@ -55,3 +55,18 @@ def token_nonce_new() -> str:
 
 def token_hash(token: str) -> str:
     return sha256((token or "").strip().lower())
+
+
+def set_device_cookie(response, name: str, credential: str, max_age: int) -> None:
+    """Give a paired tablet its credential: HttpOnly, SameSite=Strict, Secure with sessions."""
+    from django.conf import settings
+
+    response.set_cookie(
+        name,
+        credential,
+        max_age=max_age,
+        httponly=True,
+        samesite="Strict",
+        secure=settings.SESSION_COOKIE_SECURE,
+        path="/",
+    )

@@ -5,7 +5,6 @@ Every page asks the policy (assemblies/motions/rules.py). Votes are plain form P
 pages' scripts send the same forms with fetch and stay on the page).
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,6 +33,7 @@ from assemblies.motions.rules import MOTIONS, Action, chair_verdict
 from citizens.throttle import client_ip
 from core import errors
 from core.views import confirm_then_act
+from live.credentials import set_device_cookie
 
 PAIRING_SESSION_KEY = "motions_pairing_code"
 
@@ -414,15 +414,7 @@ def kiosk_pair(request):
             errors.add_to_form(form, exc, "code")
         else:
             response = redirect("motions:kiosk")
-            response.set_cookie(
-                DEVICE_COOKIE,
-                credential,
-                max_age=7 * 24 * 3600,
-                httponly=True,
-                samesite="Strict",
-                secure=settings.SESSION_COOKIE_SECURE,
-                path="/",
-            )
+            set_device_cookie(response, DEVICE_COOKIE, credential, max_age=7 * 24 * 3600)
             return response
     return render(
         request, "motions/kiosk_pair.html", {"form": form}, status=errors.form_status(form)

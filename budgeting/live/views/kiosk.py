@@ -9,7 +9,6 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import sync_to_async
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import close_old_connections, connections
 from django.http import JsonResponse
@@ -29,6 +28,7 @@ from budgeting.live.models import VotingSession
 from budgeting.validation import BallotInvalid, ballot_limits
 from citizens.throttle import client_ip
 from core import errors, jsonlimits
+from live.credentials import set_device_cookie
 
 # How the kiosk's JSON answers map refusals to HTTP statuses. 409: the ballot can never be
 # accepted as sent (the kiosk stops resending it); 422: the body is not JSON within the
@@ -102,14 +102,11 @@ def kiosk_pair(request):
             errors.add_to_form(form, exc, "code")
         else:
             response = redirect("pb_live:kiosk")
-            response.set_cookie(
+            set_device_cookie(
+                response,
                 live_setting("PB_LIVE_DEVICE_COOKIE"),
                 credential,
                 max_age=live_setting("PB_LIVE_DEVICE_COOKIE_AGE"),
-                httponly=True,
-                samesite="Strict",
-                secure=settings.SESSION_COOKIE_SECURE,
-                path="/",
             )
             return response
     return render(request, "pb_live/kiosk_pair.html", {"form": form}, status=400)
