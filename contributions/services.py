@@ -92,6 +92,24 @@ def _log(actor, accord, action, *, audit_after, **fields) -> Contribution:
     return entry
 
 
+def _member_log(actor, accord, on, *, audit_after, **fields) -> Contribution:
+    """A member's own entry (hours or goods), pending until the representative confirms it."""
+    with transaction.atomic(durable=True):
+        accord = _lock(accord)
+        ON_ACCORD.allows(actor, Action.LOG, accord).enforce()
+        entry = _log(
+            actor,
+            accord,
+            Action.LOG,
+            audit_after=audit_after,
+            person=actor,
+            on=_date(accord, on),
+            **fields,
+        )
+        _ask_confirmers(entry)
+    return entry
+
+
 def _ask_confirmers(entry: Contribution) -> None:
     accord = entry.accord
     users = city_users(accord) if entry.kind == Kind.SUPPORT else civic_users(accord)
@@ -124,24 +142,16 @@ def log_hours(
         )
     description = clean_text(description, label=_("Activity"), limit=300)
     hours = _hours(hours)
-    with transaction.atomic(durable=True):
-        accord = _lock(accord)
-        ON_ACCORD.allows(actor, Action.LOG, accord).enforce()
-        on = _date(accord, on)
-        entry = _log(
-            actor,
-            accord,
-            Action.LOG,
-            audit_after={"hours": hours},
-            kind=Kind.HOURS,
-            person=actor,
-            on=on,
-            description=description,
-            hours=hours,
-            show_name_publicly=bool(show_name_publicly),
-        )
-        _ask_confirmers(entry)
-    return entry
+    return _member_log(
+        actor,
+        accord,
+        on,
+        audit_after={"hours": hours},
+        kind=Kind.HOURS,
+        description=description,
+        hours=hours,
+        show_name_publicly=bool(show_name_publicly),
+    )
 
 
 def log_goods(
@@ -162,26 +172,18 @@ def log_goods(
     value = _decimal(value, field="value", label=_("Estimated value"), required=False)
     if quantity is None and value is None:
         raise ValidationError({"quantity": _("Give a quantity, an estimated value, or both.")})
-    with transaction.atomic(durable=True):
-        accord = _lock(accord)
-        ON_ACCORD.allows(actor, Action.LOG, accord).enforce()
-        on = _date(accord, on)
-        entry = _log(
-            actor,
-            accord,
-            Action.LOG,
-            audit_after={"quantity": quantity, "unit": unit, "value": value},
-            kind=Kind.GOODS,
-            person=actor,
-            on=on,
-            description=description,
-            quantity=quantity,
-            unit=unit,
-            value=value,
-            show_name_publicly=bool(show_name_publicly),
-        )
-        _ask_confirmers(entry)
-    return entry
+    return _member_log(
+        actor,
+        accord,
+        on,
+        audit_after={"quantity": quantity, "unit": unit, "value": value},
+        kind=Kind.GOODS,
+        description=description,
+        quantity=quantity,
+        unit=unit,
+        value=value,
+        show_name_publicly=bool(show_name_publicly),
+    )
 
 
 def log_support(
