@@ -329,19 +329,28 @@ def vote_page(request, meeting_id: int):
 @require_POST
 def vote(request, pk: int):
     motion = get_object_or_404(Motion.objects.select_related("meeting"), pk=pk)
-    form = VoteForm(request.POST)
-    back = reverse("motions:vote-page", args=[motion.meeting_id])
-    try:
-        if not form.is_valid():
-            raise ValidationError(form.errors.as_text(), code="invalid")
-        data = form.cleaned_data
-        services.vote_cast(
+    return _cast(
+        request,
+        lambda data: services.vote_cast(
             actor=request.user,
             motion=motion,
             choice=data["choice"],
             option_id=data.get("option"),
             reason=data["reason"],
-        )
+        ),
+        back=reverse("motions:vote-page", args=[motion.meeting_id]),
+        done=_("Your vote is counted."),
+    )
+
+
+def _cast(request, cast, *, back: str, done: str, done_page: str = ""):
+    """Validate the vote form, cast, and answer in JSON (the page's script) or with a
+    redirect and a message (no JavaScript)."""
+    form = VoteForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_text(), code="invalid")
+        cast(form.cleaned_data)
     except (ValidationError, PermissionDenied) as exc:
         if _wants_json(request):
             return JsonResponse(
@@ -350,8 +359,8 @@ def vote(request, pk: int):
         errors.flash(request, exc)
         return redirect(back)
     if _wants_json(request):
-        return JsonResponse({"ok": True, "message": _("Your vote is counted.")})
-    messages.success(request, _("Your vote is counted."))
+        return JsonResponse({"ok": True, "message": done})
+    messages.success(request, done_page or done)
     return redirect(back)
 
 
@@ -424,26 +433,16 @@ def kiosk_pair(request):
 @never_cache
 @require_POST
 def kiosk_vote(request):
-    form = VoteForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(form.errors.as_text(), code="invalid")
-        data = form.cleaned_data
-        services.tablet_cast(
+    return _cast(
+        request,
+        lambda data: services.tablet_cast(
             credential=request.COOKIES.get(DEVICE_COOKIE, ""),
             token=data["token"],
             choice=data["choice"],
             option_id=data.get("option"),
             reason=data["reason"],
-        )
-    except (ValidationError, PermissionDenied) as exc:
-        if _wants_json(request):
-            return JsonResponse(
-                {"ok": False, "message": errors.message(exc)}, status=errors.http_status(exc)
-            )
-        errors.flash(request, exc)
-        return redirect("motions:kiosk")
-    if _wants_json(request):
-        return JsonResponse({"ok": True, "message": _("Thank you: the vote is counted.")})
-    messages.success(request, _("Thank you: the vote is counted. Hand the tablet back."))
-    return redirect("motions:kiosk")
+        ),
+        back=reverse("motions:kiosk"),
+        done=_("Thank you: the vote is counted."),
+        done_page=_("Thank you: the vote is counted. Hand the tablet back."),
+    )
