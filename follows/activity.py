@@ -88,9 +88,20 @@ def activity_of(user) -> dict:
         # The assemblies app fills this section when it is installed (see activity.html).
         "registrations_enabled": apps.is_installed("assemblies"),
         "registrations": registrations_of(user),
+        "contributions_to_confirm": contributions_to_confirm(user),
         "follows": follows,
         "notifications": _section(user.notifications.all()),
     }
+
+
+def contributions_to_confirm(user) -> int:
+    """How many contribution entries wait for my confirmation (an accord's representative, or
+    the city for its side); 0 without the contributions app."""
+    if not apps.is_installed("contributions") or not user.is_authenticated:
+        return 0
+    from contributions.selectors import to_confirm
+
+    return to_confirm(user).count()
 
 
 def registrations_of(user) -> dict | None:

@@ -248,3 +248,21 @@ def test_goods_correction_and_cancellation_pages(client):
     assert client.get(cancel).status_code == 200
     assert client.post(cancel, {"confirm": "1"}).status_code == 302
     assert Signup.objects.get().state == "cancelled"
+
+
+def test_the_representative_reaches_entries_to_confirm_and_everyone_the_figures(client):
+    """Representatives are residents, not staff: My activity links the entries that wait for
+    them. "Commons in numbers" is linked from every page's footer and from the accords list."""
+    world = active_world()
+    services.log_hours(
+        actor=world.member, accord=world.accord, on=today(), hours="2", description="Weeding"
+    )
+    numbers = reverse("contributions:numbers")
+    assert f'href="{numbers}"' in client.get("/").content.decode()
+    assert f'href="{numbers}"' in client.get(reverse("accords:accord-list")).content.decode()
+    client.force_login(world.rep)
+    page = client.get("/me/activity/").content.decode()
+    assert "1 contribution waits for your confirmation" in page
+    assert reverse("contributions:to-confirm") in page
+    client.force_login(world.member)  # nothing waits for the member who logged it
+    assert "waits for your confirmation" not in client.get("/me/activity/").content.decode()
