@@ -83,6 +83,14 @@ class FormalOpinionOut(Schema):
     text: str
     adopted_at: dt.datetime
     url: str
+    motion: int | None = Field(
+        None,
+        description="The motion whose vote adopted the opinion (/api/meetings/…/motions).",
+    )
+
+    @staticmethod
+    def resolve_motion(obj) -> int | None:
+        return getattr(obj, "motion_id", None)
 
     @staticmethod
     def resolve_body(obj) -> str:

@@ -1,11 +1,12 @@
 """Open data on motions: GET /api/meetings/{id}/motions lists a meeting's closed motions with
-their kind, outcome, tally, quorum and majority; for named votes who voted what. A secret
-motion never exposes its voters (its votes carry no person)."""
+their kind, outcome, tally, quorum and majority; for named votes who voted what; the formal
+opinion a motion put to the vote and whether it adopted it. A secret motion never exposes its
+voters (its votes carry no person)."""
 
 import datetime as dt
 
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from assemblies import selectors
@@ -47,6 +48,12 @@ class MotionOut(Schema):
     objections: dict[str, int]
     closed_at: dt.datetime | None
     named_votes: list[NamedVoteOut] | None
+    opinion: int | None = Field(
+        None, description="The formal opinion this motion put to the vote, if any."
+    )
+    opinion_adopted: bool = Field(
+        False, description="Whether the motion's outcome adopted that opinion."
+    )
 
 
 def motion_row(m: Motion) -> dict:
@@ -86,6 +93,8 @@ def motion_row(m: Motion) -> dict:
             }
             for v in m.named_votes
         ],
+        "opinion": m.opinion_id,
+        "opinion_adopted": m.adopted_the_opinion,
     }
 
 

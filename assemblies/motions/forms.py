@@ -5,7 +5,15 @@ from assemblies.motions.models import MotionKind
 
 
 class MotionForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    opinion = forms.TypedChoiceField(
+        label=_("Formal opinion put to the vote"), coerce=int, required=False, empty_value=None
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        required=False,
+        help_text=_("For a formal opinion it can stay empty: “Adopt the opinion on …”."),
+    )
     text = forms.CharField(
         label=_("Text of the motion"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -22,14 +30,63 @@ class MotionForm(forms.Form):
     )
 
     def __init__(self, *args, meeting=None, **kwargs):
+        from assemblies.records.selectors import opinions_to_vote
+
         super().__init__(*args, **kwargs)
         items = list(meeting.agenda_items.all()) if meeting is not None else []
         self.fields["agenda_item"].choices = [("", _("None"))] + [(i.pk, str(i)) for i in items]
         self._items = {i.pk: i for i in items}
+        # Only the drafts of this meeting's assembly that can be voted on now.
+        opinions = list(opinions_to_vote(meeting)) if meeting is not None else []
+        self._opinions = {o.pk: o for o in opinions}
+        field = self.fields["opinion"]
+        field.choices = [("", _("None: an ordinary motion"))] + [
+            (o.pk, _("Opinion on “%(claim)s”") % {"claim": o.claim.title}) for o in opinions
+        ]
+        field.help_text = (
+            _(
+                "Carried, the motion adopts the opinion: it goes on the claim's page and the "
+                "city's decision must answer it. The motion's text is the opinion's text."
+            )
+            if opinions
+            else _(
+                "No draft opinion of this assembly waits for a vote (a coordinator drafts one "
+                "on a claim in public consultation)."
+            )
+        )
 
     def clean_agenda_item(self):
         value = self.cleaned_data.get("agenda_item")
         return self._items.get(value) if value else None
+
+    def clean_opinion(self):
+        value = self.cleaned_data.get("opinion")
+        return self._opinions.get(value) if value else None
+
+    def clean(self):
+        data = super().clean()
+        opinion = data.get("opinion")
+        if opinion is None:
+            if not data.get("title") and "title" not in self.errors:
+                self.add_error("title", _("Give the motion a title."))
+            return data
+        if data.get("kind") == MotionKind.OPTIONS:
+            self.add_error(
+                "kind",
+                _(
+                    "An opinion is adopted by a yes / no / abstain vote or by consent, not by "
+                    "a choice between options."
+                ),
+            )
+        if data.get("text"):
+            self.add_error(
+                "text",
+                _(
+                    "The text of a motion on an opinion is the opinion's text: leave this "
+                    "empty, or edit the opinion."
+                ),
+            )
+        return data
 
     def clean_options(self):
         return [line.strip() for line in self.cleaned_data["options"].splitlines() if line.strip()]

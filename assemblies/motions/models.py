@@ -70,7 +70,7 @@ class MotionQuerySet(models.QuerySet):
         objections and, for named votes, who voted what (``named_votes``)."""
         return (
             self.filter(meeting=meeting, state=MotionState.CLOSED)
-            .select_related("agenda_item", "winning_option")
+            .select_related("agenda_item", "winning_option", "opinion__claim")
             .prefetch_related(
                 "options",
                 models.Prefetch(
@@ -141,6 +141,16 @@ class Motion(models.Model):
     )
     opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # A motion may put a draft formal opinion of the assembly to the vote: carried, it adopts
+    # the opinion (assemblies.records.services.opinion_motion_closed).
+    opinion = models.ForeignKey(
+        "assembly_records.Opinion",
+        verbose_name=_("formal opinion put to the vote"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="motions",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -178,6 +188,17 @@ class Motion(models.Model):
                 condition=~Q(kind=MotionKind.CONSENT, secret=True),
                 name="motions_consent_is_named",
             ),
+            # An opinion is voted on by one motion at a time.
+            models.UniqueConstraint(
+                fields=["opinion"],
+                condition=Q(state=MotionState.OPEN),
+                name="motions_one_open_vote_per_opinion",
+            ),
+            # An opinion is adopted by yes / no / abstain or by consent, never between options.
+            models.CheckConstraint(
+                condition=Q(opinion__isnull=True) | ~Q(kind=MotionKind.OPTIONS),
+                name="motions_opinion_not_options",
+            ),
         ]
 
     def __str__(self):
@@ -203,6 +224,21 @@ class Motion(models.Model):
     @property
     def choices(self) -> tuple:
         return CHOICES_BY_KIND[self.kind]
+
+    @property
+    def counts_line(self) -> str:
+        """The closed vote's counts, "Yes 3 · No 1 · Abstain 0" (answers, not options; nobody
+        named): for the opinion's and the claim's pages."""
+        if not self.tally or self.kind == MotionKind.OPTIONS:
+            return ""
+        counts = self.tally.get("counts", {})
+        return " · ".join(f"{c.label} {counts.get(c.value, 0)}" for c in self.choices)
+
+    @property
+    def adopted_the_opinion(self) -> bool:
+        """Whether this motion's outcome adopted the opinion it put to the vote (a carried
+        motion does not when the claim had left its consultation meanwhile)."""
+        return self.opinion_id is not None and self.opinion.motion_id == self.pk
 
 
 class MotionOption(models.Model):

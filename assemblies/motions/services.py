@@ -65,10 +65,42 @@ def motion_create(
     secret: bool = False,
     options=(),
     agenda_item=None,
+    opinion=None,
 ) -> Motion:
+    """Draft a motion. With `opinion`, it puts a draft formal opinion of the meeting's
+    assembly on a claim in consultation to the vote (yes / no / abstain or consent): carried,
+    it adopts the opinion when it closes. An opinion is before one motion at a time."""
     with transaction.atomic(durable=True):
         _require_chair(actor, meeting)
         title = (title or "").strip()
+        if opinion is not None:
+            from assemblies.records.services import opinion_lock_for_motion
+
+            opinion = opinion_lock_for_motion(opinion, meeting)
+            if kind == MotionKind.OPTIONS:
+                raise MotionError(
+                    {
+                        "kind": _(
+                            "An opinion is adopted by a yes / no / abstain vote or by consent, "
+                            "not by a choice between options."
+                        )
+                    },
+                    code="invalid",
+                )
+            if (text or "").strip():
+                raise MotionError(
+                    {
+                        "text": _(
+                            "The text of a motion on an opinion is the opinion's text: leave "
+                            "this empty, or edit the opinion."
+                        )
+                    },
+                    code="invalid",
+                )
+            text = opinion.text  # refreshed when the vote opens
+            if not title:
+                title = _("Adopt the opinion on “%(claim)s”") % {"claim": opinion.claim.title}
+                title = title[:200]
         if not title:
             raise MotionError(_("Give the motion a title."), code="invalid")
         labels = [o.strip() for o in options if o and o.strip()]
@@ -93,6 +125,7 @@ def motion_create(
             text=text or "",
             kind=kind,
             secret=secret,
+            opinion=opinion,
             created_by=actor,
         )
         MotionOption.objects.bulk_create(
@@ -102,7 +135,13 @@ def motion_create(
             actor=actor,
             action="motion.create",
             obj=motion,
-            after={"meeting": meeting.pk, "kind": kind, "secret": secret, "options": labels},
+            after={
+                "meeting": meeting.pk,
+                "kind": kind,
+                "secret": secret,
+                "options": labels,
+                **({"opinion": opinion.pk} if opinion is not None else {}),
+            },
         )
         live.push(meeting.pk)
     return motion
@@ -113,16 +152,40 @@ def motion_open(*, actor, motion: Motion) -> Motion:
     with transaction.atomic(durable=True):
         assembly = motion.meeting.assembly
         charter = assembly.current_charter()
-        fire(
-            motion,
-            "open",
-            actor=actor,
-            quorum_percent=charter.quorum_percent if charter else 0,
-            majority=charter.majority if charter else Majority.SIMPLE,
-            consent_rule=charter.consent_rule if charter else "",
-            eligible=assembly.voting_members().count(),
-            opened_at=timezone.now(),
-        )
+        changes = {}
+        if motion.opinion_id is not None:
+            # The opinion's row is locked: no edit until the vote closes, and a second vote
+            # on it is refused (and, under a race, by the database's unique constraint).
+            from assemblies.records.services import opinion_check_before_vote
+
+            MOTIONS.allows(actor, Action.OPEN, motion).enforce()
+            opinion = opinion_check_before_vote(motion)
+            # What is voted on is the opinion's text as it is now.
+            changes["text"] = opinion.text
+            if (
+                Motion.objects.filter(opinion_id=motion.opinion_id, state=MotionState.OPEN)
+                .exclude(pk=motion.pk)
+                .exists()
+            ):
+                raise MotionError(
+                    _("Another motion on this opinion is being voted on."), code="conflict"
+                )
+        try:
+            fire(
+                motion,
+                "open",
+                actor=actor,
+                quorum_percent=charter.quorum_percent if charter else 0,
+                majority=charter.majority if charter else Majority.SIMPLE,
+                consent_rule=charter.consent_rule if charter else "",
+                eligible=assembly.voting_members().count(),
+                opened_at=timezone.now(),
+                **changes,
+            )
+        except IntegrityError:  # motions_one_open_vote_per_opinion, under a race
+            raise MotionError(
+                _("Another motion on this opinion is being voted on."), code="conflict"
+            ) from None
         live.push(motion.meeting_id, kiosks=True)
     return motion
 
@@ -214,7 +277,13 @@ def motion_close(*, actor, motion: Motion) -> Motion:
             winning_option_id=option_id,
             closed_at=timezone.now(),
         )
-        _record_decision(locked, tally, outcome, option_id)
+        decision = _record_decision(locked, tally, outcome, option_id)
+        if locked.opinion_id is not None:
+            # Carried, the opinion is adopted in this same transaction (or the minutes say
+            # why not); otherwise it stays a draft.
+            from assemblies.records.services import opinion_motion_closed
+
+            opinion_motion_closed(motion=locked, decision=decision)
         live.push(locked.meeting_id, kiosks=True, tablet_ids=waiting)
     motion.refresh_from_db()
     return motion
@@ -258,7 +327,7 @@ def votes_summary(motion: Motion, tally: dict) -> str:
     return summary
 
 
-def _record_decision(motion: Motion, tally: dict, outcome: str, option_id) -> None:
+def _record_decision(motion: Motion, tally: dict, outcome: str, option_id):
     """Inside the close's transaction: the outcome becomes a decision in the meeting's
     records, unless the minutes are already published (then the audit trail says so)."""
     from assemblies.records.services import decision_record
@@ -271,7 +340,7 @@ def _record_decision(motion: Motion, tally: dict, outcome: str, option_id) -> No
             obj=motion,
             after={"meeting_state": meeting.state, "outcome": outcome},
         )
-        return
+        return None
     text = motion.title
     if motion.text:
         text = f"{motion.title}\n\n{motion.text}"
@@ -280,7 +349,7 @@ def _record_decision(motion: Motion, tally: dict, outcome: str, option_id) -> No
         if chosen is not None:
             chosen_line = _("Chosen option: %(option)s") % {"option": chosen.label}
             text = f"{text}\n\n{chosen_line}"
-    decision_record(
+    return decision_record(
         actor=None,
         meeting=meeting,
         text=text,

@@ -70,7 +70,8 @@ def _console_context(request, meeting, **forms):
         "snapshot": data,
         "present": present,
         "tablets": tablets,
-        "motion_form": forms.get("motion_form") or MotionForm(meeting=meeting),
+        "motion_form": forms.get("motion_form")
+        or MotionForm(meeting=meeting, initial={"opinion": request.GET.get("opinion", "")}),
         "checkin_form": forms.get("checkin_form") or MemberForm(members=members, prefix="checkin"),
         "token_form": forms.get("token_form")
         or TokenForm(members=present, motions=open_motions, tablets=tablets, prefix="token"),
@@ -106,6 +107,7 @@ def motion_create(request, meeting_id: int):
                 secret=data["secret"],
                 options=data["options"],
                 agenda_item=data["agenda_item"],
+                opinion=data["opinion"],
             )
         except ValidationError as exc:
             errors.add_to_form(form, exc)

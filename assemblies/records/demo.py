@@ -1,12 +1,18 @@
 """Demo: the minutes of the Assembly of the Commons' past meeting (two versions, published,
-with its decisions and a correction of the attendance) and a formal opinion adopted today on
-the claim in public consultation. Idempotent; every step runs through the services at the
-time it would have happened (core.clock)."""
+with its decisions and a correction of the attendance) and a formal opinion on the claim in
+public consultation, drafted two days ago and adopted today by a motion voted in today's
+meeting. Idempotent; every step runs through the services at the time it would have happened
+(core.clock)."""
 
 import datetime as dt
 
+from django.utils import timezone
+
 from assemblies.demo import PAST_TITLE, TODAY_TITLE
 from assemblies.models import Assembly, Meeting
+from assemblies.motions import services as motion_services
+from assemblies.motions.models import Choice, Motion, MotionKind
+from assemblies.motions.rules import MOTIONS, Action
 from assemblies.records import services
 from assemblies.records.models import Decision, Opinion
 from assemblies.records.rules import claim_in_consultation
@@ -91,6 +97,8 @@ def _past_minutes(meeting: Meeting, chair) -> None:
 
 
 def _opinion(city: Assembly, chair, today: Meeting | None) -> None:
+    """Drafted by the coordinator two days ago, while the claim is in consultation; adopted by
+    a motion by consent in today's meeting (opened, voted and closed through the services)."""
     claim = Claim.objects.filter(title=CLAIM_TITLE).first()
     if claim is None:
         return
@@ -98,24 +106,49 @@ def _opinion(city: Assembly, chair, today: Meeting | None) -> None:
     if opinion is None:
         if not claim_in_consultation(claim):
             return
-        opinion = services.opinion_draft(actor=chair, assembly=city, claim=claim, text=OPINION)
-    if opinion.is_draft and claim_in_consultation(claim):
-        decision = None
-        if today is not None and today.state in (Meeting.State.OPEN, Meeting.State.CLOSED):
-            item = today.agenda_items.filter(title__icontains="opinion").first()
-            decision = today.decisions.filter(text__startswith="Formal opinion").first()
-            if decision is None:
-                decision = services.decision_add(
-                    actor=chair,
-                    meeting=today,
-                    text=f"Formal opinion on “{claim.title}”: adopted as drafted.",
-                    outcome=Decision.Outcome.ADOPTED,
-                    agenda_item=item,
-                    votes_summary="by consent, no objections",
-                )
-        services.opinion_adopt(actor=chair, opinion=opinion, decision=decision)
+        with travel_to(timezone.now() - dt.timedelta(days=2)):
+            opinion = services.opinion_draft(actor=chair, assembly=city, claim=claim, text=OPINION)
+    if (
+        opinion.is_draft
+        and claim_in_consultation(claim)
+        and today is not None
+        and today.state == Meeting.State.OPEN
+    ):
+        _adopt_by_motion(opinion, chair, today)
+        opinion.refresh_from_db()
     _summary["opinion"] = opinion.get_absolute_url()
     _summary["claim"] = claim.get_absolute_url()
+    if opinion.motion_id:
+        _summary["motion"] = opinion.motion.get_absolute_url()
+
+
+def _adopt_by_motion(opinion: Opinion, chair, meeting: Meeting) -> None:
+    """The chair puts the draft to a motion by consent on the agenda item on opinions; the
+    members present or online consent (one stands aside) and the chair closes the vote."""
+    motion = (
+        Motion.objects.filter(opinion=opinion, meeting=meeting)
+        .exclude(state=Motion.State.CLOSED)
+        .first()
+    )
+    if motion is None:
+        item = meeting.agenda_items.filter(title__icontains="opinion").first()
+        motion = motion_services.motion_create(
+            actor=chair,
+            meeting=meeting,
+            title="",  # "Adopt the opinion on …"
+            kind=MotionKind.CONSENT,
+            agenda_item=item,
+            opinion=opinion,
+        )
+    if motion.is_draft:
+        motion_services.motion_open(actor=chair, motion=motion)
+        motion.refresh_from_db()
+    members = meeting.assembly.voting_members().order_by("pk")
+    voters = [m for m in members if MOTIONS.can(m, Action.VOTE, motion)]
+    for n, voter in enumerate(voters[:3]):
+        choice = Choice.STAND_ASIDE if n == 2 else Choice.CONSENT
+        motion_services.vote_cast(actor=voter, motion=motion, choice=choice)
+    motion_services.motion_close(actor=chair, motion=motion)
 
 
 def seed(stdout) -> None:
@@ -142,4 +175,6 @@ def describe() -> str:
             f"  a formal opinion on a claim in consultation: {_summary['opinion']}"
             f" (shown on {_summary['claim']}; the officer's decision must answer it)"
         )
+        if "motion" in _summary:
+            lines.append(f"  adopted by today's motion: {_summary['motion']}")
     return "\n".join(lines)

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from assemblies.records.models import Decision, Opinion
+from assemblies.records.models import Decision
 from assemblies.records.rules import claims_in_consultation_q
 from proposals.models import Claim
 
@@ -54,27 +54,6 @@ class OpinionForm(forms.Form):
             ).order_by("title", "id")
         else:
             del self.fields["claim"]
-
-
-class AdoptForm(forms.Form):
-    decision = forms.ModelChoiceField(
-        label=_("Adopted by the decision"),
-        queryset=Decision.objects.none(),
-        required=False,
-        empty_label=_("(not recorded in a meeting's decisions)"),
-        help_text=_("The decision of the assembly's meeting that adopted this opinion."),
-    )
-
-    def __init__(self, *args, opinion: Opinion, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["decision"].queryset = (
-            Decision.objects.filter(
-                meeting__assembly=opinion.assembly, outcome=Decision.Outcome.ADOPTED
-            )
-            .select_related("meeting")
-            .order_by("-meeting__starts_at", "position")
-        )
-        self.fields["decision"].label_from_instance = lambda d: f"{d.meeting} — {d.text[:80]}"
 
 
 class ReasonForm(forms.Form):

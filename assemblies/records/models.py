@@ -167,6 +167,15 @@ class Opinion(models.Model):
         on_delete=models.SET_NULL,
         related_name="opinions",
     )
+    # The motion whose carried vote adopted it (an opinion is adopted only by a motion).
+    motion = models.ForeignKey(
+        "motions.Motion",
+        verbose_name=_("adopted by the motion"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     adopted_at = models.DateTimeField(_("adopted at"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -206,6 +215,10 @@ class Opinion(models.Model):
             models.CheckConstraint(
                 condition=~Q(state="adopted") | Q(adopted_at__isnull=False),
                 name="opinion_adopted_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(motion__isnull=True) | Q(adopted_at__isnull=False),
+                name="opinion_motion_means_adopted",
             ),
             # One opinion in force per assembly and claim (a new one after a withdrawal).
             models.UniqueConstraint(

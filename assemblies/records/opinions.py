@@ -13,7 +13,7 @@ class AssemblyOpinions:
 
         return list(
             Opinion.objects.filter(claim=claim, state=Opinion.State.ADOPTED).select_related(
-                "assembly"
+                "assembly", "motion__meeting"
             )
         )
 

@@ -3,7 +3,9 @@
 Two tables. `MeetingRecordsPolicy` is on `assemblies.Meeting` but is not registered (the
 assemblies app registers the meeting's own policy): attendance, minutes and decisions ask it
 directly (`records_policy.allows(user, "draft_minutes", meeting)`). `OpinionPolicy` is
-registered for `Opinion`, whose machine fires "adopt" and "withdraw".
+registered for `Opinion`, whose machine fires "adopt" and "withdraw". Nobody adopts an opinion:
+the assembly does, by a motion voted in one of its meetings (the system fires "adopt" when
+the motion closes carried), so the table's "adopt" refuses everyone and says how instead.
 
 Who runs a meeting's records: its chair and the assembly's active coordinators.
 """
@@ -13,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assemblies.models import Meeting, Membership
+from assemblies.motions.models import Motion, MotionState
 from assemblies.records.models import MinutesVersion, Opinion
 from core.policy import (
     ALLOW,
@@ -20,6 +23,7 @@ from core.policy import (
     NONE,
     Policy,
     Rule,
+    Verdict,
     Who,
     deny_state,
     register,
@@ -154,27 +158,109 @@ def _claim_open(user, opinion: Opinion):
     return ALLOW
 
 
+# Motions that put an opinion to the vote: the one being voted on (open), and drafts in a
+# meeting where they can still be opened. An opinion is before one of them at a time.
+LIVE_MEETINGS = (M.PLANNED, M.OPEN)
+
+
+PENDING = Q(state=MotionState.OPEN) | Q(state=MotionState.DRAFT, meeting__state__in=LIVE_MEETINGS)
+
+
+def pending_motions(opinion: Opinion):
+    return Motion.objects.filter(PENDING, opinion_id=opinion.pk).order_by("pk")
+
+
+def opinions_to_vote_q() -> Q:
+    """Opinions that can be put to a new motion: drafts on a claim in consultation, before no
+    other motion (the meeting's assembly is the caller's filter)."""
+    pending = Motion.objects.filter(PENDING, opinion__isnull=False).values("opinion_id")
+    return Q(state=O.DRAFT) & claims_in_consultation_q("claim__") & ~Q(pk__in=pending)
+
+
+# A draft put to the vote is public from the moment the vote opens (what the members vote on
+# is on every screen), like the motion itself.
+VOTED = (MotionState.OPEN, MotionState.CLOSED)
+
+
+def _put_to_vote(user, opinion: Opinion):
+    if (
+        opinion.pk is not None
+        and Motion.objects.filter(opinion_id=opinion.pk, state__in=VOTED).exists()
+    ):
+        return ALLOW
+    return deny_state(_("This opinion is a draft."))
+
+
+def _put_to_vote_q(user) -> Q:
+    return Q(
+        pk__in=Motion.objects.filter(state__in=VOTED, opinion__isnull=False).values("opinion_id")
+    )
+
+
+def _open_votes():
+    return Motion.objects.filter(state=MotionState.OPEN, opinion__isnull=False)
+
+
+IN_VOTE = _("The assembly is voting on this opinion: it cannot change until the vote closes.")
+
+
+def _not_in_vote(user, opinion: Opinion):
+    if opinion.pk is not None and _open_votes().filter(opinion_id=opinion.pk).exists():
+        return deny_state(IN_VOTE)
+    return ALLOW
+
+
+def _not_in_vote_q(user) -> Q:
+    return ~Q(pk__in=_open_votes().values("opinion_id"))
+
+
+def _both(first, second):
+    def check(user, opinion) -> Verdict:
+        verdict = first(user, opinion)
+        return verdict if not verdict else second(user, opinion)
+
+    return check
+
+
+def _both_q(first, second):
+    return lambda user: first(user) & second(user)
+
+
+NOBODY_ADOPTS = Who(
+    "nobody: the assembly's vote",
+    lambda u, o: False,
+    lambda u: NONE,
+    refusal=_(
+        "An opinion is adopted by the assembly's vote: the chair puts it to a motion in one of "
+        "the assembly's meetings, and it is adopted when the motion is carried."
+    ),
+)
+
+
 class OpinionPolicy(Policy):
     model = Opinion
     rules = {
-        "view": (Rule(ANYONE, {O.ADOPTED, O.WITHDRAWN}), Rule(COORDINATOR)),
+        "view": (
+            Rule(ANYONE, {O.ADOPTED, O.WITHDRAWN}),
+            Rule(COORDINATOR),
+            Rule(ANYONE, {O.DRAFT}, check=_put_to_vote, check_q=_put_to_vote_q),
+        ),
         # `obj` is the unsaved opinion (its assembly and claim set).
         "create": Rule(COORDINATOR, {O.DRAFT}, check=_in_consultation, check_q=_in_consultation_q),
         "edit": Rule(
             COORDINATOR,
             {O.DRAFT},
             otherwise=_("Only a draft opinion can be changed."),
-            check=_in_consultation,
-            check_q=_in_consultation_q,
+            check=_both(_in_consultation, _not_in_vote),
+            check_q=_both_q(_in_consultation_q, _not_in_vote_q),
         ),
-        "adopt": Rule(
-            COORDINATOR, moves=("adopt",), check=_in_consultation, check_q=_in_consultation_q
-        ),
+        # Only by a motion (`services.opinion_motion_closed`, as the system).
+        "adopt": Rule(NOBODY_ADOPTS),
         "withdraw": Rule(
             COORDINATOR,
             moves=("withdraw",),
-            check=_claim_open,
-            check_q=lambda u: Q(claim__state__in=sorted(OPEN_STATES)),
+            check=_both(_claim_open, _not_in_vote),
+            check_q=_both_q(lambda u: Q(claim__state__in=sorted(OPEN_STATES)), _not_in_vote_q),
         ),
     }
 

@@ -1,10 +1,11 @@
 """Reads of the records app: attendance counts, minutes, decisions, opinions."""
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Prefetch, Q
 
 from assemblies.models import Assembly, Meeting, Registration
-from assemblies.records.models import Decision, MinutesVersion
-from assemblies.records.rules import opinion_policy
+from assemblies.motions.models import Motion
+from assemblies.records.models import Decision, MinutesVersion, Opinion
+from assemblies.records.rules import LIVE_MEETINGS, opinion_policy, opinions_to_vote_q
 
 ATTENDED = Q(checked_in_at__isnull=False) | Q(attended_online=True)
 
@@ -47,7 +48,14 @@ def published_minutes(meeting: Meeting) -> MinutesVersion | None:
 
 
 def meeting_decisions(meeting: Meeting):
-    return Decision.objects.filter(meeting=meeting).select_related("agenda_item")
+    """The meeting's decisions, each with the opinions it adopted (`decision.opinions`)."""
+    return (
+        Decision.objects.filter(meeting=meeting)
+        .select_related("agenda_item")
+        .prefetch_related(
+            Prefetch("opinions", queryset=Opinion.objects.select_related("claim").order_by("pk"))
+        )
+    )
 
 
 def public_decisions(assembly: Assembly):
@@ -66,6 +74,33 @@ def assembly_opinions(user, assembly: Assembly):
     return (
         opinion_policy.queryset(user, "view")
         .filter(assembly=assembly)
-        .select_related("claim", "decision__meeting")
+        .select_related("claim", "decision__meeting", "motion__meeting")
         .order_by("-adopted_at", "-created_at", "-id")
     )
+
+
+def opinions_to_vote(meeting: Meeting):
+    """The draft opinions of the meeting's assembly that its chair can put to a motion now:
+    on claims still in consultation, before no other motion."""
+    return (
+        Opinion.objects.filter(opinions_to_vote_q(), assembly_id=meeting.assembly_id)
+        .select_related("claim")
+        .order_by("claim__title", "pk")
+    )
+
+
+def opinion_motions(opinion: Opinion):
+    """Every motion that put the opinion to the vote, oldest first, with its meeting."""
+    return (
+        Motion.objects.filter(opinion=opinion)
+        .select_related("meeting")
+        .order_by("created_at", "pk")
+    )
+
+
+def meetings_to_vote(opinion: Opinion):
+    """Meetings of the opinion's assembly where it can still be put to the vote (planned or
+    in progress), soonest first."""
+    return Meeting.objects.filter(
+        assembly_id=opinion.assembly_id, state__in=LIVE_MEETINGS
+    ).order_by("starts_at", "pk")

@@ -5,6 +5,7 @@ locks the meeting (or opinion) it changes and writes the audit entry. `decision_
 inner helper that a live motion's close can call inside its own transaction.
 """
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -14,7 +15,13 @@ from django.utils.translation import gettext as _
 
 from assemblies.models import AgendaItem, Assembly, Meeting, Registration
 from assemblies.records.models import Decision, MinutesVersion, Opinion
-from assemblies.records.rules import opinion_policy, records_policy
+from assemblies.records.rules import (
+    CONSULTATION_ONLY,
+    claim_in_consultation,
+    opinion_policy,
+    pending_motions,
+    records_policy,
+)
 from audit.services import audit_log
 from core.fsm import fire
 from core.notify import notify
@@ -124,13 +131,25 @@ def minutes_publish(*, actor, meeting: Meeting) -> Meeting:
             return _("The minutes of “%(title)s” are published.") % {"title": meeting.title}
 
         notify(
-            meeting.assembly.voting_members(),
+            _told_by_members_notice(meeting),
             verb="assembly.minutes.published",
             url=url,
             message=message,
             exclude=actor,
         )
     return meeting
+
+
+def _told_by_members_notice(meeting: Meeting):
+    """The assembly's voting members, less those who follow the meeting by choice: the
+    follows app tells them of the meeting's new state (`follows.signals.object_transitioned`,
+    after commit), and one notice each is enough."""
+    members = meeting.assembly.voting_members()
+    if apps.is_installed("follows"):
+        from follows.services import followers_of
+
+        members = members.exclude(pk__in=followers_of(meeting, manual_only=True).values("pk"))
+    return members
 
 
 # Decisions ----------------------------------------------------------------------------------
@@ -314,50 +333,121 @@ def opinion_edit(*, actor, opinion: Opinion, text: str) -> Opinion:
     return opinion
 
 
-def opinion_adopt(*, actor, opinion: Opinion, decision: Decision | None = None) -> Opinion:
-    """Adopt the opinion (by a decision of a meeting, when given): it goes on the claim's page
-    and the officer's decision must answer it. Tells the claim's proposers and officers."""
-    with transaction.atomic(durable=True):
-        opinion = _lock_opinion(opinion)
-        if decision is not None:
-            if decision.meeting.assembly_id != opinion.assembly_id:
-                raise ValidationError(
-                    {
-                        "decision": ValidationError(
-                            _("Choose a decision of this assembly."), code="invalid"
-                        )
-                    }
-                )
-            if not decision.is_adopted:
-                raise ValidationError(
-                    {
-                        "decision": ValidationError(
-                            _("Choose a decision that was adopted."), code="invalid"
-                        )
-                    }
-                )
-        fire(
-            opinion,
-            "adopt",
-            actor=actor,
-            adopted_at=timezone.now(),
-            decision=decision,
-            audit_after={"claim": opinion.claim_id, "decision": decision.pk if decision else None},
-        )
-        claim = opinion.claim
+# Adoption by a motion ------------------------------------------------------------------------
+#
+# An opinion is adopted only by the assembly's vote: the chair of one of its meetings puts the
+# draft to a motion (`assemblies.motions.services.motion_create(opinion=...)`), and closing
+# that motion with a carried outcome adopts it, in the close's transaction
+# (`opinion_motion_closed`). Nobody adopts an opinion directly: the policy refuses "adopt".
 
-        def message():
-            return _("%(assembly)s gave a formal opinion on “%(title)s”.") % {
-                "assembly": opinion.assembly.name,
-                "title": claim.title,
-            }
 
-        notify(
-            [*claim.proposers(), *([claim.handler] if claim.handler_id else [])],
-            verb="assembly.opinion.adopted",
-            url=claim.get_absolute_url(),
-            message=message,
+def opinion_vote_refusal(opinion: Opinion, meeting: Meeting) -> str:
+    """Why this opinion cannot be put to a new motion in this meeting now ("" if it can).
+    Called with the opinion's row locked (`opinion_lock_for_motion`)."""
+    if opinion.assembly_id != meeting.assembly_id:
+        return _("Choose a draft opinion of this meeting's assembly.")
+    if not opinion.is_draft:
+        return _("Only a draft opinion can be put to the vote.")
+    if not claim_in_consultation(opinion.claim):
+        return str(CONSULTATION_ONLY)
+    pending = pending_motions(opinion).select_related("meeting").first()
+    if pending is not None:
+        return _(
+            "This opinion is already put to the motion “%(motion)s” (meeting “%(meeting)s”)."
+        ) % {"motion": pending.title, "meeting": pending.meeting.title}
+    return ""
+
+
+def opinion_lock_for_motion(opinion: Opinion, meeting: Meeting) -> Opinion:
+    """Inside a motion's drafting: lock the opinion and refuse one that cannot be put to the
+    vote (the refusal is on the form's `opinion` field)."""
+    opinion = _lock_opinion(opinion)
+    refusal = opinion_vote_refusal(opinion, meeting)
+    if refusal:
+        raise ValidationError({"opinion": ValidationError(refusal, code="state")})
+    return opinion
+
+
+def opinion_check_before_vote(motion) -> Opinion:
+    """Inside a motion's opening: the opinion it puts to the vote must still be a draft on a
+    claim in consultation; its row is locked, so no edit slips in before the vote is open
+    (and `opinion_edit` refuses while it is). Returns the locked opinion."""
+    opinion = _lock_opinion(Opinion(pk=motion.opinion_id))
+    if not opinion.is_draft:
+        raise ValidationError(
+            _("The opinion is no longer a draft: it cannot be voted on."), code="state"
         )
+    if not claim_in_consultation(opinion.claim):
+        raise ValidationError(
+            _(
+                "The claim is no longer in public consultation: the opinion cannot be put to "
+                "the vote."
+            ),
+            code="state",
+        )
+    return opinion
+
+
+def opinion_motion_closed(*, motion, decision: Decision | None) -> Opinion:
+    """Inside the close of a motion that put an opinion to the vote (the motion's row locked,
+    its outcome recorded, `decision` its entry in the minutes or None).
+
+    Carried: the opinion is adopted by the system on the motion's outcome (`fire`, audited
+    with the motion and the decision) and the claim's proposers and officer are told. Not
+    carried: the opinion stays a draft. Carried while the claim has left its consultation
+    (or the opinion is no longer a draft): not adopted, and the minutes and the audit trail
+    say why."""
+    opinion = _lock_opinion(Opinion(pk=motion.opinion_id))
+    carried = motion.outcome == "adopted"
+    refusal = ""
+    if carried:
+        if not opinion.is_draft:
+            refusal = _("The opinion was not adopted: it was no longer a draft.")
+        elif not claim_in_consultation(opinion.claim):
+            refusal = _(
+                "The opinion was not adopted: the claim was no longer in public consultation "
+                "when the vote closed."
+            )
+    if refusal and decision is not None:
+        decision.text = f"{decision.text}\n\n{refusal}"
+        decision.save(update_fields=["text"])
+    trail = {"motion": motion.pk, "outcome": motion.outcome}
+    if decision is not None:
+        trail["decision"] = decision.pk
+    if not carried or refusal:
+        audit_log(
+            actor=None,
+            action="assembly.opinion.not_adopted",
+            obj=opinion,
+            after=trail,
+            reason=refusal
+            or _("The motion “%(motion)s” was not carried.") % {"motion": motion.title},
+        )
+        return opinion
+    fire(
+        opinion,
+        "adopt",
+        actor=None,  # the assembly's vote: no person adopts it, the policy refuses "adopt"
+        reason=_("Adopted by the motion “%(motion)s”.") % {"motion": motion.title},
+        adopted_at=timezone.now(),
+        decision=decision,
+        motion=motion,
+        audit_after={"claim": opinion.claim_id, **trail},
+    )
+    claim = opinion.claim
+
+    def message():
+        return _("%(assembly)s gave a formal opinion on “%(title)s”.") % {
+            "assembly": opinion.assembly.name,
+            "title": claim.title,
+        }
+
+    notify(
+        [*claim.proposers(), *([claim.handler] if claim.handler_id else [])],
+        verb="assembly.opinion.adopted",
+        url=claim.get_absolute_url(),
+        message=message,
+    )
     return opinion
 
 

@@ -27,7 +27,6 @@ urlpatterns = [
     ),
     path("opinions/<int:pk>/", views.opinion_detail, name="opinion-detail"),
     path("opinions/<int:pk>/edit/", views.opinion_edit, name="opinion-edit"),
-    path("opinions/<int:pk>/adopt/", views.opinion_adopt, name="opinion-adopt"),
     path("opinions/<int:pk>/withdraw/", views.opinion_withdraw, name="opinion-withdraw"),
     path("<slug:slug>/", views.assembly_records, name="assembly-records"),
     path("<slug:slug>/decisions.csv", views.decisions_csv, name="decisions-csv"),

@@ -11,9 +11,14 @@ from django.utils.translation import gettext as _
 from accords.diff import diff_lines
 from assemblies.models import Assembly, Meeting, Registration
 from assemblies.records import selectors, services
-from assemblies.records.forms import AdoptForm, DecisionForm, MinutesForm, OpinionForm, ReasonForm
+from assemblies.records.forms import DecisionForm, MinutesForm, OpinionForm, ReasonForm
 from assemblies.records.models import Decision, Opinion
-from assemblies.records.rules import opinion_policy, records_policy
+from assemblies.records.rules import (
+    claim_in_consultation,
+    is_meeting_runner,
+    opinion_policy,
+    records_policy,
+)
 from core import errors
 from core.csv import stream
 from core.views import confirm_then_act
@@ -330,24 +335,37 @@ def decisions_csv(request, slug):
 
 def _opinion(pk) -> Opinion:
     return get_object_or_404(
-        Opinion.objects.select_related("assembly", "claim", "decision__meeting"), pk=pk
+        Opinion.objects.select_related("assembly", "claim", "decision__meeting", "motion__meeting"),
+        pk=pk,
     )
 
 
 def opinion_detail(request, pk):
+    """The opinion, the motions that put it to the vote (their meeting, outcome and tally),
+    and, for a draft, where it can be put to the vote: it is adopted only by a motion."""
     opinion = _opinion(pk)
     user = request.user
     if not opinion_policy.allows(user, "view", opinion):
         raise Http404
+    motions = list(selectors.opinion_motions(opinion))
+    pending = next((m for m in motions if m.is_open or m.is_draft), None)
+    meetings = []
+    if opinion.is_draft and pending is None and opinion_policy.can(user, "edit", opinion):
+        meetings = [
+            (meeting, is_meeting_runner(user, meeting))
+            for meeting in selectors.meetings_to_vote(opinion)[:10]
+        ]
     return render(
         request,
         "assembly_records/opinion_detail.html",
         {
             "opinion": opinion,
             "claim": opinion.claim,
-            "can": {
-                a: opinion_policy.allows(user, a, opinion) for a in ("edit", "adopt", "withdraw")
-            },
+            "motions": motions,
+            "pending": pending,
+            "meetings": meetings,
+            "in_consultation": claim_in_consultation(opinion.claim),
+            "can": {a: opinion_policy.allows(user, a, opinion) for a in ("edit", "withdraw")},
         },
     )
 
@@ -373,7 +391,11 @@ def opinion_new(request, slug):
             errors.add_to_form(form, exc, field="claim")
         else:
             messages.success(
-                request, _("The draft opinion is saved. Adopt it once the assembly agrees.")
+                request,
+                _(
+                    "The draft opinion is saved. The assembly adopts it by a motion: put it to "
+                    "the vote in one of its meetings."
+                ),
             )
             return redirect(opinion)
     return render(
@@ -407,34 +429,6 @@ def opinion_edit(request, pk):
         "assembly_records/opinion_form.html",
         {"assembly": opinion.assembly, "form": form, "opinion": opinion},
         status=errors.form_status(form),
-    )
-
-
-@login_required
-def opinion_adopt(request, pk):
-    opinion = _opinion(pk)
-    verdict = _require(opinion_policy, request.user, "adopt", opinion)
-    form = AdoptForm(request.POST or None, opinion=opinion)
-    return confirm_then_act(
-        request,
-        form=form,
-        act=lambda data: services.opinion_adopt(
-            actor=request.user, opinion=opinion, decision=data.get("decision")
-        ),
-        success=_(
-            "The opinion is adopted: it shows on the claim's page and the city must answer it."
-        ),
-        next_url=opinion.get_absolute_url(),
-        title=_("Adopt the formal opinion"),
-        question=_(
-            "Adopt this opinion on “%(claim)s”? It is published on the claim's page, and the "
-            "city's decision must answer it."
-        )
-        % {"claim": opinion.claim.title},
-        button=_("Adopt the opinion"),
-        cancel_url=opinion.get_absolute_url(),
-        quote=opinion.text,
-        refusal="" if verdict else verdict.message,
     )
 
 

@@ -73,3 +73,32 @@ def registration_create(meeting, user=None, *, checked_in=False, online=False) -
         checked_in_at=timezone.now() if checked_in else None,
         attended_online=online,
     )
+
+
+def motion_on_opinion(opinion, *, chair, meeting=None, open_it=True):
+    """A motion that puts `opinion` to the vote in an open meeting of its assembly (made if not
+    given), chaired by `chair` (a coordinator), who is checked in and can vote."""
+    from assemblies.motions import services as motions
+
+    if meeting is None:
+        meeting = meeting_create(opinion.assembly, state=Meeting.State.OPEN, chair=chair)
+    if not meeting.registrations.filter(user=chair).exists():
+        registration_create(meeting, chair, checked_in=True)
+    motion = motions.motion_create(actor=chair, meeting=meeting, title="", opinion=opinion)
+    if open_it:
+        motions.motion_open(actor=chair, motion=motion)
+        motion.refresh_from_db()
+    return motion
+
+
+def adopt_by_motion(opinion, *, chair, choice="yes", meeting=None):
+    """Put the opinion to a motion, vote `choice` as the chair (the only voter) and close it:
+    "yes" carries it (no charter: no quorum, simple majority), "no" rejects it."""
+    from assemblies.motions import services as motions
+
+    motion = motion_on_opinion(opinion, chair=chair, meeting=meeting)
+    motions.vote_cast(actor=chair, motion=motion, choice=choice)
+    motions.motion_close(actor=chair, motion=motion)
+    motion.refresh_from_db()
+    opinion.refresh_from_db()
+    return motion

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from assemblies.models import Meeting
+from assemblies.motions.models import Motion
 from assemblies.records.models import MinutesVersion, Opinion
 from assemblies.records.rules import opinion_policy, records_policy
 from proposals.models import Claim
@@ -93,19 +94,40 @@ def test_meeting_records_matrix(people):
     assert wrong == []
 
 
-# Opinions: the opinion's state × whether its claim is still in consultation.
+# Opinions: the opinion's state × whether its claim is still in consultation; and two drafts
+# on a claim in consultation put to a motion: being voted on, and after a rejected vote.
 IN_CONSULTATION, AFTER = "claim in consultation", "claim in technical review"
-OPINION_CASES = [(s.value, c) for s in Opinion.State for c in (IN_CONSULTATION, AFTER)]
+IN_VOTE, VOTED_DOWN = "in consultation, being voted on", "in consultation, motion rejected"
+OPINION_CASES = [(s.value, c) for s in Opinion.State for c in (IN_CONSULTATION, AFTER)] + [
+    ("draft", IN_VOTE),
+    ("draft", VOTED_DOWN),
+]
 OPINION_ALL = set(OPINION_CASES)
+PUT_TO_VOTE = {("draft", IN_VOTE), ("draft", VOTED_DOWN)}
 OPINION_CELLS = {
-    "view": every(ROLES, {c for c in OPINION_ALL if c[0] != "draft"}) | every({COORD}, OPINION_ALL),
-    "create": every({COORD}, {("draft", IN_CONSULTATION)}),
-    "edit": every({COORD}, {("draft", IN_CONSULTATION)}),
-    "adopt": every({COORD}, {("draft", IN_CONSULTATION)}),
+    # Drafts are the coordinators'; a draft put to the vote is public, like its motion.
+    "view": every(ROLES, {c for c in OPINION_ALL if c[0] != "draft"} | PUT_TO_VOTE)
+    | every({COORD}, OPINION_ALL),
+    "create": every({COORD}, {("draft", IN_CONSULTATION), *PUT_TO_VOTE}),
+    # Not while the assembly votes on it.
+    "edit": every({COORD}, {("draft", IN_CONSULTATION), ("draft", VOTED_DOWN)}),
+    # Nobody: only a carried motion adopts an opinion (the system fires "adopt").
+    "adopt": set(),
     # Withdrawing needs an undecided claim: technical review is still open.
     "withdraw": every({COORD}, {("draft", IN_CONSULTATION), ("draft", AFTER)})
-    | every({COORD}, {("adopted", IN_CONSULTATION), ("adopted", AFTER)}),
+    | every({COORD}, {("adopted", IN_CONSULTATION), ("adopted", AFTER), ("draft", VOTED_DOWN)}),
 }
+
+
+def _put_to_a_motion(opinion, state):
+    meeting = meeting_create(opinion.assembly, state=M.OPEN)
+    Motion.objects.create(
+        meeting=meeting,
+        title="Adopt it",
+        opinion=opinion,
+        state=state,
+        outcome="rejected" if state == Motion.State.CLOSED else "",
+    )
 
 
 def test_opinion_matrix(people):
@@ -113,15 +135,17 @@ def test_opinion_matrix(people):
     opinions = {}
     for state, where in OPINION_CASES:
         claim = claim_in_state(
-            Claim.State.CONSULTATION if where == IN_CONSULTATION else Claim.State.TECHNICAL_REVIEW
+            Claim.State.TECHNICAL_REVIEW if where == AFTER else Claim.State.CONSULTATION
         )
-        opinions[(state, where)] = Opinion.objects.create(
+        opinions[(state, where)] = opinion = Opinion.objects.create(
             assembly=assembly,
             claim=claim,
             text="x",
             state=state,
             adopted_at=claim.created_at if state != "draft" else None,
         )
+        if where in (IN_VOTE, VOTED_DOWN):
+            _put_to_a_motion(opinion, Motion.State.OPEN if where == IN_VOTE else "closed")
     wrong = []
     for action, cells in OPINION_CELLS.items():
         for role, user in users.items():

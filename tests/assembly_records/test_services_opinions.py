@@ -6,18 +6,17 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from assemblies.models import Meeting
 from assemblies.records import services
-from assemblies.records.models import Decision, Opinion
+from assemblies.records.models import Opinion
 from audit.models import AuditEntry
 from citizens.models import Notification
 from proposals import services as claim_services
 from proposals.models import Claim
 from proposals.opinions import formal_opinions
 from tests.assembly_records.factories import (
+    adopt_by_motion,
     assembly_create,
     coordinator_create,
-    meeting_create,
     member_add,
 )
 from tests.citizens.factories import officer_create
@@ -49,18 +48,20 @@ def claim(officer):
 
 def adopted_opinion(assembly, coordinator, claim, text="We support it, with a shared calendar."):
     opinion = services.opinion_draft(actor=coordinator, assembly=assembly, claim=claim, text=text)
-    return services.opinion_adopt(actor=coordinator, opinion=opinion)
+    adopt_by_motion(opinion, chair=coordinator)
+    return opinion
 
 
-def test_a_coordinator_drafts_edits_and_adopts_an_opinion(assembly, coordinator, claim, officer):
+def test_a_coordinator_drafts_edits_and_the_assembly_adopts_an_opinion(
+    assembly, coordinator, claim, officer
+):
     opinion = services.opinion_draft(
         actor=coordinator, assembly=assembly, claim=claim, text="First draft."
     )
     assert opinion.state == Opinion.State.DRAFT
     assert formal_opinions(claim) == []  # drafts are not shown to the city
     services.opinion_edit(actor=coordinator, opinion=opinion, text="The assembly supports it.")
-    services.opinion_adopt(actor=coordinator, opinion=opinion)
-    opinion.refresh_from_db()
+    adopt_by_motion(opinion, chair=coordinator)
     assert opinion.state == Opinion.State.ADOPTED
     assert opinion.adopted_at is not None
     assert formal_opinions(claim) == [opinion]
@@ -74,31 +75,6 @@ def test_a_coordinator_drafts_edits_and_adopts_an_opinion(assembly, coordinator,
     assert told == {claim.created_by_id, officer.pk}
 
 
-def test_adopting_by_a_decision_of_the_assembly(assembly, coordinator, claim):
-    meeting = meeting_create(assembly, state=Meeting.State.OPEN)
-    decision = Decision.objects.create(meeting=meeting, text="Opinion", outcome="adopted")
-    opinion = services.opinion_draft(actor=coordinator, assembly=assembly, claim=claim, text="x")
-    services.opinion_adopt(actor=coordinator, opinion=opinion, decision=decision)
-    opinion.refresh_from_db()
-    assert opinion.decision == decision
-
-
-def test_a_rejected_decision_or_another_assemblys_cannot_adopt(assembly, coordinator, claim):
-    opinion = services.opinion_draft(actor=coordinator, assembly=assembly, claim=claim, text="x")
-    rejected = Decision.objects.create(
-        meeting=meeting_create(assembly, state=Meeting.State.OPEN), text="No", outcome="rejected"
-    )
-    elsewhere = Decision.objects.create(
-        meeting=meeting_create(assembly_create(), state=Meeting.State.OPEN),
-        text="Yes",
-        outcome="adopted",
-    )
-    for decision in (rejected, elsewhere):
-        with pytest.raises(ValidationError) as info:
-            services.opinion_adopt(actor=coordinator, opinion=opinion, decision=decision)
-        assert "decision" in info.value.error_dict
-
-
 @pytest.mark.parametrize("state", [S.SUBMITTED, S.SCREENING, S.TECHNICAL_REVIEW, S.REJECTED])
 def test_an_opinion_on_a_claim_not_in_consultation_is_refused(assembly, coordinator, state):
     claim = claim_in_state(state)
@@ -106,13 +82,15 @@ def test_an_opinion_on_a_claim_not_in_consultation_is_refused(assembly, coordina
         services.opinion_draft(actor=coordinator, assembly=assembly, claim=claim, text="x")
 
 
-def test_a_draft_is_not_adopted_once_the_consultation_is_over(assembly, coordinator, claim):
+def test_a_draft_is_not_put_to_the_vote_once_the_consultation_is_over(
+    assembly, coordinator, claim
+):
     opinion = services.opinion_draft(actor=coordinator, assembly=assembly, claim=claim, text="x")
     Claim.objects.filter(pk=claim.pk).update(
         consultation_ends_at=timezone.now() - dt.timedelta(minutes=1)
     )
     with pytest.raises(ValidationError, match="public consultation"):
-        services.opinion_adopt(actor=coordinator, opinion=opinion)
+        adopt_by_motion(opinion, chair=coordinator)
     close_consultation_now(claim)
     with pytest.raises(ValidationError, match="public consultation"):
         services.opinion_edit(actor=coordinator, opinion=opinion, text="y")
@@ -125,8 +103,6 @@ def test_a_non_coordinator_is_refused(assembly, coordinator, claim):
     opinion = services.opinion_draft(actor=coordinator, assembly=assembly, claim=claim, text="x")
     other_coordinator = coordinator_create(assembly_create())
     for actor in (member, other_coordinator, officer_create()):
-        with pytest.raises(PermissionDenied):
-            services.opinion_adopt(actor=actor, opinion=opinion)
         with pytest.raises(PermissionDenied):
             services.opinion_edit(actor=actor, opinion=opinion, text="y")
 
@@ -143,8 +119,8 @@ def test_an_adopted_opinion_is_not_edited_or_adopted_again(assembly, coordinator
     opinion = adopted_opinion(assembly, coordinator, claim)
     with pytest.raises(ValidationError, match="Only a draft"):
         services.opinion_edit(actor=coordinator, opinion=opinion, text="Changed")
-    with pytest.raises(ValidationError):
-        services.opinion_adopt(actor=coordinator, opinion=opinion)
+    with pytest.raises(ValidationError, match="Only a draft opinion can be put to the vote"):
+        adopt_by_motion(opinion, chair=coordinator)
 
 
 def test_withdrawing_needs_a_reason_and_removes_it_from_the_claim(assembly, coordinator, claim):

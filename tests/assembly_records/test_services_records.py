@@ -146,6 +146,29 @@ def test_publishing_fires_the_meetings_transition(assembly, coordinator):
     assert selectors.published_minutes(meeting).text == "Final."
 
 
+def test_a_member_who_follows_the_meeting_hears_of_the_minutes_once(
+    assembly, coordinator, django_capture_on_commit_callbacks
+):
+    """The members' notice and the followers' notice (follows app, after commit) both went to
+    a member who also follows the meeting by choice: one notice is enough."""
+    from citizens.models import Notification
+    from follows.services import follow
+
+    meeting = meeting_create(assembly, state=M.CLOSED)
+    both, member_only, follower_only = member_add(assembly), member_add(assembly), user_create()
+    follow(both, meeting)
+    follow(follower_only, meeting)
+    follow(both, assembly)  # following the assembly too changes nothing
+    services.minutes_save(actor=coordinator, meeting=meeting, text="Final.")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.minutes_publish(actor=coordinator, meeting=meeting)
+    told = Notification.objects.filter(
+        verb__in=["assembly.minutes.published", "assembly.publish_minutes"]
+    )
+    per_user = {u: told.filter(user=u).count() for u in (both, member_only, follower_only)}
+    assert per_user == {both: 1, member_only: 1, follower_only: 1}
+
+
 def test_publishing_needs_minutes(assembly, coordinator):
     meeting = meeting_create(assembly, state=M.CLOSED)
     with pytest.raises(ValidationError, match="Write the minutes"):
