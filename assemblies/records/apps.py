@@ -41,5 +41,6 @@ class RecordsConfig(AppConfig):
                 "assembly.decision.delete": _("Decision removed"),
                 "assembly.opinion.draft": _("Opinion drafted"),
                 "assembly.opinion.edit": _("Opinion draft changed"),
+                "assembly.opinion.not_adopted": _("Opinion not adopted by the vote"),
             }
         )

@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from assemblies.demo import PAST_TITLE
+from assemblies.demo import PAST_TITLE, TODAY_TITLE
 from assemblies.models import Meeting
 from assemblies.records.demo import CLAIM_TITLE
 from assemblies.records.models import Decision, MinutesVersion, Opinion
@@ -14,7 +14,14 @@ from proposals.opinions import formal_opinions
 from tests.citizens.test_demo import audit_trail_problems, state_problems
 
 pytestmark = pytest.mark.django_db
-MINE = ("assembly_records.", "assembly.opinion", "assembly.minutes", "publish_minutes")
+MINE = (
+    "assembly_records.",
+    "motions.",
+    "assembly.opinion",
+    "assembly.minutes",
+    "publish_minutes",
+    "motion.",
+)
 
 
 def _seed(settings, tmp_path):
@@ -35,6 +42,13 @@ def test_the_records_demo(settings, tmp_path, client):
     assert past.decisions.filter(motion_id__isnull=False).count() == 2  # the motions' outcomes
     opinion = Opinion.objects.get(claim__title=CLAIM_TITLE)
     assert opinion.is_adopted and opinion.decision is not None
+    # Adopted by a decided motion of today's meeting, recorded in its minutes.
+    motion = opinion.motion
+    assert motion is not None and motion.is_closed and motion.outcome == "adopted"
+    assert motion.opinion == opinion and motion.meeting.title == TODAY_TITLE
+    assert opinion.decision.motion_id == motion.pk and opinion.decision.meeting == motion.meeting
+    assert motion.opened_at <= opinion.adopted_at
+    assert opinion.created_at < motion.created_at
     assert formal_opinions(opinion.claim) == [opinion]
     counts = _counts()
     _seed(settings, tmp_path)

@@ -82,9 +82,7 @@ def test_an_opinion_on_a_claim_not_in_consultation_is_refused(assembly, coordina
         services.opinion_draft(actor=coordinator, assembly=assembly, claim=claim, text="x")
 
 
-def test_a_draft_is_not_put_to_the_vote_once_the_consultation_is_over(
-    assembly, coordinator, claim
-):
+def test_a_draft_is_not_put_to_the_vote_once_the_consultation_is_over(assembly, coordinator, claim):
     opinion = services.opinion_draft(actor=coordinator, assembly=assembly, claim=claim, text="x")
     Claim.objects.filter(pk=claim.pk).update(
         consultation_ends_at=timezone.now() - dt.timedelta(minutes=1)

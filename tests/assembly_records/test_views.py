@@ -14,6 +14,7 @@ from assemblies.records import services
 from assemblies.records.models import Decision, MinutesVersion, Opinion
 from proposals.models import Claim
 from tests.assembly_records.factories import (
+    adopt_by_motion,
     assembly_create,
     coordinator_create,
     meeting_create,
@@ -159,10 +160,13 @@ def opinion(assembly, coordinator, officer):
     opinion = services.opinion_draft(
         actor=coordinator, assembly=assembly, claim=claim, text="Share the calendar."
     )
-    return services.opinion_adopt(actor=coordinator, opinion=opinion)
+    adopt_by_motion(opinion, chair=coordinator)
+    return opinion
 
 
-def test_coordinator_drafts_and_adopts_through_the_pages(client, assembly, coordinator):
+def test_coordinator_drafts_and_is_sent_to_a_meeting_to_put_it_to_the_vote(
+    client, assembly, coordinator
+):
     claim = claim_in_state(Claim.State.CONSULTATION)
     client.force_login(coordinator)
     form = client.get(url("opinion-new", assembly.slug) + f"?claim={claim.pk}")
@@ -172,10 +176,55 @@ def test_coordinator_drafts_and_adopts_through_the_pages(client, assembly, coord
     )
     opinion = Opinion.objects.get()
     assert response.status_code == 302 and response["Location"] == opinion.get_absolute_url()
-    response = client.post(url("opinion-adopt", opinion.pk), {"decision": ""})
-    assert response.status_code == 302
+    page = client.get(opinion.get_absolute_url()).content.decode()
+    assert "To be adopted by a motion" in page
+    assert 'data-testid="opinion-no-meeting"' in page  # no meeting to vote in yet
+    meeting = meeting_create(assembly, state=M.OPEN, title="Tonight's assembly")
+    page = client.get(opinion.get_absolute_url()).content.decode()
+    console = reverse("motions:console", args=[meeting.pk]) + f"?opinion={opinion.pk}"
+    assert f'href="{console}"' in page and "Tonight" in page
+    assert "opinion-adopt" not in page  # no direct adoption
+    assert client.post(f"/assemblies/records/opinions/{opinion.pk}/adopt/").status_code == 404
     opinion.refresh_from_db()
-    assert opinion.is_adopted
+    assert opinion.is_draft
+
+
+def test_the_opinion_page_tells_the_votes_on_it(client, assembly, coordinator):
+    claim = claim_in_state(Claim.State.CONSULTATION)
+    opinion = services.opinion_draft(actor=coordinator, assembly=assembly, claim=claim, text="x")
+    meeting = meeting_create(assembly, state=M.OPEN, chair=coordinator, title="First try")
+    rejected = adopt_by_motion(opinion, chair=coordinator, choice="no", meeting=meeting)
+    page = client.get(opinion.get_absolute_url()).content.decode()  # public once voted on
+    assert 'data-testid="opinion-rejected"' in page
+    assert "Not carried: the opinion stays a draft." in page
+    assert reverse("motions:detail", args=[rejected.pk]) in page
+    carried = adopt_by_motion(opinion, chair=coordinator, meeting=meeting)
+    page = client.get(opinion.get_absolute_url()).content.decode()
+    assert 'data-testid="opinion-adopted-by"' in page
+    assert f'Adopted by the motion <a href="{carried.get_absolute_url()}">' in page
+    assert "Yes 1 · No 0 · Abstain 0" in page
+    assert "Carried: the opinion is adopted." in page
+
+
+def test_a_carried_vote_after_the_consultation_says_why_nothing_was_adopted(
+    client, assembly, coordinator
+):
+    from assemblies.motions import services as motions
+    from tests.assembly_records.factories import motion_on_opinion
+
+    claim = claim_in_state(Claim.State.CONSULTATION)
+    opinion = services.opinion_draft(actor=coordinator, assembly=assembly, claim=claim, text="x")
+    motion = motion_on_opinion(opinion, chair=coordinator)
+    motions.vote_cast(actor=coordinator, motion=motion, choice="yes")
+    close_consultation_now(claim)
+    motions.motion_close(actor=coordinator, motion=motion)
+    page = client.get(opinion.get_absolute_url()).content.decode()
+    assert 'data-testid="opinion-not-adopted"' in page
+    assert "the claim was no longer in public consultation" in page
+    assert 'data-testid="opinion-too-late"' in page
+    client.force_login(coordinator)
+    minutes = client.get(url("meeting-minutes", motion.meeting_id)).content.decode()
+    assert "not adopted: the claim was no longer in public consultation" in minutes
 
 
 def test_a_claim_not_in_consultation_cannot_be_chosen(client, assembly, coordinator):
@@ -198,7 +247,29 @@ def test_the_opinion_shows_on_the_claims_public_page_and_in_the_api(client, opin
     data = client.get(f"/api/claims/{opinion.claim_id}").json()
     assert data["formal_opinions"][0]["body"] == "Assembly of Tests"
     assert data["formal_opinions"][0]["text"] == "Share the calendar."
+    assert opinion.motion_id and data["formal_opinions"][0]["motion"] == opinion.motion_id
     assert data["opinion_answer"] == ""
+
+
+def test_the_claims_page_shows_the_motion_that_adopted_the_opinion(client, opinion):
+    page = client.get(opinion.claim.get_absolute_url()).content.decode()
+    assert 'data-testid="opinion-motion"' in page
+    assert opinion.motion.title.replace("“", "&ldquo;") in page or opinion.motion.title in page
+    assert opinion.motion.get_absolute_url() in page
+    assert "(Yes 1 · No 0 · Abstain 0)" in page
+
+
+def test_the_minutes_and_the_motion_link_to_the_opinion(client, opinion, coordinator):
+    client.force_login(coordinator)
+    minutes = client.get(url("meeting-minutes", opinion.motion.meeting_id)).content.decode()
+    assert 'data-testid="decision-opinion"' in minutes
+    assert opinion.get_absolute_url() in minutes
+    assert reverse("motions:detail", args=[opinion.motion_id]) in minutes
+    client.logout()
+    motion_page = client.get(opinion.motion.get_absolute_url()).content.decode()
+    assert 'data-testid="motion-opinion"' in motion_page
+    assert opinion.get_absolute_url() in motion_page
+    assert "Carried: the opinion is adopted." in motion_page
 
 
 def test_the_officers_decision_form_requires_the_answer(client, opinion, officer):
@@ -208,6 +279,8 @@ def test_the_officers_decision_form_requires_the_answer(client, opinion, officer
     page = client.get(path).content.decode()
     assert "Share the calendar." in page
     assert "Answer to the Assembly" in page
+    assert 'data-testid="opinion-motion"' in page  # the officer sees the vote that adopted it
+    assert opinion.motion.get_absolute_url() in page
     response = client.post(
         path,
         {"action": "decide", "decide-decision": "approve", "decide-reasons": "Good plan."},
@@ -266,13 +339,16 @@ def test_decisions_csv_lists_published_decisions_only(client, assembly):
 
 
 def test_lists_do_not_grow_with_their_rows(client, assembly, coordinator, officer):
+    # The opinions are adopted by motions of one open meeting, whose minutes list them.
+    voting = meeting_create(assembly, state=M.OPEN, chair=coordinator)
+
     def grow(n):
         meeting = _published_meeting_with_decisions(assembly, n)
         for _i in range(n):
             registration_create(meeting, checked_in=True)
             claim = claim_in_state(Claim.State.CONSULTATION, officer=officer)
             op = services.opinion_draft(actor=coordinator, assembly=assembly, claim=claim, text="x")
-            services.opinion_adopt(actor=coordinator, opinion=op)
+            adopt_by_motion(op, chair=coordinator, meeting=voting)
         return meeting
 
     meeting = grow(2)
@@ -280,6 +356,7 @@ def test_lists_do_not_grow_with_their_rows(client, assembly, coordinator, office
     paths = [
         url("assembly-records", assembly.slug),
         url("meeting-minutes", meeting.pk),
+        url("meeting-minutes", voting.pk),
         url("meeting-attendance", meeting.pk),
         assembly.get_absolute_url(),
     ]

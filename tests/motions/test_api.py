@@ -62,3 +62,39 @@ def test_query_count_does_not_grow_with_motions(client):
 
 def test_unknown_or_hidden_meeting_is_404(client):
     assert client.get("/api/meetings/999999/motions").status_code == 404
+
+
+def test_a_motion_on_an_opinion_gives_the_opinion_and_whether_it_adopted_it(client):
+    from assemblies.records import services as records
+    from proposals.models import Claim
+    from tests.proposals.factories import claim_in_state
+
+    s = setup(members=3, quorum=0)
+    plain = _close(s, secret=False)
+
+    def on_opinion(choices):
+        claim = claim_in_state(Claim.State.CONSULTATION)
+        opinion = records.opinion_draft(
+            actor=s["chair"], assembly=s["assembly"], claim=claim, text="We agree."
+        )
+        motion = services.motion_create(
+            actor=s["chair"], meeting=s["meeting"], title="", opinion=opinion
+        )
+        services.motion_open(actor=s["chair"], motion=motion)
+        for voter, choice in zip(s["voters"], choices, strict=False):
+            services.vote_cast(actor=voter, motion=motion, choice=choice)
+        services.motion_close(actor=s["chair"], motion=motion)
+        return motion, opinion
+
+    carried, adopted = on_opinion(("yes", "yes", "no"))
+    with CaptureQueriesContext(connection) as two:
+        client.get(_url(s["meeting"]))
+    rejected, draft = on_opinion(("no", "no", "yes"))
+    with CaptureQueriesContext(connection) as three:
+        rows = {row["id"]: row for row in client.get(_url(s["meeting"])).json()["items"]}
+    assert len(three) == len(two)
+    assert (rows[plain.pk]["opinion"], rows[plain.pk]["opinion_adopted"]) == (None, False)
+    assert (rows[carried.pk]["opinion"], rows[carried.pk]["opinion_adopted"]) == (adopted.pk, True)
+    assert (rows[rejected.pk]["opinion"], rows[rejected.pk]["opinion_adopted"]) == (draft.pk, False)
+    claim = client.get(f"/api/claims/{adopted.claim_id}").json()
+    assert claim["formal_opinions"][0]["motion"] == carried.pk
