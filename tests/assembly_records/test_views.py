@@ -201,7 +201,7 @@ def test_the_opinion_page_tells_the_votes_on_it(client, assembly, coordinator):
     carried = adopt_by_motion(opinion, chair=coordinator, meeting=meeting)
     page = client.get(opinion.get_absolute_url()).content.decode()
     assert 'data-testid="opinion-adopted-by"' in page
-    assert f'Adopted by the motion <a href="{carried.get_absolute_url()}">' in page
+    assert f'Adopted by the motion <a href="{carried.get_absolute_url()}">Adopt the' in page
     assert "Yes 1 · No 0 · Abstain 0" in page
     assert "Carried: the opinion is adopted." in page
 
