@@ -62,3 +62,30 @@ def test_two_coordinators_drafting_at_once_make_one_opinion():
     refused = [r for r in results if isinstance(r, Exception)]
     assert len(refused) == 1
     assert isinstance(refused[0], ValidationError)  # a friendly refusal, not an IntegrityError
+
+
+def test_two_motions_on_one_opinion_opened_at_once_open_one_vote():
+    """Drafted in two meetings (the second after the first meeting's draft went stale), both
+    opened at the same moment: the opinion's row lock and the unique constraint leave one
+    vote open; the other opening is refused, not a server error."""
+    from assemblies.motions import services as motions
+    from assemblies.motions.models import Motion
+
+    assembly = assembly_create()
+    coordinator = coordinator_create(assembly)
+    claim = claim_in_state(Claim.State.CONSULTATION)
+    opinion = services.opinion_draft(actor=coordinator, assembly=assembly, claim=claim, text="x")
+    meeting = meeting_create(assembly, state=Meeting.State.OPEN, chair=coordinator)
+    drafts = [
+        Motion.objects.create(meeting=meeting, title=f"Adopt it {i}", opinion=opinion)
+        for i in range(2)
+    ]
+    results = run_together(
+        *[lambda m=m: motions.motion_open(actor=coordinator, motion=m) for m in drafts]
+    )
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert len(refused) == 1 and isinstance(refused[0], ValidationError), results
+    assert Motion.objects.filter(opinion=opinion, state="open").count() == 1
+    # And the opinion cannot be edited while it is voted on.
+    with pytest.raises(ValidationError, match="voting on this opinion"):
+        services.opinion_edit(actor=coordinator, opinion=opinion, text="y")
