@@ -9,7 +9,8 @@ The claims app does not know who gives them: an Assembly of the Commons
 A source has two methods:
 
 - `adopted(claim)`: the opinions in force on the claim, each with `body_name` (who gave it),
-  `body_url`, `text`, `adopted_at` and `get_absolute_url()`; the claim's page and the
+  `body_url`, `text`, `adopted_at` and `get_absolute_url()` (and, when a vote adopted it,
+  `motion`: its title, meeting, `counts_line` and URL are shown); the claim's page and the
   officer's file show them, and `claim_decide` refuses a decision that does not answer them;
 - `claim_decided(claim, actor)`: called inside the decision's transaction (notifications).
 """

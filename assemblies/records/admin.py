@@ -24,7 +24,7 @@ class DecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Opinion)
 class OpinionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["__str__", "assembly", "claim", "state", "adopted_at"]
+    list_display = ["__str__", "assembly", "claim", "state", "adopted_at", "motion"]
     list_filter = ["state"]
-    list_select_related = ["assembly", "claim"]
+    list_select_related = ["assembly", "claim", "motion"]
     search_fields = ["text", "claim__title", "assembly__name"]

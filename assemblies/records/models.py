@@ -134,8 +134,10 @@ class OpinionState(models.TextChoices):
 
 
 class Opinion(models.Model):
-    """A formal opinion of an assembly on a claim in public consultation. Once adopted it
-    shows on the claim's page and the city's decision must answer it (`proposals.opinions`)."""
+    """A formal opinion of an assembly on a claim in public consultation. A coordinator
+    drafts it; the assembly adopts it by a motion voted in one of its meetings (`motion`, and
+    `decision`, the motion's entry in the minutes). Once adopted it shows on the claim's page
+    and the city's decision must answer it (`proposals.opinions`)."""
 
     State = OpinionState
 
