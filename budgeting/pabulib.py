@@ -19,10 +19,12 @@ import io
 import math
 import operator
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TextIO
+from functools import partial
+from itertools import chain, repeat
+from typing import NamedTuple, TextIO
 
 from budgeting.rules.types import Election, Money, as_money, gc_paused
 
@@ -49,13 +51,59 @@ class PabulibProject:
     """The other columns, raw (``name``, ``votes``, ``selected``, ``category``...)."""
 
 
-@dataclass(slots=True)
-class PabulibVote:
+class PabulibVote(NamedTuple):
+    """One ballot (a named tuple: files hold up to hundreds of thousands, built in bulk)."""
+
     voter_id: str
     vote: tuple[str, ...]
     points: tuple[Money, ...] | None = None
     fields: tuple[str, ...] = ()
     """The other columns, aligned with :attr:`PabulibData.vote_extra_columns`."""
+
+
+class VoteColumns(Sequence[PabulibVote]):
+    """Approval ballots stored by column, read as a sequence of :class:`PabulibVote`.
+
+    The bulk parser keeps voter ids, votes (identical votes share one tuple) and extra fields as
+    three lists: no object per ballot, nothing for the cyclic garbage collector to scan. Items
+    are built when read. Compares equal to any sequence holding the same votes.
+    """
+
+    __slots__ = ("voter_ids", "votes", "fields")
+
+    def __init__(
+        self,
+        voter_ids: list[str],
+        votes: list[tuple[str, ...]],
+        fields: list[tuple[str, ...]],
+    ) -> None:
+        self.voter_ids, self.votes, self.fields = voter_ids, votes, fields
+
+    def __len__(self) -> int:
+        return len(self.voter_ids)
+
+    def __getitem__(self, i):  # an int or a slice, as for lists
+        if isinstance(i, slice):
+            return list(self)[i]
+        return PabulibVote(self.voter_ids[i], self.votes[i], None, self.fields[i])
+
+    def __iter__(self) -> Iterator[PabulibVote]:
+        rows = zip(self.voter_ids, self.votes, repeat(None), self.fields, strict=False)
+        return map(partial(tuple.__new__, PabulibVote), rows)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, VoteColumns):
+            return (self.voter_ids, self.votes, self.fields) == (
+                other.voter_ids,
+                other.votes,
+                other.fields,
+            )
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment] # mutable, like a list
+
+    def __repr__(self) -> str:
+        return f"VoteColumns({len(self)} votes)"
 
 
 @dataclass
@@ -64,7 +112,8 @@ class PabulibData:
     project_columns: tuple[str, ...]
     projects: list[PabulibProject]
     vote_columns: tuple[str, ...]
-    votes: list[PabulibVote]
+    votes: Sequence[PabulibVote]
+    """A list, or :class:`VoteColumns` for approval files read in bulk."""
 
     @property
     def vote_type(self) -> str:
@@ -106,8 +155,25 @@ def parse_pabulib_string(text: str, **kwargs) -> PabulibData:
     return parse_pabulib(io.StringIO(text.removeprefix("\ufeff"), newline=""), **kwargs)
 
 
+class _Lines:
+    """The lines of a stream, counted; :meth:`rest` takes all the lines not yet read at once."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.number = 0  # lines read so far
+        self.pushed: list[str] = []
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.stream
+        if self.pushed:  # rest() was called but its text is to be read line by line after all
+            yield from io.StringIO(self.pushed.pop(), newline="")
+
+    def rest(self) -> str:
+        return self.stream.read()
+
+
 def _rows(
-    lines: Iterable[str], on_progress: Callable[[int], None] | None, every: int
+    lines: _Lines, on_progress: Callable[[int], None] | None, every: int
 ) -> Iterator[tuple[int, list[str]]]:
     """Yield (first line number, stripped fields) for each non-blank row."""
     number = 0
@@ -115,6 +181,7 @@ def _rows(
     start = 0
     for raw in lines:
         number += 1
+        lines.number = number
         if on_progress is not None and number % every == 0:
             on_progress(number)
         if pending:
@@ -154,6 +221,7 @@ def _parse(stream: TextIO, on_progress: Callable[[int], None] | None, every: int
     meta: dict[str, str] = {}
     projects: list[PabulibProject] = []
     votes: list[PabulibVote] = []
+    in_bulk: VoteColumns | None = None
     project_columns: tuple[str, ...] = ()
     vote_columns: tuple[str, ...] = ()
     by_id: dict[str, str] = {}
@@ -168,7 +236,8 @@ def _parse(stream: TextIO, on_progress: Callable[[int], None] | None, every: int
     i_voter = i_vote = i_points = -1
     resolved: dict[str, tuple[str, ...]] = {}
 
-    for line, row in _rows(stream, on_progress, every):
+    source = _Lines(stream)
+    for line, row in _rows(source, on_progress, every):
         name = row[0].lower() if len(row) == 1 else ""
         if name in ("meta", "projects", "votes"):
             order = ("meta", "projects", "votes")
@@ -212,6 +281,22 @@ def _parse(stream: TextIO, on_progress: Callable[[int], None] | None, every: int
                 skip = {i_voter, i_vote, i_points}
                 extra_idx = [i for i in range(len(header)) if i not in skip]
                 extras = _picker(extra_idx)
+                if i_points < 0:
+                    # Approval ballots: read the rest of the file at once when it is plain
+                    # (no quotes, spaces, carriage returns or control characters), else go on
+                    # line by line.
+                    rest = source.rest()
+                    if _plain(rest):
+                        in_bulk = _approval_votes(
+                            rest,
+                            source.number,
+                            header,
+                            (i_voter, i_vote, extra_idx),
+                            by_id,
+                            (on_progress, every),
+                        )
+                        break
+                    source.pushed.append(rest)
             continue
         if len(row) != len(header):
             raise PabulibError(
@@ -256,12 +341,170 @@ def _parse(stream: TextIO, on_progress: Callable[[int], None] | None, every: int
     _money(meta["budget"], "budget", meta_lines["budget"])
     if THRESHOLD_KEY in meta:
         _threshold(meta[THRESHOLD_KEY], meta_lines[THRESHOLD_KEY])
-    for key, actual in (("num_projects", len(projects)), ("num_votes", len(votes))):
+    all_votes: Sequence[PabulibVote] = votes if in_bulk is None else in_bulk
+    for key, actual in (("num_projects", len(projects)), ("num_votes", len(all_votes))):
         if key in meta and meta[key] != str(actual):
             raise PabulibError(
                 f"META says {key} is {meta[key]} but the file has {actual}", meta_lines[key]
             )
-    return PabulibData(meta, project_columns, projects, vote_columns, votes)
+    return PabulibData(meta, project_columns, projects, vote_columns, all_votes)
+
+
+def _plain(text: str) -> bool:
+    """True when rows of ``text`` can be split on ``;`` and ``\\n`` with nothing else to undo."""
+    return not ('"' in text or " " in text or "\r" in text) and text.replace("\n", "").isprintable()
+
+
+def _approval_votes(  # noqa: C901 - the checks of the line-by-line path, done per block of lines
+    text: str,
+    before: int,
+    header: list[str],
+    columns: tuple[int, int, list[int]],
+    by_id: dict[str, str],
+    progress: tuple[Callable[[int], None] | None, int],
+) -> VoteColumns:
+    """The VOTES rows of ``text`` (plain, see :func:`_plain`), approval ballots, by column.
+
+    Same checks and messages as the line-by-line path, and the same first error: rows are taken
+    in blocks of ``every`` lines and, within a block, the earliest failing line is reported (for
+    one line: its number of fields, then its voter id, then its vote). Identical vote strings are
+    resolved once and share one tuple; so do identical extra columns (age, sex...).
+    """
+    on_progress, every = progress
+    i_voter, i_vote, extra_idx = columns
+    width = len(header)
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()  # the text ends with a line end
+    total = len(lines)
+    seen: set[str] = set()
+    resolved: dict[str, tuple[str, ...]] = {}
+    voter_ids: list[str] = []
+    ballots: list[tuple[str, ...]] = []
+    extra: list[tuple[str, ...]] = []
+    lo = 0
+    while lo < total:
+        # Blocks end at the line numbers where the line-by-line path reports progress.
+        hi = min(total, (before + lo) // every * every + every - before)
+        block = lines[lo:hi]
+        numbers = None  # line number of each row, when blank lines are skipped
+        if "" in block:
+            numbers = [before + lo + 1 + i for i, t in enumerate(block) if t]
+            block = [t for t in block if t]
+
+        def line_of(i: int, numbers=numbers, lo=lo) -> int:
+            return numbers[i] if numbers is not None else before + lo + 1 + i
+
+        voters, raws, fields, short = _columns(block, width, i_voter, i_vote, extra_idx)
+        bad_voter = None
+        fresh = set(voters)
+        if len(fresh) != len(voters) or "" in fresh or not seen.isdisjoint(fresh):
+            local: set[str] = set()
+            for i, voter in enumerate(voters):
+                if not voter or voter in seen or voter in local:
+                    bad_voter = i
+                    break
+                local.add(voter)
+        bad_vote, vote_error = None, None
+        new = set(raws).difference(resolved)
+        if "" in new:
+            new.discard("")
+            resolved[""] = ()
+        # All new vote strings at once: split, check that every id is known and none repeats.
+        new = list(new)
+        split = list(map(str.split, new, repeat(",")))
+        failed = []
+        if set(chain.from_iterable(split)) <= by_id.keys():
+            ids_of = list(map(tuple, split))
+            if list(map(len, map(set, ids_of))) == list(map(len, ids_of)):
+                resolved.update(zip(new, ids_of, strict=True))
+            else:
+                failed = [
+                    raw for raw, ids in zip(new, ids_of, strict=True) if len(set(ids)) < len(ids)
+                ]
+        else:
+            failed = new
+        errors = {}
+        for raw in failed:
+            try:  # the line-by-line path's checks, for its message
+                _vote(["-", raw], 0, 0, 1, -1, [], by_id, set())
+            except PabulibError as exc:
+                errors[raw] = exc.message
+        if errors:
+            bad_vote = next(i for i, raw in enumerate(raws) if raw in errors)
+            vote_error = errors[raws[bad_vote]]
+        if bad_voter is not None and (bad_vote is None or bad_voter <= bad_vote):
+            voter = voters[bad_voter]
+            raise PabulibError(f"empty or repeated voter id {voter!r}", line_of(bad_voter))
+        if bad_vote is not None:
+            raise PabulibError(vote_error, line_of(bad_vote))
+        if short is not None:
+            row = block[short].split(";")
+            name = row[0].lower() if len(row) == 1 else ""
+            if name in ("meta", "projects", "votes"):
+                raise PabulibError(
+                    f"section {name.upper()} is repeated or out of order", line_of(short)
+                )
+            raise PabulibError(
+                f"expected {width} fields as in the VOTES header, found {len(row)}",
+                line_of(short),
+            )
+        seen |= fresh
+        voter_ids.extend(voters)
+        ballots.extend(map(resolved.__getitem__, raws))
+        extra.extend(fields)
+        lo = hi
+        if on_progress is not None and (before + hi) % every == 0:
+            on_progress(before + hi)
+    if on_progress is not None:
+        on_progress(before + total)
+    return VoteColumns(voter_ids, ballots, extra)
+
+
+def _columns(
+    block: list[str], width: int, i_voter: int, i_vote: int, extra_idx: list[int]
+) -> tuple[Sequence[str], Sequence[str], Iterable[tuple[str, ...]], int | None]:
+    """Voter ids, votes and extra columns of the rows of ``block``, up to the first bad row.
+
+    The fourth value is the index of the first row whose number of fields is not ``width``
+    (``None`` when all are right); the columns stop before it. Identical extra columns (age,
+    sex...) share one tuple.
+    """
+    if {i_voter, i_vote} == {0, 1}:
+        # The usual layout: voter_id;vote;extra...: split off the first two fields only and
+        # split the rest of each distinct row once.
+        keep = 2 if width > 2 else -1  # -1: split every field
+        parts = list(map(str.split, block, repeat(";"), repeat(keep)))
+        if set(map(len, parts)) <= {min(width, 3)}:
+            fields: Iterable[tuple[str, ...]] = [()] * len(parts)
+            bad = []
+            if width == 2:
+                firsts, seconds = zip(*parts, strict=True) if parts else ((), ())
+            else:
+                firsts, seconds, rests = zip(*parts, strict=True) if parts else ((), (), ())
+                table = {r: tuple(r.split(";")) for r in set(rests)}
+                wrong = {r for r, t in table.items() if len(t) != width - 2}
+                bad = [i for i, r in enumerate(rests) if r in wrong] if wrong else []
+                fields = map(table.__getitem__, rests)
+            if not bad:
+                voters, raws = (firsts, seconds) if i_voter == 0 else (seconds, firsts)
+                return voters, raws, fields, None
+        short = next(i for i, t in enumerate(block) if t.count(";") != width - 1)
+        voters, raws, fields, _ = _columns(block[:short], width, i_voter, i_vote, extra_idx)
+        return voters, raws, fields, short
+    semicolons = list(map(str.count, block, repeat(";")))
+    short = None
+    if set(semicolons) - {width - 1}:
+        short = next(i for i, n in enumerate(semicolons) if n != width - 1)
+        block = block[:short]
+    # Every row has `width` fields: split them all at once and take the columns as slices.
+    flat = ";".join(block).split(";") if block else []
+    fields = [()] * (len(flat) // width)
+    if extra_idx:
+        shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+        columns = list(zip(*(flat[i::width] for i in extra_idx), strict=True))
+        fields = map(shared.setdefault, columns, columns)
+    return flat[i_voter::width], flat[i_vote::width], fields, short
 
 
 def _picker(indexes: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
@@ -417,8 +660,15 @@ def election_from_pabulib(data: PabulibData) -> Election:
     """
     ids = tuple(p.project_id for p in data.projects)
     index = {p: i for i, p in enumerate(ids)}
+    votes = (
+        data.votes.votes if isinstance(data.votes, VoteColumns) else [v.vote for v in data.votes]
+    )
     with gc_paused():
-        ballots = tuple(tuple(sorted([index[p] for p in v.vote])) for v in data.votes)
+        # Identical votes are often one shared tuple (always, from the bulk parser).
+        converted: dict[tuple[str, ...], tuple[int, ...]] = {}
+        for vote in set(votes):
+            converted[vote] = tuple(sorted([index[p] for p in vote]))
+        ballots = tuple(map(converted.__getitem__, votes))
     names = None
     if "name" in data.project_columns:
         names = tuple(p.fields.get("name", "") for p in data.projects)

@@ -22,8 +22,10 @@ fixed key. See ``budgeting.rules.mes`` for the whole picture and ``docs/decision
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import partial as partial_fn
 from itertools import chain
 from math import inf
 
@@ -59,8 +61,9 @@ class Prepared:
         self.supporters = [entries[bounds[j] : bounds[j + 1]] for j in range(m)]
         self.supporter_counts = [self.counts_f[s] for s in self.supporters]
         self.votes = [int(self.counts[s].sum()) for s in self.supporters]
+        self.votes_f = [float(n) for n in self.votes]
         self.costs = election.costs
-        self.costs_f = np.array([float(c) for c in election.costs], dtype=np.float64)
+        self.costs_f = [float(c) for c in election.costs]
         self.costs_q = [gmpy2.mpq(c.numerator, c.denominator) for c in map(Fraction, self.costs)]
         self.n_voters = election.num_voters
         self.tie_keys = tie_breaking.mes_keys(election)
@@ -91,7 +94,15 @@ class Round:
     partial_payers: int  # voters paying everything they had left (less than rho)
     tied_with: tuple[int, ...] = ()  # projects with exactly the same rho/cost, lost the tie
     ratio_max: float = inf  # a float certainly >= this round's rho / cost
-    ratio: Fraction | None = None  # rho / cost exactly, when known
+    ratio: Fraction | None = None  # rho / cost exactly, when known (see exact_ratio)
+    pending: tuple | None = field(default=None, repr=False, compare=False)
+    """What :func:`_exact_ratio_of` needs to find ``ratio``, until it is asked for."""
+
+    def exact_ratio(self) -> Fraction | None:
+        """``rho / cost`` exactly when the float run pins it down (computed on first use)."""
+        if self.pending is not None:
+            self.ratio, self.pending = _exact_ratio_of(*self.pending), None
+        return self.ratio
 
 
 @dataclass
@@ -99,8 +110,15 @@ class Run:
     per_voter_budget: Fraction
     winners: list[int]  # free projects first, then one per round
     rounds: list[Round]
-    money_left: dict[int, Fraction | float]  # active projects not selected, at the end
+    left: dict[int, Fraction | float] | Callable[[], dict[int, Fraction | float]]
     exact: bool
+
+    @property
+    def money_left(self) -> dict[int, Fraction | float]:
+        """Money the supporters of each active project not selected hold at the end."""
+        if callable(self.left):
+            self.left = self.left()  # the float engine computes it when first asked
+        return self.left
 
 
 def run(prep: Prepared, b: Fraction, *, exact: bool = False) -> Run:
@@ -124,28 +142,35 @@ def run_certified(prep: Prepared, lower: Run, b: Fraction) -> Run | None:
     run ends at the same point (nothing affordable at ``b`` is affordable below). ``None`` when
     this cannot be shown (the outcome may change in between, or floats cannot decide).
     """
-    guard = [(r.project, r.ratio_max, r.ratio) for r in lower.rounds]
+    guard = [(r.project, r.ratio_max, r) for r in lower.rounds]
     result = run_float(prep, b, guard=guard)
     if result is None or len(result.rounds) != len(guard):
         return None
     return result
 
 
-def _rho_float(vs: np.ndarray, ns: np.ndarray, c: float, votes: int):
-    """Solve sum(n * min(v, rho)) = c; returns (rho, poor mask, paying voters)."""
+def _rho_float(vs: np.ndarray, ns: np.ndarray, c: float, votes: float):
+    """Solve sum(n * min(v, rho)) = c; returns (rho, poor mask, paying voters).
+
+    Starting from ``c / votes``, refine the set of supporters who cannot pay rho (it only
+    grows) until it stays the same; each pass is one comparison and one matrix-vector product
+    giving both the money and the number of those supporters.
+    """
     rho = c / votes
     poor = vs < rho
-    n_poor = int(np.count_nonzero(poor))
+    if not poor.any():
+        return rho, poor, votes
+    both = np.empty((2, vs.size))
+    np.multiply(vs, ns, out=both[0])
+    both[1] = ns
+    paid, n_poor = (both @ poor).tolist()
     for _ in range(8):
-        if n_poor == 0:
-            return rho, poor, float(votes)
-        pn = ns[poor]
-        n_rich = votes - float(pn.sum())
+        n_rich = votes - n_poor
         if n_rich <= 0:
             return None
-        rho = (c - float(vs[poor] @ pn)) / n_rich
+        rho = (c - paid) / n_rich
         poor = vs < rho
-        count = int(np.count_nonzero(poor))
+        paid, count = (both @ poor).tolist()
         if count == n_poor:
             return rho, poor, n_rich
         n_poor = count
@@ -167,19 +192,21 @@ def run_float(  # noqa: C901 - the numeric kernel, kept in one loop for speed
     prep: Prepared,
     b: Fraction,
     *,
-    guard: list[tuple[int, float, Fraction | None]] | None = None,
+    guard: list[tuple[int, float, Round]] | None = None,
 ) -> Run | None:
     """MES at ``b`` in floats with error bounds; ``None`` when a decision is too close to call.
 
-    With ``guard`` (see :func:`run_certified`), one ``(project, ratio_max, exact ratio)`` per
-    round: round ``t`` selects that project, and every other affordable project must ask more
-    per unit of cost than ``ratio_max`` (or exactly as much or more, if it loses the tie-break);
-    otherwise the run stops early with ``None``.
+    With ``guard`` (see :func:`run_certified`), one ``(project, ratio_max, round)`` per round
+    of the lower run: round ``t`` selects that project, and every other affordable project must
+    ask more per unit of cost than ``ratio_max`` (or exactly as much or more, if it loses the
+    tie-break); otherwise the run stops early with ``None``.
     """
     bf = float(b)
     n_groups = len(prep.groups)
     v = np.full(n_groups, bf)
     err = np.full(n_groups, EPS * bf)
+    err_max = EPS * bf  # at least every entry of err
+    costs_f, votes = prep.costs_f, prep.votes_f
     m = len(prep.costs)
     stale = prep.initial_ratio.copy()
     stale_err = EPS * np.where(np.isfinite(stale), stale, 0.0)
@@ -203,19 +230,20 @@ def run_float(  # noqa: C901 - the numeric kernel, kept in one loop for speed
             if stale[j] - SAFETY * stale_err[j] > bar:
                 break
             s, ns = prep.supporters[j], prep.supporter_counts[j]
-            vs, es = v[s], err[s]
-            c = prep.costs_f[j]
-            money = float(vs @ ns)
-            en = es * ns
-            in_err = float(en.sum())
-            arith = (s.size + 4) * EPS * (money + c)
-            if money + SAFETY * (in_err + arith) < c:
+            vs = v[s]
+            c = costs_f[j]
+            votes_j = votes[j]
+            money_j = float(vs @ ns)
+            # Every budget's error is at most err_max: using it instead of each budget's own
+            # bound spares gathering and summing them for the many projects found unaffordable
+            # here (the bound is looser, by the ratio of the largest error to the average).
+            in_err = err_max * votes_j
+            arith = (s.size + 4) * EPS * (money_j + c)
+            if money_j + SAFETY * (in_err + arith) < c:
                 alive[j] = False
                 continue
             solved = (
-                None
-                if money - SAFETY * (in_err + arith) < c
-                else _rho_float(vs, ns, c, prep.votes[j])
+                None if money_j - SAFETY * (in_err + arith) < c else _rho_float(vs, ns, c, votes_j)
             )
             if solved is None:
                 return None  # affordability too close to call
@@ -223,11 +251,13 @@ def run_float(  # noqa: C901 - the numeric kernel, kept in one loop for speed
             # Bound on rho's error. sum(n * min(v, rho)) moves by at most the errors of the
             # budgets that may lie below rho ("low": the poor, and the rich too close to rho to
             # be sure); the root moves by that over the number of voters surely above rho.
+            # (Here each budget's own bound counts: with err_max the bounds would compound.)
+            es = err[s]
             low = vs - SAFETY * es < rho
-            n_sure = prep.votes[j] - float(ns @ low)
+            n_sure = votes_j - float(ns @ low)
             if n_sure <= 0:
                 return None
-            rho_err = (float(en @ low) + arith) / n_sure + 2 * EPS * rho
+            rho_err = (float((es * ns) @ low) + arith) / n_sure + 2 * EPS * rho
             ratio = rho / c
             ratio_err = rho_err / c + 2 * EPS * ratio
             stale[j], stale_err[j] = ratio, ratio_err
@@ -256,35 +286,42 @@ def run_float(  # noqa: C901 - the numeric kernel, kept in one loop for speed
                 (t for q, t in known if q == exact_ratio), key=lambda t: prep.tie_keys[t[2]]
             )
             win = tied[0]
-        ratio_w, ratio_err_w, w, rho, rho_err, n_rich, _ = win
-        if exact_ratio is None:
-            exact_ratio_w = _exact_ratio(prep, v, err, win)
-        else:
-            exact_ratio_w = exact_ratio
+        ratio_w, ratio_err_w, w, rho, rho_err, n_rich, poor_w = win
+        if exact_ratio is not None:
             ratio_w, ratio_err_w = 1.0 / n_rich, EPS / n_rich
-        s = prep.supporters[w]
+        s, ns = prep.supporters[w], prep.supporter_counts[w]
         alive[w] = False
         vs, es = v[s], err[s]
         gap = vs - rho
         rich = gap >= 0
-        v[s] = np.where(rich, gap, 0.0)
+        new_v = np.where(rich, gap, 0.0)
+        v[s] = new_v
         maybe_rich = -gap <= SAFETY * (es + rho_err)
-        err[s] = np.where(rich | maybe_rich, es + rho_err + EPS * np.abs(gap), 0.0)
-        partial = float(prep.supporter_counts[w][(~rich) & (vs > 0)].sum())
+        new_err = np.where(rich | maybe_rich, es + rho_err + EPS * np.abs(gap), 0.0)
+        err[s] = new_err
+        err_max = max(err_max, float(new_err.max()))
+        partial = float(ns[(~rich) & (vs > 0)].sum())
         winners.append(w)
         exact_rho = exact_ratio * prep.costs[w] if exact_ratio is not None else rho
         lost = tuple(t[2] for t in tied[1:])
         upper = ratio_w + SAFETY * ratio_err_w
-        rounds.append(
-            Round(w, exact_rho, int(round(n_rich)), int(round(partial)), lost, upper, exact_ratio_w)
-        )
+        rnd = Round(w, exact_rho, int(round(n_rich)), int(round(partial)), lost, upper)
+        if exact_ratio is not None:
+            rnd.ratio = exact_ratio
+        else:
+            rnd.pending = (vs, es, rho, rho_err, n_rich, poor_w)
+        rounds.append(rnd)
 
-    money_left = {}
+    return Run(b, winners, rounds, partial_fn(_money_left, prep, v, winners), exact=False)
+
+
+def _money_left(prep: Prepared, v: np.ndarray, winners: list[int]) -> dict[int, float]:
     chosen = set(winners)
-    for j in prep.active:
-        if j not in chosen:
-            money_left[j] = float(v[prep.supporters[j]] @ prep.supporter_counts[j])
-    return Run(b, winners, rounds, money_left, exact=False)
+    return {
+        j: float(v[prep.supporters[j]] @ prep.supporter_counts[j])
+        for j in prep.active
+        if j not in chosen
+    }
 
 
 def _guarded_winner(
@@ -292,10 +329,10 @@ def _guarded_winner(
     v: np.ndarray,
     err: np.ndarray,
     cands: list[tuple],
-    guard: tuple[int, float, Fraction | None],
+    guard: tuple[int, float, Round],
 ) -> tuple | None:
     """The candidate ``guard`` names, if every other one certainly asks more (see run_float)."""
-    expected, ratio_max, ratio_exact = guard
+    expected, ratio_max, lower_round = guard
     win = next((t for t in cands if t[2] == expected), None)
     if win is None:
         return None
@@ -304,7 +341,10 @@ def _guarded_winner(
         if t is win or t[0] - SAFETY * t[1] > ratio_max:
             continue
         # Too close for floats: fine only if it loses ties and asks exactly at least as much.
-        if ratio_exact is None or prep.tie_keys[t[2]] < key:
+        if prep.tie_keys[t[2]] < key:
+            return None
+        ratio_exact = lower_round.exact_ratio()
+        if ratio_exact is None:
             return None
         q = _exact_ratio(prep, v, err, t)
         if q is None or q < ratio_exact:
@@ -321,7 +361,13 @@ def _exact_ratio(prep: Prepared, v: np.ndarray, err: np.ndarray, cand: tuple) ->
     """
     _, _, j, rho, rho_err, n_rich, poor = cand
     s = prep.supporters[j]
-    vs, es = v[s], err[s]
+    return _exact_ratio_of(v[s], err[s], rho, rho_err, n_rich, poor)
+
+
+def _exact_ratio_of(
+    vs: np.ndarray, es: np.ndarray, rho: float, rho_err: float, n_rich: float, poor: np.ndarray
+) -> Fraction | None:
+    """:func:`_exact_ratio` given the supporters' budgets and error bounds."""
     if vs[poor].any() or es[poor].any():
         return None
     rich_v = vs[~poor]

@@ -26,7 +26,10 @@ Voters with identical ballots are grouped (Łódź 2022: 90,494 voters, 23,571 d
 Each MES run uses numpy float64 with a running rounding-error bound per budget and lazy
 re-evaluation (a project is re-evaluated only if its last ``rho / cost``, a lower bound, could
 still beat the best of the round). Any decision closer than the error bound allows is re-decided
-by rerunning exactly with ``gmpy2.mpq`` (``_mes_engine.run_exact``), so outcomes are exact.
+by rerunning exactly with ``gmpy2.mpq`` (``_mes_engine.run_exact``), so outcomes are exact. Per
+evaluation the engine makes few numpy calls (affordability against the largest error bound,
+``rho`` refined by one comparison and one matrix-vector product per pass), and what only a later
+question may need (a round's exact ratio, the money left) is computed when asked.
 
 For Add1, stretches of steps with the same outcome are skipped, exactly. For a fixed sequence of
 winners, every voter's remaining money is non-decreasing in the per-voter budget ``b`` and every

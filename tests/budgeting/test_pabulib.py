@@ -264,3 +264,94 @@ def test_manage_py_pb_compute_exits_non_zero_on_a_bad_file(tmp_path):
     assert "PROJECTS section is missing" in proc.stderr, proc.stderr[-500:]
     assert proc.returncode != 0
     assert proc.stdout == ""
+
+
+# The VOTES section of approval files is read in bulk when it is plain (no quotes, spaces,
+# carriage returns or control characters), else line by line. Both must give the same data and
+# the same first error, with the same line number.
+
+
+def line_by_line(text: str) -> str:
+    """The same file, with one space in the VOTES section (stripped away, but not plain)."""
+    head, votes = text.split("VOTES\n")
+    return head + "VOTES\n" + votes.replace(";", " ;", 1)
+
+
+def both_ways(text: str, **kwargs):
+    plain, spaced = parse_pabulib_string(text, **kwargs), None
+    spaced = parse_pabulib_string(line_by_line(text), **kwargs)
+    return plain, spaced
+
+
+VOTES_LAYOUTS = {
+    "extra after": ("voter_id;vote;age", ["a;1,2;30", "b;2,1,3;41", "c;;22"]),
+    "no extra": ("voter_id;vote", ["a;1,2", "b;2,1,3", "c;"]),
+    "vote first": ("vote;voter_id;age;sex", ["1,2;a;30;F", "2,1,3;b;41;M", ";c;22;F"]),
+    "extra between": ("voter_id;age;vote", ["a;30;1,2", "b;41;2,1,3", "c;22;"]),
+}
+
+
+def with_votes(header: str, rows: list[str]) -> str:
+    head = SMALL.split("VOTES\n")[0].replace("num_votes;3", f"num_votes;{len(rows)}")
+    return head + "VOTES\n" + header + "\n" + "\n".join(rows) + "\n"
+
+
+@pytest.mark.parametrize("layout", sorted(VOTES_LAYOUTS))
+def test_votes_read_in_bulk_are_the_votes_read_line_by_line(layout):
+    header, rows = VOTES_LAYOUTS[layout]
+    plain, spaced = both_ways(with_votes(header, rows))
+    assert plain == spaced
+    assert spaced == plain
+    assert [v.vote for v in plain.votes] == [("1", "2"), ("2", "1", "3"), ()]
+    assert list(plain.votes) == list(spaced.votes)
+    assert plain.votes[1] == spaced.votes[1]
+    assert election_from_pabulib(plain) == election_from_pabulib(spaced)
+    assert parse_pabulib_string(dumps_pabulib(plain)) == plain
+
+
+@pytest.mark.parametrize(
+    ("rows", "line", "fragment"),
+    [
+        (["a;1,2;30", "b;2,9;41", "c;;22"], 16, "unknown project '9'"),
+        (["a;1,2;30", "b;2,1,2;41", "c;;22"], 16, "same project twice"),
+        (["a;1,2;30", "b;2,,1;41", "c;;22"], 16, "unknown project ''"),
+        (["a;1,2;30", "b;2;41", "a;;22"], 17, "repeated voter id 'a'"),
+        (["a;1,2;30", ";2;41", "c;;22"], 16, "empty or repeated voter id ''"),
+        (["a;1,2;30", "b;2;41;7", "c;;22"], 16, "expected 3 fields"),
+        (["a;1,2;30", "b;2", "c;;22"], 16, "expected 3 fields"),
+        (["a;1,2;30", "b;2;41", "PROJECTS"], 17, "section PROJECTS is repeated"),
+        (["a;1,2;30", "b;2;41", "whatever"], 17, "expected 3 fields"),
+        # blank lines are skipped but counted
+        (["a;1,2;30", "", "", "b;9;41"], 18, "unknown project '9'"),
+        # the first failing line wins, whatever the check
+        (["a;1,2;30", "a;9;41"], 16, "repeated voter id"),
+        (["a;9;30", "a;2;41"], 15, "unknown project '9'"),
+        (["a;1;30", "b;9;41", "a;2;22"], 16, "unknown project '9'"),
+        (["a;1;30", "a;2;41", "b;9;22"], 16, "repeated voter id"),
+        (["a;1;30", "b;9;41", "c;2"], 16, "unknown project '9'"),
+        (["a;1;30", "b;2", "c;9;22"], 16, "expected 3 fields"),
+    ],
+)
+@pytest.mark.parametrize("every", [10_000, 2])  # blocks of lines: one, or many
+def test_votes_read_in_bulk_fail_like_votes_read_line_by_line(rows, line, fragment, every):
+    text = with_votes("voter_id;vote;age", rows)
+    for variant in (text, line_by_line(text)):
+        with pytest.raises(PabulibError) as error:
+            parse_pabulib_string(variant, progress_every=every)
+        assert (error.value.line, fragment in error.value.message) == (line, True), variant
+
+
+def test_a_voter_repeated_in_another_block_of_lines_is_refused():
+    rows = [f"v{i};1;30" for i in range(20)] + ["v3;2;41"]
+    with pytest.raises(PabulibError, match="repeated voter id 'v3'") as error:
+        parse_pabulib_string(with_votes("voter_id;vote;age", rows), progress_every=4)
+    assert error.value.line == 35
+
+
+def test_progress_is_reported_the_same_in_bulk_and_line_by_line():
+    rows = [f"v{i};1;30" for i in range(20)]
+    text = with_votes("voter_id;vote;age", rows)
+    seen_plain, seen_spaced = [], []
+    parse_pabulib_string(text, on_progress=seen_plain.append, progress_every=4)
+    parse_pabulib_string(line_by_line(text), on_progress=seen_spaced.append, progress_every=4)
+    assert seen_plain == seen_spaced == [4, 8, 12, 16, 20, 24, 28, 32, 34]
