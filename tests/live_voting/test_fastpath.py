@@ -9,10 +9,10 @@ from channels.testing import HttpCommunicator
 from django.core.asgi import get_asgi_application
 from django.core.exceptions import ImproperlyConfigured
 
-from budgeting.live.fastpath import KioskCastRoute
 from budgeting.live.models import BallotToken
 from budgeting.models import Ballot
-from config.asgi import application
+from config.asgi import FAST_ROUTES, application
+from live.fastpath import FastPath
 from tests.budgeting.factories import key, process_create, project_create
 from tests.live_voting.factories import checkin, facilitator_create, session_make, tablet_make
 
@@ -146,13 +146,13 @@ class AsyncOnly:
 async def test_a_middleware_added_to_the_setting_runs_on_the_fast_path(world, settings):
     project, credential, token = world
     settings.MIDDLEWARE = [*settings.MIDDLEWARE, f"{__name__}.Stamp"]
-    app = KioskCastRoute(get_asgi_application())
+    app = FastPath(get_asgi_application(), FAST_ROUTES)
     answer = await post(ballot(project, token), headers(credential), app=app)
     assert json.loads(answer["body"]) == {"ok": True, "created": True}
-    assert answer["headers"]["x-stamped-in"].startswith("pb-cast")  # the fast path's thread
+    assert answer["headers"]["x-stamped-in"].startswith("live-vote")  # the fast path's thread
 
 
 async def test_a_middleware_that_cannot_run_synchronously_stops_the_fast_path_at_start(settings):
     settings.MIDDLEWARE = [*settings.MIDDLEWARE, f"{__name__}.AsyncOnly"]
     with pytest.raises(ImproperlyConfigured, match="AsyncOnly"):
-        KioskCastRoute(get_asgi_application())
+        FastPath(get_asgi_application(), FAST_ROUTES)
