@@ -159,7 +159,7 @@ def _parsed(body: bytes) -> dict:
 
 
 def _cast(credential: str, body: bytes) -> JsonResponse:
-    tablet = selectors.tablet_for_credential(credential)
+    tablet = selectors.tablet_for_cast(credential)
     if tablet is None:
         return JsonResponse(
             {"ok": False, "code": "unpaired", "errors": [_("This tablet is not paired.")]},
