@@ -14,21 +14,15 @@ from django.urls import reverse
 from budgeting.live import credentials, selectors
 from budgeting.live.models import BallotToken, Tablet
 from budgeting.live.services.casting import _locked_token
-from tests.budgeting.factories import key, process_create, project_create
-from tests.live_voting.factories import checkin, facilitator_create, session_make, tablet_make
+from tests.budgeting.factories import key
+from tests.live_voting.factories import checkin, ready_to_cast, tablet_make
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def world():
-    process = process_create()
-    project = project_create(process, cost=10_000)
-    facilitator = facilitator_create()
-    session = session_make(process, facilitators=[facilitator])
-    tablet, credential = tablet_make(session)
-    _result, token = checkin(session, facilitator, tablet=tablet)
-    return project, tablet, credential, token, facilitator
+    return ready_to_cast()
 
 
 def test_the_tablet_for_a_cast_reads_what_the_orm_reads(world):

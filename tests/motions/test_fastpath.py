@@ -2,7 +2,6 @@
 tablet's vote are answered in the vote pool through the whole middleware chain, with the same
 checks as Django's own path (session login, CSRF, device cookie, policy)."""
 
-import threading
 import urllib.parse
 
 import pytest
@@ -23,22 +22,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 CSRF = "a" * 32  # a CSRF secret as the pages' cookie carries it
 
 
-class Stamp:
-    """A middleware a project might add: it marks each response with the thread it ran in."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        response["X-Stamped-In"] = threading.current_thread().name
-        return response
-
-
 @pytest.fixture
 def app(settings):
     settings.PB_LIVE_CAST_THREADS = 2  # the pool (this module's data is committed)
-    settings.MIDDLEWARE = [*settings.MIDDLEWARE, f"{__name__}.Stamp"]
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "tests.stamp.Stamp"]
     return FastPath(get_asgi_application(), FAST_ROUTES)
 
 
