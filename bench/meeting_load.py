@@ -2,7 +2,7 @@
 phones and from room tablets) while V viewers watch the tally.
 
     python bench/meeting_load.py [--members 300] [--within 10] [--viewers 1000] [--workers 2]
-                                 [--tablet-share 0.5] [--quick]
+                                 [--tablet-share 0.5] [--quick] [--profile DIR]
 
 Like bench/live_load.py (whose server, database and CPU helpers it uses): a fresh PostgreSQL
 database (dropped at the end), production settings with Redis, N uvicorn workers. It seeds an
@@ -275,8 +275,17 @@ def measure(args, servers, seeded):
         os.getloadavg()[0],
         live_load.cpu_seconds(load_pids),
     )
+    profilers = live_load.profile_start(args.profile, servers.pids(), args.within, "meeting")
+    threads_before = live_load.thread_cpu(servers.pids())
     started = voters.run()
     voting_time = time.monotonic() - started
+    threads_after = live_load.thread_cpu(servers.pids())
+    live_load.profile_stop(profilers)
+    by_role = (
+        live_load.thread_roles(servers.pids(), threads_before, threads_after)
+        if args.profile
+        else {}
+    )
     after = (
         live_load.cpu_seconds(servers.pids()),
         live_load.cpu_seconds(live_load.postgres_pids(), reaped=True),
@@ -317,6 +326,10 @@ def measure(args, servers, seeded):
         "server_cpu": (after[0] - before[0]) / voting_time,
         "postgres_cpu": (after[1] - before[1]) / voting_time,
         "load_cpu": (after[2] - before[3]) / voting_time,
+        "server_ms_per_vote": 1000 * (after[0] - before[0]) / max(1, len(acks)),
+        "thread_ms_per_vote": {
+            role: 1000 * seconds / max(1, len(acks)) for role, seconds in by_role.items()
+        },
         "load_before": before[2],
     }
 
@@ -331,6 +344,11 @@ def main():
     parser.add_argument("--load-procs", type=int, default=2)
     parser.add_argument("--settle", type=float, default=3.0)
     parser.add_argument("--quick", action="store_true", help="100 members, 200 viewers")
+    parser.add_argument(
+        "--profile",
+        metavar="DIR",
+        help="sample each server process with py-spy while voting (collapsed stacks in DIR)",
+    )
     parser.add_argument(
         "--database-url",
         default=os.environ.get(
@@ -384,10 +402,17 @@ def main():
             f"messages per viewer {r['messages']:.0f}"
         )
         print(
-            f"  CPU while voting: servers {100 * r['server_cpu']:.0f}% of a core, PostgreSQL "
+            f"  CPU while voting: servers {100 * r['server_cpu']:.0f}% of a core "
+            f"({r['server_ms_per_vote']:.1f} ms per vote), PostgreSQL "
             f"{100 * r['postgres_cpu']:.0f}%, the benchmark's own load "
             f"{100 * r['load_cpu']:.0f}%; load average before {r['load_before']:.1f}"
         )
+        if r["thread_ms_per_vote"]:
+            roles = ", ".join(
+                f"{role} {ms:.2f}"
+                for role, ms in sorted(r["thread_ms_per_vote"].items(), key=lambda x: -x[1])
+            )
+            print(f"  server CPU per vote by thread (ms): {roles}")
         if r["unseen"]:
             print(f"  (vote, viewer) pairs never seen: {r['unseen']}")
         print(

@@ -1,7 +1,8 @@
 """ASGI entry point: HTTP goes to Django, WebSockets through auth and an Origin check.
 
-The tablets' cast (POST /budgeting/live/kiosk/cast/) takes a fast path beside Django's
-middleware chain, with the same security checks (budgeting/live/fastpath.py).
+Live votes (a PB tablet's cast, a member's vote on a motion, a room tablet's vote) take a
+fast path beside Django's asynchronous middleware chain, with the same middleware and
+security checks (live/fastpath.py): POSTs to the URLs named in ``FAST_ROUTES``.
 """
 
 import os
@@ -14,13 +15,20 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
-from budgeting.live.fastpath import KioskCastRoute  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
 from config.websocket import OriginValidator  # noqa: E402
+from live.fastpath import FastPath  # noqa: E402
+
+# {URL name: the synchronous view the fast path runs, or None for the URL's own view}
+FAST_ROUTES = {
+    "pb_live:kiosk-cast": "budgeting.live.fastpath.cast",
+    "motions:vote": None,
+    "motions:kiosk-vote": None,
+}
 
 application = ProtocolTypeRouter(
     {
-        "http": KioskCastRoute(django_asgi_app),
+        "http": FastPath(django_asgi_app, FAST_ROUTES),
         "websocket": OriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

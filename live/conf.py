@@ -13,6 +13,12 @@ DEFAULTS = {
     "PB_LIVE_REDIS_URL": None,  # None: use REDIS_URL
     # The channel layer alias the live groups use.
     "PB_LIVE_CHANNEL_LAYER": "live",
+    # Threads (per server process) that run live votes (PB tablets' casts, motion votes) with
+    # long-lived database connections (live/fastpath.py); 0 runs a vote in its request's own
+    # thread. More is not faster: measured with 1,000 viewers, 8 threads starved the live
+    # updates of the GIL (decision 003).
+    "PB_LIVE_CAST_THREADS": 4,
+    "PB_LIVE_POOL_CONN_MAX_AGE": 300,  # seconds a vote-pool thread keeps its connection
 }
 
 

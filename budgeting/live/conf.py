@@ -32,11 +32,6 @@ DEFAULTS = {
     # (limit, window in seconds).
     "PB_LIVE_TOKEN_THROTTLE": (10, 600),
     "PB_LIVE_CHECKIN_THROTTLE": (30, 600),
-    # Threads (per server process) that run tablets' casts with long-lived database
-    # connections; 0 runs a cast in its request's own thread. More is not faster: measured
-    # with 1,000 viewers, 8 threads starved the live updates of the GIL (decision 003).
-    "PB_LIVE_CAST_THREADS": 4,
-    "PB_LIVE_POOL_CONN_MAX_AGE": 300,  # seconds a cast-pool thread keeps its connection
 }
 
 

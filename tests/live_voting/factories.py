@@ -6,7 +6,7 @@ from django.utils import timezone
 from budgeting.live import credentials, services
 from budgeting.live.models import Tablet, VotingSession
 from citizens.rules import Role
-from tests.budgeting.factories import process_create
+from tests.budgeting.factories import process_create, project_create
 from tests.citizens.factories import census_person, user_create
 
 _seq = itertools.count(1)
@@ -64,3 +64,15 @@ def resident_with_document(district="Centro", birth_date="1980-01-01"):
     """A verified resident and the document and birth date a facilitator would type."""
     doc, birth, record = census_person(district=district, birth_date=birth_date)
     return user_create(census=record, roles=[Role.RESIDENT]), doc, birth
+
+
+def ready_to_cast():
+    """A process with one project, a session with its facilitator, and a tablet holding a
+    token: (project, tablet, raw device credential, raw token, facilitator)."""
+    process = process_create()
+    project = project_create(process, cost=10_000)
+    facilitator = facilitator_create()
+    session = session_make(process, facilitators=[facilitator])
+    tablet, credential = tablet_make(session)
+    _result, token = checkin(session, facilitator, tablet=tablet)
+    return project, tablet, credential, token, facilitator

@@ -6,8 +6,8 @@ import threading
 import pytest
 from django.db import close_old_connections, connection
 
-from budgeting.live.views.kiosk import _keep_pool_connections
 from citizens.models import User
+from live.fastpath import keep_pool_connections
 
 
 def in_a_thread(keep: bool) -> bool:
@@ -17,7 +17,7 @@ def in_a_thread(keep: bool) -> bool:
     def cast():
         User.objects.count()
         if keep:
-            _keep_pool_connections()
+            keep_pool_connections()
         close_old_connections()
         still_open.append(connection.connection is not None)
         connection.close()

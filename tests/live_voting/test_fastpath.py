@@ -1,7 +1,6 @@
 """The cast's ASGI fast path: same answers and the same security checks as Django's chain."""
 
 import json
-import threading
 
 import pytest
 from channels.db import database_sync_to_async
@@ -9,12 +8,12 @@ from channels.testing import HttpCommunicator
 from django.core.asgi import get_asgi_application
 from django.core.exceptions import ImproperlyConfigured
 
-from budgeting.live.fastpath import KioskCastRoute
 from budgeting.live.models import BallotToken
 from budgeting.models import Ballot
-from config.asgi import application
-from tests.budgeting.factories import key, process_create, project_create
-from tests.live_voting.factories import checkin, facilitator_create, session_make, tablet_make
+from config.asgi import FAST_ROUTES, application
+from live.fastpath import FastPath
+from tests.budgeting.factories import key
+from tests.live_voting.factories import ready_to_cast
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -24,12 +23,7 @@ CSRF = "a" * 32  # a CSRF secret as the kiosk page's cookie carries it
 
 @pytest.fixture
 def world(db):
-    process = process_create()
-    project = project_create(process, cost=10_000)
-    facilitator = facilitator_create()
-    session = session_make(process, facilitators=[facilitator])
-    tablet, credential = tablet_make(session)
-    _result, token = checkin(session, facilitator, tablet=tablet)
+    project, _tablet, credential, token, _facilitator = ready_to_cast()
     return project, credential, token
 
 
@@ -120,18 +114,6 @@ async def test_other_methods_on_the_url_go_through_django(world):
     assert answer["status"] == 405
 
 
-class Stamp:
-    """A middleware a project might add: it marks each response with the thread it ran in."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        response["X-Stamped-In"] = threading.current_thread().name
-        return response
-
-
 class AsyncOnly:
     sync_capable = False
     async_capable = True
@@ -145,14 +127,14 @@ class AsyncOnly:
 
 async def test_a_middleware_added_to_the_setting_runs_on_the_fast_path(world, settings):
     project, credential, token = world
-    settings.MIDDLEWARE = [*settings.MIDDLEWARE, f"{__name__}.Stamp"]
-    app = KioskCastRoute(get_asgi_application())
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "tests.stamp.Stamp"]
+    app = FastPath(get_asgi_application(), FAST_ROUTES)
     answer = await post(ballot(project, token), headers(credential), app=app)
     assert json.loads(answer["body"]) == {"ok": True, "created": True}
-    assert answer["headers"]["x-stamped-in"].startswith("pb-cast")  # the fast path's thread
+    assert answer["headers"]["x-stamped-in"].startswith("live-vote")  # the fast path's thread
 
 
 async def test_a_middleware_that_cannot_run_synchronously_stops_the_fast_path_at_start(settings):
     settings.MIDDLEWARE = [*settings.MIDDLEWARE, f"{__name__}.AsyncOnly"]
     with pytest.raises(ImproperlyConfigured, match="AsyncOnly"):
-        KioskCastRoute(get_asgi_application())
+        FastPath(get_asgi_application(), FAST_ROUTES)

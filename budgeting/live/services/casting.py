@@ -8,23 +8,24 @@ sends the same submission again (same token and key, e.g. after losing Wi-Fi) ge
 success answer; any other use of a spent token is refused.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.services import audit_log
-from budgeting.live import caches, credentials, throttles
+from budgeting.live import caches, credentials, keyed, throttles
 from budgeting.live.conf import live_setting
 from budgeting.live.models import BallotToken, Tablet, VotingSession
 from budgeting.live.rules import Action
 from budgeting.live.services.common import LiveError, lock_session, push, require
 from budgeting.live.services.tokens import finish_token
-from budgeting.models import Ballot, Channel
+from budgeting.models import Ballot, Channel, Process
 from budgeting.services import CastResult, ballot_store
 from budgeting.validation import BallotInvalid, ballot_limits
 from citizens.models import User
@@ -74,6 +75,8 @@ def _ballot_context(process, district: str) -> tuple[dict, object]:
     cached = _ballot_cache.get(key, max_age=BALLOT_CACHE_SECONDS)
     if cached is not None:
         return cached
+    if process.get_deferred_fields():  # read for a cast (selectors.CAST_FIELDS): all of it
+        process = Process.objects.get(pk=process.pk)
     projects = {p.pk: p for p in process.projects.all()}
     try:
         limits = ballot_limits(process, district)
@@ -88,14 +91,35 @@ def _loaded(tablet: Tablet) -> bool:
     return Tablet.session.is_cached(tablet) and VotingSession.process.is_cached(tablet.session)
 
 
+TOKEN_FIELDS = tuple(f.attname for f in BallotToken._meta.concrete_fields)
+
+
+@functools.cache
+def _token_sql(locking: bool) -> str:
+    """The token's row by its unique hash, every column, FOR UPDATE where the database can.
+
+    Written once: compiling ``select_for_update().get()`` cost as much CPU as the cast's
+    inserts (the ORM builds the same statement on every cast)."""
+    q = connection.ops.quote_name
+    meta = BallotToken._meta
+    fields = meta.concrete_fields
+    sql = (
+        f"SELECT {', '.join(q(f.column) for f in fields)} FROM {q(meta.db_table)} "  # noqa: S608 - quoted names from the model, the value a parameter
+        f"WHERE {q(meta.get_field('token_hash').column)} = %s"
+    )
+    return sql + (" FOR UPDATE" if locking else "")
+
+
 def _locked_token(token: str) -> BallotToken | None:
-    """The token's row, locked; get() as the hash is unique (no ORDER BY to build)."""
-    try:
-        return BallotToken.objects.select_for_update(of=("self",)).get(
-            token_hash=credentials.token_hash(token)
+    """The token's row, locked (inside the caller's transaction)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _token_sql(connection.features.has_select_for_update), [credentials.token_hash(token)]
         )
-    except BallotToken.DoesNotExist:
+        row = cursor.fetchone()
+    if row is None:
         return None
+    return keyed.instance(BallotToken, TOKEN_FIELDS, row, using=connection.alias)
 
 
 def _check_key(key: str) -> str:

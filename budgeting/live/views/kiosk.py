@@ -4,13 +4,7 @@ A tablet is authenticated by its device credential, kept in an HttpOnly, SameSit
 cookie (Secure whenever session cookies are). Every POST carries Django's CSRF token.
 """
 
-import threading
-import time
-from concurrent.futures import ThreadPoolExecutor
-
-from asgiref.sync import sync_to_async
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import close_old_connections, connections
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,6 +23,7 @@ from budgeting.validation import BallotInvalid, ballot_limits
 from citizens.throttle import client_ip
 from core import errors, jsonlimits
 from live.credentials import set_device_cookie
+from live.fastpath import in_vote_pool
 
 # How the kiosk's JSON answers map refusals to HTTP statuses. 409: the ballot can never be
 # accepted as sent (the kiosk stops resending it); 422: the body is not JSON within the
@@ -164,7 +159,7 @@ def _parsed(body: bytes) -> dict:
 
 
 def _cast(credential: str, body: bytes) -> JsonResponse:
-    tablet = selectors.tablet_for_credential(credential)
+    tablet = selectors.tablet_for_cast(credential)
     if tablet is None:
         return JsonResponse(
             {"ok": False, "code": "unpaired", "errors": [_("This tablet is not paired.")]},
@@ -193,59 +188,8 @@ def _cast(credential: str, body: bytes) -> JsonResponse:
     return JsonResponse({"ok": True, "created": result.created})
 
 
-_cast_pool: ThreadPoolExecutor | None = None
-_cast_pool_lock = threading.Lock()
-
-
-_pool_local = threading.local()
-
-
-def _keep_pool_connections() -> None:
-    """A pool thread lives as long as the server, so its connection may too: it is kept for
-    PB_LIVE_POOL_CONN_MAX_AGE seconds from when it opened, whatever CONN_MAX_AGE says (0 in
-    production under ASGI, for the per-request threads that would leak one each). Broken or
-    unusable connections are still closed by close_old_connections."""
-    max_age = live_setting("PB_LIVE_POOL_CONN_MAX_AGE")
-    for conn in connections.all(initialized_only=True):
-        if conn.connection is None:
-            continue
-        opened = getattr(_pool_local, "opened", {})
-        if opened.get(conn.alias) is not conn.connection:
-            opened[conn.alias] = conn.connection
-            _pool_local.opened = opened
-            conn.close_at = time.monotonic() + max_age
-
-
-def in_cast_pool(func):
-    """``func`` as a coroutine that runs where the cast's database work runs.
-
-    Under ASGI every request of a sync view runs in a thread of its own, so it cannot keep a
-    database connection: each cast would connect (and PostgreSQL fork a backend) again. This
-    hot path runs in a small pool of long-lived threads instead, whose connections follow
-    CONN_MAX_AGE like any other (checked around each call: closed when obsolete or broken).
-    PB_LIVE_CAST_THREADS = 0 runs it in Django's thread for sync code instead.
-    """
-    global _cast_pool
-
-    def pooled(*args, **kwargs):
-        close_old_connections()
-        try:
-            return func(*args, **kwargs)
-        finally:
-            _keep_pool_connections()
-            close_old_connections()
-
-    threads = live_setting("PB_LIVE_CAST_THREADS")
-    if not threads:  # the request's own connection, which Django's request signals manage
-        return sync_to_async(func)
-    with _cast_pool_lock:
-        if _cast_pool is None:
-            _cast_pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="pb-cast")
-    return sync_to_async(pooled, thread_sensitive=False, executor=_cast_pool)
-
-
 def cast_response(request):
-    """The cast's answer, for this view and for the ASGI fast path (budgeting.live.fastpath)."""
+    """The cast's answer, for this view and for the ASGI fast path (live/fastpath.py)."""
     response = _cast(_credential(request), request.body)
     add_never_cache_headers(response)
     return response
@@ -256,10 +200,11 @@ def cast_response(request):
 async def kiosk_cast(request):
     """POST {"token", "key", "projects": [ids]} → {"ok": true, "created": bool}.
 
-    Under ASGI the fast path answers this URL's POSTs before Django's middleware chain;
-    this view serves the other cases (the test client, WSGI) with the same code.
+    Under ASGI the fast path (live/fastpath.py) answers this URL's POSTs with
+    ``budgeting.live.fastpath.cast``; this view serves the other cases (the test client, WSGI)
+    with the same code, its database work in the same pool.
     """
-    return await in_cast_pool(cast_response)(request)
+    return await in_vote_pool(cast_response)(request)
 
 
 @never_cache
