@@ -82,9 +82,12 @@ def keep_pool_connections() -> None:
 TRUSTED_FOR = 1.0  # seconds
 
 
-def _trust_recent_connections() -> None:
+def _trust_recent_connections() -> list[str]:
+    """Skip the health check of the connections used without error within TRUSTED_FOR; their
+    aliases."""
     used = getattr(_pool_local, "used", {})
     now = time.monotonic()
+    trusted = []
     for conn in connections.all(initialized_only=True):
         last = used.get(conn.alias)
         if (
@@ -94,6 +97,15 @@ def _trust_recent_connections() -> None:
             and not conn.errors_occurred
         ):
             conn.health_check_done = True
+            trusted.append(conn.alias)
+    return trusted
+
+
+def _failed_on_trusted(trusted: list[str], response) -> bool:
+    """Did a server error come from a trusted connection that had died meanwhile?"""
+    return getattr(response, "status_code", 0) >= 500 and any(
+        connections[alias].errors_occurred for alias in trusted
+    )
 
 
 def _note_used_connections() -> None:
@@ -108,6 +120,31 @@ def _note_used_connections() -> None:
             used.pop(conn.alias, None)
 
 
+def vote_pool_call(func):
+    """``func`` as a vote pool thread runs it: its connections kept, recently used ones trusted.
+
+    If a trusted connection turns out dead (the database restarted within TRUSTED_FOR), the
+    request's transaction never committed on it: it is answered once more on a fresh, checked
+    connection instead of with a 500 (a member would otherwise have to vote again).
+    """
+
+    def pooled(*args, **kwargs):
+        close_old_connections()
+        trusted = _trust_recent_connections()
+        try:
+            result = func(*args, **kwargs)
+            if trusted and _failed_on_trusted(trusted, result):
+                close_old_connections()  # closes the dead connection; the retry opens one
+                result = func(*args, **kwargs)
+            return result
+        finally:
+            keep_pool_connections()
+            close_old_connections()
+            _note_used_connections()
+
+    return pooled
+
+
 def in_vote_pool(func):
     """``func`` as a coroutine that runs in the vote pool, where votes' database work runs.
 
@@ -116,16 +153,7 @@ def in_vote_pool(func):
     """
     global _pool
 
-    def pooled(*args, **kwargs):
-        close_old_connections()
-        _trust_recent_connections()
-        try:
-            return func(*args, **kwargs)
-        finally:
-            keep_pool_connections()
-            close_old_connections()
-            _note_used_connections()
-
+    pooled = vote_pool_call(func)
     threads = live_setting("PB_LIVE_CAST_THREADS")
     if not threads:  # the request's own connection, which Django's request signals manage
         return sync_to_async(func)
