@@ -144,7 +144,7 @@ def test_the_confirmation_page_is_in_italian(client):
         page = client.get(
             reverse("motions:discard", args=[draft.pk]), HTTP_ACCEPT_LANGUAGE="it"
         ).content.decode()
-    assert "Discard the draft motion" not in page
+    assert "Scarta la bozza di mozione" in page and "Discard the draft motion" not in page
 
 
 def test_discarded_motions_are_on_no_list(client):
