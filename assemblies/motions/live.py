@@ -78,8 +78,10 @@ def live_tallies(motion_ids) -> dict[int, dict]:
 def _motion_rows(meeting_id: int, *, drafts: bool) -> list[dict]:
     from assemblies.motions.models import Motion, MotionState, ObjectionState
 
-    motions = Motion.objects.filter(meeting_id=meeting_id).prefetch_related(
-        "options", "objections__user"
+    motions = (
+        Motion.objects.filter(meeting_id=meeting_id)
+        .exclude(state=MotionState.DISCARDED)
+        .prefetch_related("options", "objections__user")
     )
     if not drafts:
         motions = motions.exclude(state=MotionState.DRAFT)

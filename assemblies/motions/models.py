@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.fsm import StateMachine, Transition
 
@@ -27,6 +28,8 @@ class MotionState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     OPEN = "open", _("Voting")
     CLOSED = "closed", _("Closed")
+    # A draft the chair dropped: kept for the audit trail, shown nowhere else.
+    DISCARDED = "discarded", _("Discarded")
 
 
 class Outcome(models.TextChoices):
@@ -51,6 +54,35 @@ CHOICES_BY_KIND = {
     MotionKind.OPTIONS: (Choice.OPTION,),
     MotionKind.CONSENT: (Choice.CONSENT, Choice.STAND_ASIDE, Choice.OBJECT),
 }
+
+
+def _count_phrase(choice: str, n: int) -> str:
+    """ "3 yes", "1 consent", "0 objections": one answer's count as a phrase."""
+    phrases = {
+        Choice.YES: lambda: ngettext("%(count)d yes", "%(count)d yes", n),
+        Choice.NO: lambda: ngettext("%(count)d no", "%(count)d no", n),
+        Choice.ABSTAIN: lambda: ngettext("%(count)d abstention", "%(count)d abstentions", n),
+        Choice.CONSENT: lambda: ngettext("%(count)d consent", "%(count)d consents", n),
+        Choice.STAND_ASIDE: lambda: ngettext("%(count)d stands aside", "%(count)d stand aside", n),
+        Choice.OBJECT: lambda: ngettext("%(count)d objection", "%(count)d objections", n),
+    }
+    return phrases[choice]() % {"count": n}
+
+
+def tally_line(kind: str, counts: dict, options=()) -> str:
+    """The one line of a vote's counts, "2 yes · 1 no · 0 abstentions", "1 consent · 0 stand
+    aside · 0 objections", "North: 3 votes · South: 0 votes" (`options`: (key, label) pairs,
+    keys "option:<id>"). Every page and the minutes build the counts with it."""
+    if kind == MotionKind.OPTIONS:
+        parts = [
+            ngettext("%(option)s: %(count)d vote", "%(option)s: %(count)d votes", n)
+            % {"option": label, "count": n}
+            for key, label in options
+            for n in [counts.get(key, 0)]
+        ]
+    else:
+        parts = [_count_phrase(c, counts.get(c.value, 0)) for c in CHOICES_BY_KIND[kind]]
+    return " · ".join(parts)
 
 
 class Channel(models.TextChoices):
@@ -121,7 +153,7 @@ class Motion(models.Model):
         help_text=_("Secret: nobody can tell who voted what. Named: the minutes list it."),
     )
     state = models.CharField(
-        _("state"), max_length=8, choices=MotionState.choices, default=MotionState.DRAFT
+        _("state"), max_length=10, choices=MotionState.choices, default=MotionState.DRAFT
     )
     # Copied from the assembly's charter when the motion opens.
     quorum_percent = models.PositiveSmallIntegerField(_("quorum (%)"), null=True, blank=True)
@@ -169,6 +201,13 @@ class Motion(models.Model):
         ),
         Transition(
             "close", _("close the vote"), {MotionState.OPEN}, MotionState.CLOSED, action="close"
+        ),
+        Transition(
+            "discard",
+            _("discard the motion"),
+            {MotionState.DRAFT},
+            MotionState.DISCARDED,
+            action="discard",
         ),
         audit_prefix="motion",
         tones={MotionState.OPEN: "warn", MotionState.CLOSED: "ok"},
@@ -222,23 +261,54 @@ class Motion(models.Model):
         return self.state == MotionState.CLOSED
 
     @property
+    def is_discarded(self) -> bool:
+        return self.state == MotionState.DISCARDED
+
+    @property
     def choices(self) -> tuple:
         return CHOICES_BY_KIND[self.kind]
 
     @property
     def counts_line(self) -> str:
-        """The closed vote's counts, "Yes 3 · No 1 · Abstain 0" (answers, not options; nobody
-        named): for the opinion's and the claim's pages."""
+        """The closed vote's counts, "3 yes · 1 no · 0 abstentions" (answers, not options;
+        nobody named; ``tally_line``): for the opinion's and the claim's pages."""
         if not self.tally or self.kind == MotionKind.OPTIONS:
             return ""
-        counts = self.tally.get("counts", {})
-        return " · ".join(f"{c.label} {counts.get(c.value, 0)}" for c in self.choices)
+        return tally_line(self.kind, self.tally.get("counts", {}))
 
     @property
     def adopted_the_opinion(self) -> bool:
         """Whether this motion's outcome adopted the opinion it put to the vote (a carried
         motion does not when the claim had left its consultation meanwhile)."""
         return self.opinion_id is not None and self.opinion.motion_id == self.pk
+
+    @property
+    def opinion_not_adopted_reason(self) -> str:
+        """Why this closed, carried motion did not adopt the opinion it put to the vote ("" when
+        it did, or was not carried). The close checks the opinion first, then the claim's
+        consultation (``assemblies.records.services.opinion_motion_closed``): an opinion that
+        was adopted or withdrawn before the vote closed was no longer a draft; otherwise the
+        claim had left its consultation. For the motion's and the opinion's pages."""
+        if not self.is_closed or self.outcome != Outcome.ADOPTED or self.opinion_id is None:
+            return ""
+        opinion = self.opinion
+        if opinion.motion_id == self.pk:
+            return ""
+        closed = self.closed_at
+        gone = [at for at in (opinion.adopted_at, opinion.withdrawn_at) if at is not None]
+        if closed is not None and any(at <= closed for at in gone):
+            return str(
+                _(
+                    "Carried, but the opinion was not adopted: it was no longer a draft when "
+                    "the vote closed."
+                )
+            )
+        return str(
+            _(
+                "Carried, but the opinion was not adopted: the claim was no longer in public "
+                "consultation when the vote closed."
+            )
+        )
 
 
 class MotionOption(models.Model):

@@ -3,9 +3,10 @@
 Actors:
 
 - the *chair*: the meeting's chair, the assembly's coordinators, administrators. They draft,
-  open and close motions, check members in, pair room tablets and hand them tokens
-  (``Action.CHAIR`` asks "may this user run the motions of this motion's meeting?"; for a
-  meeting without motions yet, ask it on ``Motion(meeting=meeting)``);
+  open and close motions (or discard a draft: ``Action.DISCARD``), check members in, pair
+  room tablets and hand them tokens (``Action.CHAIR`` asks "may this user run the motions of
+  this motion's meeting?"; for a meeting without motions yet, ask it on
+  ``Motion(meeting=meeting)``);
 - a *voter*: an active coordinator or member of the assembly (observers do not vote) who is
   checked in at the meeting or, for an online or hybrid meeting, registered for it
   (``voting_refusal``). Refusals name the reason: not a member, an observer, not checked in,
@@ -13,7 +14,7 @@ Actors:
 - the *author* of an objection (withdraws it).
 
 Anyone may follow the live tally of a meeting's motions and read the decided ones (assemblies
-are public); drafts are the chair's.
+are public); drafts are the chair's, and so are discarded drafts (shown on no list).
 """
 
 from enum import StrEnum
@@ -50,6 +51,7 @@ class Action(StrEnum):
     VOTE = "vote"
     WITHDRAW = "withdraw"
     OVERRULE = "overrule"
+    DISCARD = "discard"
 
 
 def chairs_meeting(user, meeting) -> bool:
@@ -136,6 +138,8 @@ class MotionPolicy(Policy):
         Action.EDIT: Rule(CHAIR, {MotionState.DRAFT}, _("while it is a draft")),
         Action.OPEN: Rule(CHAIR, moves=("open",)),
         Action.CLOSE: Rule(CHAIR, moves=("close",)),
+        # A draft drafted by mistake: it leaves the console and releases its opinion.
+        Action.DISCARD: Rule(CHAIR, moves=("discard",)),
         Action.VOTE: Rule(
             VOTER,
             {MotionState.OPEN},

@@ -33,6 +33,7 @@ from assemblies.motions.models import (
     TokenState,
     Vote,
     VoteToken,
+    tally_line,
 )
 from assemblies.motions.rules import MOTIONS, Action, chair_verdict, voting_refusal
 from audit.services import audit_log
@@ -190,6 +191,22 @@ def motion_open(*, actor, motion: Motion) -> Motion:
     return motion
 
 
+def motion_discard(*, actor, motion: Motion) -> Motion:
+    """Discard a draft drafted by mistake: it leaves the console, the meeting's pages and the
+    minutes (the row and its audit trail stay), and the opinion it put to the vote, if any, is
+    free to be put to another motion at once (pending motions are drafts and open ones)."""
+    with transaction.atomic(durable=True):
+        # fire locks the row and re-reads the state: a draft opened meanwhile is refused.
+        fire(
+            motion,
+            "discard",
+            actor=actor,
+            audit_after={"opinion": motion.opinion_id} if motion.opinion_id else None,
+        )
+        live.push(motion.meeting_id)
+    return motion
+
+
 def tally_of(motion: Motion) -> dict:
     counts = live.live_tallies([motion.pk]).get(motion.pk, {})
     voters = Participation.objects.filter(motion=motion).count()
@@ -301,8 +318,9 @@ DECISION_OUTCOME = {
 
 
 def votes_summary(motion: Motion, tally: dict) -> str:
-    """ "Yes 12 · No 3 · Abstain 1" (options by label); for named votes, who voted what.
-    A secret motion's summary names nobody."""
+    """ "12 yes · 3 no · 1 abstention" (``tally_line``: the same counts as on every page);
+    for named votes, who voted what ("Yes: Anna, Bruno"). A secret motion's summary names
+    nobody."""
     counts = tally["counts"]
     labels = {f"option:{o.pk}": o.label for o in motion.options.order_by("position", "pk")}
     if motion.kind == MotionKind.OPTIONS:
@@ -310,8 +328,7 @@ def votes_summary(motion: Motion, tally: dict) -> str:
     else:
         keys = [str(c) for c in CHOICES_BY_KIND[motion.kind]]
     label = {**{c.value: str(c.label) for c in Choice}, **labels}
-    parts = [f"{label[key]} {counts.get(key, 0)}" for key in keys]
-    summary = " · ".join(parts)
+    summary = tally_line(motion.kind, counts, labels.items())
     if not motion.secret:
         names: dict[str, list[str]] = {}
         for vote in (

@@ -5,7 +5,9 @@ from assemblies.motions.rules import chair_verdict
 
 
 def meeting_panel(request, meeting):
-    motions = Motion.objects.filter(meeting=meeting).exclude(state=MotionState.DRAFT)
+    motions = Motion.objects.filter(meeting=meeting).exclude(
+        state__in=(MotionState.DRAFT, MotionState.DISCARDED)
+    )
     user = getattr(request, "user", None)
     can_chair = user is not None and bool(chair_verdict(user, meeting))
     return {"motions": list(motions), "can_chair": can_chair}

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/open/", views.motion_open, name="open"),
     path("<int:pk>/close/", views.motion_close, name="close"),
+    path("<int:pk>/discard/", views.motion_discard, name="discard"),
     path("<int:pk>/vote/", views.vote, name="vote"),
     path("objections/<int:pk>/withdraw/", views.objection_withdraw, name="objection-withdraw"),
     path("objections/<int:pk>/overrule/", views.objection_overrule, name="objection-overrule"),

@@ -57,7 +57,9 @@ def _wants_json(request) -> bool:
 
 def _console_context(request, meeting, **forms):
     motions = list(
-        Motion.objects.filter(meeting=meeting).prefetch_related("options", "objections__user")
+        Motion.objects.filter(meeting=meeting)
+        .exclude(state=MotionState.DISCARDED)
+        .prefetch_related("options", "objections__user")
     )
     open_motions = [m for m in motions if m.is_open]
     present = list(meeting.checked_in_users().order_by("display_name", "pk"))
@@ -142,6 +144,32 @@ def _transition(request, pk: int, name: str):
         summary=motion.title,
         cancel_url=back,
         danger=name == "close",
+    )
+
+
+@login_required
+def motion_discard(request, pk: int):
+    """The chair discards a draft (drafted by mistake): asked on the confirmation page."""
+    motion = get_object_or_404(Motion.objects.select_related("meeting__assembly"), pk=pk)
+    _chair_or_403(request, motion.meeting)
+    back = reverse("motions:console", args=[motion.meeting_id])
+    question = _("The draft leaves the console; nothing is put to the vote.")
+    if motion.opinion_id:
+        question = _(
+            "The draft leaves the console; nothing is put to the vote. Its formal opinion can "
+            "be put to another motion at once."
+        )
+    return confirm_then_act(
+        request,
+        act=lambda _data: services.motion_discard(actor=request.user, motion=motion),
+        success=_("The draft motion is discarded."),
+        next_url=back,
+        title=_("Discard the draft motion"),
+        button=_("Discard"),
+        question=question,
+        summary=motion.title,
+        cancel_url=back,
+        danger=True,
     )
 
 

@@ -127,7 +127,7 @@ def _adopt_by_motion(opinion: Opinion, chair, meeting: Meeting) -> None:
     members present or online consent (one stands aside) and the chair closes the vote."""
     motion = (
         Motion.objects.filter(opinion=opinion, meeting=meeting)
-        .exclude(state=Motion.State.CLOSED)
+        .filter(state__in=(Motion.State.DRAFT, Motion.State.OPEN))
         .first()
     )
     if motion is None:

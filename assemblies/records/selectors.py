@@ -90,10 +90,12 @@ def opinions_to_vote(meeting: Meeting):
 
 
 def opinion_motions(opinion: Opinion):
-    """Every motion that put the opinion to the vote, oldest first, with its meeting."""
+    """Every motion that put the opinion to the vote, oldest first, with its meeting (not the
+    drafts a chair discarded)."""
     return (
         Motion.objects.filter(opinion=opinion)
-        .select_related("meeting")
+        .exclude(state=Motion.State.DISCARDED)
+        .select_related("meeting", "opinion")
         .order_by("created_at", "pk")
     )
 

@@ -202,7 +202,7 @@ def test_the_opinion_page_tells_the_votes_on_it(client, assembly, coordinator):
     page = client.get(opinion.get_absolute_url()).content.decode()
     assert 'data-testid="opinion-adopted-by"' in page
     assert f'Adopted by the motion <a href="{carried.get_absolute_url()}">Adopt the' in page
-    assert "Yes 1 · No 0 · Abstain 0" in page
+    assert "1 yes · 0 no · 0 abstentions" in page
     assert "Carried: the opinion is adopted." in page
 
 
@@ -256,7 +256,7 @@ def test_the_claims_page_shows_the_motion_that_adopted_the_opinion(client, opini
     assert 'data-testid="opinion-motion"' in page
     assert opinion.motion.title.replace("“", "&ldquo;") in page or opinion.motion.title in page
     assert opinion.motion.get_absolute_url() in page
-    assert "(Yes 1 · No 0 · Abstain 0)" in page
+    assert "(1 yes · 0 no · 0 abstentions)" in page
 
 
 def test_the_minutes_and_the_motion_link_to_the_opinion(client, opinion, coordinator):

@@ -28,7 +28,7 @@ def test_closing_a_named_motion_records_a_decision_naming_the_voters():
     assert decision.meeting == s["meeting"]
     assert decision.outcome == "adopted"
     assert decision.text.startswith("Adopt the garden rules")
-    assert decision.votes_summary.startswith("Yes 2 · No 1 · Abstain 0")
+    assert decision.votes_summary.startswith("2 yes · 1 no · 0 abstentions")
     a, b, c = s["voters"]
     assert f"Voter {a.pk}" in decision.votes_summary
     assert f"No: Voter {c.pk}" in decision.votes_summary
@@ -42,7 +42,7 @@ def test_a_secret_motions_decision_names_nobody():
     services.motion_close(actor=s["chair"], motion=motion)
     decision = Decision.objects.get(motion_id=motion.pk)
     assert decision.outcome == "rejected"
-    assert decision.votes_summary == "Yes 1 · No 2 · Abstain 0"
+    assert decision.votes_summary == "1 yes · 2 no · 0 abstentions"
     for voter in s["voters"]:
         assert voter.display_name not in decision.votes_summary
         assert voter.email.split("@")[0] not in decision.votes_summary
@@ -58,7 +58,7 @@ def test_options_summary_by_label_and_the_chosen_option():
         services.vote_cast(actor=voter, motion=motion, choice="option", option_id=north.pk)
     services.motion_close(actor=s["chair"], motion=motion)
     decision = Decision.objects.get(motion_id=motion.pk)
-    assert decision.votes_summary == "North 3 · South 0"
+    assert decision.votes_summary == "North: 3 votes · South: 0 votes"
     assert "North" in decision.text.splitlines()[-1]
 
 

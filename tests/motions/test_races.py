@@ -46,3 +46,23 @@ def test_a_close_and_casts_at_once_never_count_a_vote_after_the_tally():
     assert motion.is_closed
     assert motion.tally["voters"] == Participation.objects.filter(motion=motion).count()
     assert motion.tally["counts"].get("yes", 0) == Vote.objects.filter(motion=motion).count()
+
+
+@pytest.mark.parametrize("rounds", range(3))
+def test_open_and_discard_at_once_one_wins(rounds):
+    """Both start from a draft in memory: the state is re-read under the row's lock, so one of
+    them is refused and the motion is either open or discarded, never discarded while open."""
+    from assemblies.motions.models import Motion
+
+    s = setup(members=1)
+    motion = motion_make(s["meeting"], s["chair"], open_it=False)
+    a, b = Motion.objects.get(pk=motion.pk), Motion.objects.get(pk=motion.pk)
+    results = run_together(
+        lambda: services.motion_open(actor=s["chair"], motion=a),
+        lambda: services.motion_discard(actor=s["chair"], motion=b),
+    )
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert len(refused) == 1 and isinstance(refused[0], ValidationError), results
+    motion.refresh_from_db()
+    assert motion.state in ("open", "discarded")
+    assert (motion.opened_at is not None) == motion.is_open

@@ -23,6 +23,7 @@ EXPECTED = {
         ("edit", "draft"),
         ("open", "draft"),
         ("close", "open"),
+        ("discard", "draft"),
         ("vote", "open"),  # the chair is a coordinator, checked in
     },
     "administrator": {
@@ -31,6 +32,7 @@ EXPECTED = {
         ("edit", "draft"),
         ("open", "draft"),
         ("close", "open"),
+        ("discard", "draft"),
     },
 }
 
@@ -63,7 +65,15 @@ def people():
 
 
 def test_every_action_of_the_table_is_in_the_matrix():
-    assert {str(a) for a in MOTIONS.rules} == {"view", "chair", "edit", "open", "close", "vote"}
+    assert {str(a) for a in MOTIONS.rules} == {
+        "view",
+        "chair",
+        "edit",
+        "open",
+        "close",
+        "vote",
+        "discard",
+    }
     assert {str(a) for a in OBJECTIONS.rules} == {"withdraw", "overrule"}
 
 
@@ -98,7 +108,7 @@ def test_querysets_agree_with_the_verdicts(people):
         _motion(s["meeting"], state)
     for role in ("chair", "member", "outsider"):
         user = roles[role]
-        for action in (Action.VIEW, Action.VOTE, Action.CHAIR):
+        for action in (Action.VIEW, Action.VOTE, Action.CHAIR, Action.DISCARD):
             listed = set(MOTIONS.queryset(user, action).values_list("pk", flat=True))
             allowed = {m.pk for m in Motion.objects.all() if MOTIONS.allows(user, action, m)}
             if action == Action.VOTE:
