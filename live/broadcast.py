@@ -81,11 +81,12 @@ class LocalStore:
         self._seq: dict[str, int] = {}
         self._last: dict[str, tuple[int, dict]] = {}
 
-    def mark_many(self, groups: list[str], window_ms: int) -> list[str]:
-        """Flag the groups dirty; return those whose window lock this call took."""
+    def mark_many(self, windows: dict[str, int]) -> list[str]:
+        """Flag the groups dirty; return those whose window lock (``windows``: ms per group)
+        this call took."""
         with self._mutex:
-            self._dirty.update(groups)
-            return [g for g in groups if self._lock(g, window_ms)]
+            self._dirty.update(windows)
+            return [g for g, window_ms in windows.items() if self._lock(g, window_ms)]
 
     def _lock(self, group: str, window_ms: int) -> bool:
         now = time.monotonic()
@@ -159,13 +160,13 @@ class RedisStore:
     def _key(self, kind: str, group: str) -> str:
         return f"{self.prefix}:{kind}:{group}"
 
-    def mark_many(self, groups: list[str], window_ms: int) -> list[str]:
+    def mark_many(self, windows: dict[str, int]) -> list[str]:
         pipe = self.redis.pipeline(transaction=False)
-        for group in groups:
+        for group, window_ms in windows.items():
             pipe.set(self._key("dirty", group), 1, ex=60)
             pipe.set(self._key("lock", group), 1, nx=True, px=window_ms)
         replies = pipe.execute()
-        return [g for g, locked in zip(groups, replies[1::2], strict=True) if locked]
+        return [g for g, locked in zip(windows, replies[1::2], strict=True) if locked]
 
     def try_lock(self, group: str, window_ms: int) -> bool:
         return bool(self.redis.set(self._key("lock", group), 1, nx=True, px=window_ms))
@@ -214,11 +215,23 @@ class RedisStore:
 # What builds each kind's snapshot: registered when an app starts (its ``AppConfig.ready``),
 # so this module never imports the selectors that read the database.
 _builders: dict[str, Callable[[int], tuple[dict, float]]] = {}
+_windows: dict[str, Callable[[], int]] = {}
 
 
-def register_snapshot_builder(kind: str, builder: Callable[[int], tuple[dict, float]]) -> None:
-    """``builder(pk)`` returns (data, seconds until a part held back is due)."""
+def register_snapshot_builder(
+    kind: str,
+    builder: Callable[[int], tuple[dict, float]],
+    *,
+    window_ms: Callable[[], int] | None = None,
+) -> None:
+    """``builder(pk)`` returns (data, seconds until a part held back is due). ``window_ms()``,
+    when given, is the kind's own coalescing window (read at each use, so settings apply);
+    otherwise the broadcaster's (PB_LIVE_COALESCE_MS)."""
     _builders[kind] = builder
+    if window_ms is not None:
+        _windows[kind] = window_ms
+    else:
+        _windows.pop(kind, None)
 
 
 def snapshot_data(kind: str, pk: int) -> tuple[dict, float]:
@@ -285,7 +298,9 @@ class Broadcaster:
         marks, self._marks, self._marks_scheduled = self._marks, {}, False
         calls, self._batch_calls = self._batch_calls, 0
         try:
-            leaders = self.store.mark_many(list(marks), self.window_ms)
+            leaders = self.store.mark_many(
+                {group: self.window_for(kind) for group, (kind, _pk) in marks.items()}
+            )
         except Exception:
             logger.exception("live: could not mark %s dirty", list(marks))
             leaders = []
@@ -388,9 +403,15 @@ class Broadcaster:
             return any(n for _name, n in self.store.redis.pubsub_numsub(channel))
         return True
 
+    def window_for(self, kind: str) -> int:
+        """The coalescing window of a kind's groups, in milliseconds."""
+        own = _windows.get(kind)
+        return int(own()) if own is not None else self.window_ms
+
     async def _lead(self, kind: str, pk: int, group: str) -> None:
         loop = asyncio.get_running_loop()
-        window = self.window_ms / 1000
+        window_ms = self.window_for(kind)
+        window = window_ms / 1000
         started = loop.time()
         while True:
             due_in = 0.0
@@ -414,7 +435,7 @@ class Broadcaster:
                 if due_in:  # live results were held back: look again next window
                     self.store.set_dirty(group)
                 await asyncio.sleep(max(0.0, started + window - loop.time()))
-                if not self.store.is_dirty(group) or not self.store.try_lock(group, self.window_ms):
+                if not self.store.is_dirty(group) or not self.store.try_lock(group, window_ms):
                     return
             except Exception:
                 logger.exception("live: coalescer store failed for %s", group)

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -13,9 +15,11 @@ class MotionsConfig(AppConfig):
         from assemblies.motions import live, rules, slots  # noqa: F401 - registers the policies
         from audit.labels import register_labels
         from live import broadcast
+        from live.conf import live_setting
 
-        broadcast.register_snapshot_builder(live.MEETING, live.meeting_snapshot)
-        broadcast.register_snapshot_builder(live.CHAIR, live.chair_snapshot)
+        window = partial(live_setting, "LIVE_MEETING_COALESCE_MS")
+        broadcast.register_snapshot_builder(live.MEETING, live.meeting_snapshot, window_ms=window)
+        broadcast.register_snapshot_builder(live.CHAIR, live.chair_snapshot, window_ms=window)
         assembly_slots.register(
             "meeting.motions", "motions/includes/meeting_panel.html", context=slots.meeting_panel
         )

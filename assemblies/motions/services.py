@@ -9,7 +9,7 @@ the vote closed and the tally is read.
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -406,13 +406,27 @@ def _store_vote(motion: Motion, user, choice: str, option_id, reason: str, chann
         Objection.objects.create(motion=motion, user=user, reason=reason)
 
 
-def _lock_open(motion_id: int) -> Motion:
-    motion = (
-        Motion.objects.select_for_update(of=("self",))
-        .select_related("meeting")
-        .filter(pk=motion_id)
-        .first()
-    )
+def _lock_open(motion_id: int, *, shared: bool = False) -> Motion:
+    """The motion, its row locked until the transaction ends.
+
+    ``shared`` (votes): on PostgreSQL a FOR SHARE lock, so votes do not queue behind each other
+    (one per member is the participation's unique constraint) while opening, closing and
+    discarding, which take FOR UPDATE, still wait for the votes in flight and are waited for.
+    """
+    if shared and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT 1 FROM {Motion._meta.db_table} WHERE id = %s FOR SHARE",  # noqa: S608
+                [motion_id],
+            )
+        motion = Motion.objects.select_related("meeting").filter(pk=motion_id).first()
+    else:
+        motion = (
+            Motion.objects.select_for_update(of=("self",))
+            .select_related("meeting")
+            .filter(pk=motion_id)
+            .first()
+        )
     if motion is None:
         raise MotionError(_("There is no such motion."), code="not_found")
     return motion
@@ -421,7 +435,7 @@ def _lock_open(motion_id: int) -> Motion:
 def vote_cast(*, actor, motion: Motion, choice: str, option_id=None, reason: str = "") -> None:
     """A member votes from their own phone or computer (in the room or online)."""
     with transaction.atomic(durable=True):
-        locked = _lock_open(motion.pk)
+        locked = _lock_open(motion.pk, shared=True)
         MOTIONS.allows(actor, Action.VOTE, locked).enforce()
         _store_vote(locked, actor, choice, option_id, reason, Channel.WEB)
         live.push(locked.meeting_id)
@@ -435,16 +449,23 @@ def tablet_cast(
         tablet = tablet_for_credential(credential)
         if tablet is None or tablet.is_revoked:
             raise MotionError(_("This tablet is not paired. Ask the chair."), code="unpaired")
+        # The motion's row first, then the token's: closing the vote locks them in that order
+        # (the motion, then the tokens it voids), so a cast and a close cannot deadlock.
+        motion_id = (
+            VoteToken.objects.filter(token_hash=credentials.token_hash(token), tablet=tablet)
+            .values_list("motion_id", flat=True)
+            .first()
+        )
+        locked = _lock_open(motion_id, shared=True) if motion_id is not None else None
         found = (
             VoteToken.objects.select_for_update(of=("self",))
             .filter(token_hash=credentials.token_hash(token), tablet=tablet)
             .first()
         )
-        if found is None or found.state != TokenState.ISSUED:
+        if locked is None or found is None or found.state != TokenState.ISSUED:
             raise MotionError(
                 _("This vote was already cast or withdrawn by the chair."), code="token_used"
             )
-        locked = _lock_open(found.motion_id)
         if not locked.is_open:
             raise MotionError(_("The vote on this motion is closed."), code="closed")
         voting_refusal(found.user, locked, in_room=True).enforce()

@@ -66,3 +66,28 @@ def test_open_and_discard_at_once_one_wins(rounds):
     motion.refresh_from_db()
     assert motion.state in ("open", "discarded")
     assert (motion.opened_at is not None) == motion.is_open
+
+
+@pytest.mark.parametrize("rounds", range(4))
+def test_room_tablets_casting_while_the_chair_closes_never_deadlock(rounds):
+    """A tablet's cast and the close lock the motion's row, then the tokens (the close voids
+    the tokens still waiting): in the other order they deadlocked, and PostgreSQL killed one."""
+    s = setup(members=4, quorum=0)
+    chair = s["chair"]
+    motion = motion_make(s["meeting"], chair)
+    casts = []
+    for member in s["voters"]:
+        tablet, credential = services.tablet_pair(
+            code=services.pairing_code(actor=chair, meeting=s["meeting"])
+        )
+        services.token_issue(actor=chair, motion=motion, tablet=tablet, user=member)
+        token = services.kiosk_state(tablet)["token"]["token"]
+        casts.append(
+            lambda c=credential, t=token: services.tablet_cast(credential=c, token=t, choice="yes")
+        )
+    results = run_together(*casts, lambda: services.motion_close(actor=chair, motion=motion))
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert all(isinstance(r, ValidationError) for r in errors), errors  # refusals, no deadlock
+    motion.refresh_from_db()
+    assert motion.is_closed
+    assert motion.tally["voters"] == Participation.objects.filter(motion=motion).count()
