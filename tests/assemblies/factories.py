@@ -86,3 +86,36 @@ def meeting_make(
 
 def registration_make(meeting, user, *, state=RegistrationState.REGISTERED, **fields):
     return Registration.objects.create(meeting=meeting, user=user, state=state, **fields)
+
+
+def accord_comes_into_force(*, residents=(), groups=(), district="Navile"):
+    """An accord with these civic parties that comes into force: its "activate" transition
+    is announced as the kernel announces it (``core.fsm.transitioned``). Run it inside
+    ``django_capture_on_commit_callbacks(execute=True)``: the community is made after commit."""
+    from accords.models import Accord, AccordParty
+    from core.fsm import transitioned
+    from tests.citizens.factories import department_create
+
+    accord = Accord.objects.create(
+        title="Care of the park",
+        track="simple",
+        department=department_create(),
+        place_name="Park",
+        district=district,
+        kind="green",
+        state="awaiting_signatures",
+    )
+    for group in groups:
+        AccordParty.objects.create(accord=accord, side="civic", kind="group", group=group)
+    for user in residents:
+        AccordParty.objects.create(accord=accord, side="civic", kind="resident", user=user)
+    transitioned.send(
+        sender=Accord,
+        instance=accord,
+        name="activate",
+        before="awaiting_signatures",
+        after="active",
+        actor=None,
+        reason="",
+    )
+    return accord

@@ -21,7 +21,12 @@ from assemblies.models import (
 )
 from audit.models import AuditEntry
 from citizens.models import Notification
-from tests.assemblies.factories import assembly_make, meeting_make, registration_make
+from tests.assemblies.factories import (
+    accord_comes_into_force,
+    assembly_make,
+    meeting_make,
+    registration_make,
+)
 from tests.citizens.factories import group_create, user_create
 
 pytestmark = pytest.mark.django_db
@@ -211,35 +216,10 @@ def test_one_live_membership_per_person_is_a_database_rule(assembly, member):
 
 
 def test_an_accord_in_force_gets_its_community(django_capture_on_commit_callbacks):
-    from accords.models import Accord, AccordParty
-    from tests.citizens.factories import department_create
-
     rep, neighbour, resident = user_create(), user_create(), user_create()
     group = group_create(representative=rep, members=[neighbour])
-    dept = department_create()
-    accord = Accord.objects.create(
-        title="Care of the park",
-        track="simple",
-        department=dept,
-        place_name="Park",
-        district="Navile",
-        kind="green",
-        state="awaiting_signatures",
-    )
-    AccordParty.objects.create(accord=accord, side="civic", kind="group", group=group)
-    AccordParty.objects.create(accord=accord, side="civic", kind="resident", user=resident)
-    from core.fsm import transitioned
-
     with django_capture_on_commit_callbacks(execute=True):
-        transitioned.send(
-            sender=Accord,
-            instance=accord,
-            name="activate",
-            before="awaiting_signatures",
-            after="active",
-            actor=None,
-            reason="",
-        )
+        accord = accord_comes_into_force(residents=[resident], groups=[group])
     assembly = Assembly.objects.get(accord=accord)
     assert assembly.kind == "accord" and assembly.district == "Navile"
     assert set(assembly.coordinators()) == {rep, resident}

@@ -36,29 +36,6 @@ from tests.proposals.factories import claim_in_state, close_consultation_now
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def assembly():
-    return assembly_create()
-
-
-@pytest.fixture
-def coordinator(assembly):
-    return coordinator_create(assembly)
-
-
-@pytest.fixture
-def officer():
-    return officer_create()
-
-
-@pytest.fixture
-def opinion(assembly, coordinator, officer):
-    claim = claim_in_state(Claim.State.CONSULTATION, officer=officer)
-    return services.opinion_draft(
-        actor=coordinator, assembly=assembly, claim=claim, text="Share the calendar."
-    )
-
-
 def _entries(obj, action):
     return AuditEntry.objects.filter(object_id=str(obj.pk), action=action)
 

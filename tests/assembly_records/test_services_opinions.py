@@ -27,21 +27,6 @@ S = Claim.State
 
 
 @pytest.fixture
-def assembly():
-    return assembly_create()
-
-
-@pytest.fixture
-def coordinator(assembly):
-    return coordinator_create(assembly)
-
-
-@pytest.fixture
-def officer():
-    return officer_create()
-
-
-@pytest.fixture
 def claim(officer):
     return claim_in_state(S.CONSULTATION, officer=officer)
 

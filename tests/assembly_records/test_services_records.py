@@ -9,8 +9,6 @@ from assemblies.records.models import Decision, MinutesVersion
 from audit.models import AuditEntry
 from tests.assembly_records.factories import (
     agenda_item_create,
-    assembly_create,
-    coordinator_create,
     meeting_create,
     member_add,
     registration_create,
@@ -19,16 +17,6 @@ from tests.citizens.factories import user_create
 
 pytestmark = pytest.mark.django_db
 M = Meeting.State
-
-
-@pytest.fixture
-def assembly():
-    return assembly_create()
-
-
-@pytest.fixture
-def coordinator(assembly):
-    return coordinator_create(assembly)
 
 
 # Attendance ---------------------------------------------------------------------------------

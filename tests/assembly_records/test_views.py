@@ -16,12 +16,10 @@ from proposals.models import Claim
 from tests.assembly_records.factories import (
     adopt_by_motion,
     assembly_create,
-    coordinator_create,
     meeting_create,
     member_add,
     registration_create,
 )
-from tests.citizens.factories import officer_create
 from tests.proposals.factories import claim_in_state, close_consultation_now
 
 pytestmark = pytest.mark.django_db
@@ -31,11 +29,6 @@ M = Meeting.State
 @pytest.fixture
 def assembly():
     return assembly_create(name="Assembly of Tests")
-
-
-@pytest.fixture
-def coordinator(assembly):
-    return coordinator_create(assembly)
 
 
 def url(name, *args):
@@ -150,16 +143,8 @@ def test_attendance_of_a_planned_meeting_is_not_shown(client, assembly):
 
 
 @pytest.fixture
-def officer():
-    return officer_create()
-
-
-@pytest.fixture
-def opinion(assembly, coordinator, officer):
-    claim = claim_in_state(Claim.State.CONSULTATION, officer=officer)
-    opinion = services.opinion_draft(
-        actor=coordinator, assembly=assembly, claim=claim, text="Share the calendar."
-    )
+def opinion(opinion, coordinator):
+    """Here the opinion is adopted (by a motion): it shows on the claim's pages."""
     adopt_by_motion(opinion, chair=coordinator)
     return opinion
 

@@ -13,7 +13,12 @@ from follows.activity import registrations_of
 from follows.models import Follow
 from follows.registry import is_followable
 from follows.services import follow, followers_of, is_following, target_key
-from tests.assemblies.factories import assembly_make, meeting_make, registration_make
+from tests.assemblies.factories import (
+    accord_comes_into_force,
+    assembly_make,
+    meeting_make,
+    registration_make,
+)
 from tests.citizens.factories import user_create
 
 pytestmark = pytest.mark.django_db
@@ -66,31 +71,9 @@ def test_registering_follows_the_meeting_and_joining_follows_the_assembly():
 
 
 def test_the_members_of_an_accord_community_follow_it(django_capture_on_commit_callbacks):
-    from accords.models import Accord, AccordParty
-    from core.fsm import transitioned
-    from tests.citizens.factories import department_create
-
     resident = user_create()
-    accord = Accord.objects.create(
-        title="Care of the park",
-        track="simple",
-        department=department_create(),
-        place_name="Park",
-        district="Navile",
-        kind="green",
-        state="awaiting_signatures",
-    )
-    AccordParty.objects.create(accord=accord, side="civic", kind="resident", user=resident)
     with django_capture_on_commit_callbacks(execute=True):
-        transitioned.send(
-            sender=Accord,
-            instance=accord,
-            name="activate",
-            before="awaiting_signatures",
-            after="active",
-            actor=None,
-            reason="",
-        )
+        accord = accord_comes_into_force(residents=[resident])
     assert is_following(resident, Assembly.objects.get(accord=accord))
 
 

@@ -91,3 +91,40 @@ def test_room_tablets_casting_while_the_chair_closes_never_deadlock(rounds):
     motion.refresh_from_db()
     assert motion.is_closed
     assert motion.tally["voters"] == Participation.objects.filter(motion=motion).count()
+
+
+def test_a_vote_does_not_wait_for_another_vote_in_flight():
+    """Votes take a shared lock on the motion (one per member is the participation's unique
+    constraint): a vote still in its transaction does not hold up the next one, while the
+    close (FOR UPDATE) still waits for both."""
+    import threading
+
+    from django.db import connection, transaction
+
+    s = setup(members=2, quorum=0)
+    first, second = s["voters"]
+    motion = motion_make(s["meeting"], s["chair"])
+    holding, done, released = threading.Event(), threading.Event(), threading.Event()
+
+    def slow_vote():
+        try:
+            with transaction.atomic():
+                services._lock_open(motion.pk, shared=True)  # as vote_cast does, then waits
+                holding.set()
+                done.wait(timeout=5)
+            released.set()
+        finally:
+            connection.close()
+
+    def quick_vote():
+        holding.wait(timeout=10)
+        try:
+            services.vote_cast(actor=second, motion=motion, choice="yes")
+            return not released.is_set()  # finished while the first vote still held its lock
+        finally:
+            done.set()
+
+    results = run_together(slow_vote, quick_vote)
+    assert results[1] is True, results
+    assert Participation.objects.filter(motion=motion, user=second).exists()
+    assert not Participation.objects.filter(motion=motion, user=first).exists()
