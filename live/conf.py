@@ -7,11 +7,12 @@ They keep the ``PB_LIVE_`` names they had when only participatory-budgeting sess
 from django.conf import settings
 
 DEFAULTS = {
-    # Coalescing window per live group: at most one message per window (200 ms = 5/s).
-    "PB_LIVE_COALESCE_MS": 200,
-    # A meeting's motions: fewer votes than a PB session but the same audience, so a shorter
-    # window (at most 6.7 messages a second) keeps vote -> every screen under 250 ms (p95 with
-    # 300 votes in 10 s and 1,000 viewers, bench/meeting_load.py; 200 ms gave 270 ms).
+    # Coalescing window per live group: at most one message per window (150 ms = 6.7/s).
+    # Under steady load a ballot waits for the end of the window it falls in, so the window
+    # is most of the p95 from cast to every screen: 200 ms (5/s) left 60 ms for building,
+    # fan-out and the viewers, and missed 250 ms at 200 ballots/s (decision 003, issue 14).
+    "PB_LIVE_COALESCE_MS": 150,
+    # A meeting's motions (the same window; its own setting, registered with the kind).
     "LIVE_MEETING_COALESCE_MS": 150,
     # Where the cross-process coalescer keeps its locks; empty: in this process only.
     "PB_LIVE_REDIS_URL": None,  # None: use REDIS_URL

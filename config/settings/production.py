@@ -84,7 +84,7 @@ SITE_DOMAIN = urlsplit(SITE_URL).netloc
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default=SITE_URL)
 LOGGING["root"]["level"] = env("LOG_LEVEL", default="INFO")  # noqa: F405
 
-# Live voting (defaults in budgeting/live/conf.py; docs/decisions/003-live-voting.md).
+# Live voting (defaults in live/conf.py; docs/decisions/003-live-voting.md).
 PB_LIVE_CAST_THREADS = env.int("PB_LIVE_CAST_THREADS", default=4)
-PB_LIVE_COALESCE_MS = env.int("PB_LIVE_COALESCE_MS", default=200)
+PB_LIVE_COALESCE_MS = env.int("PB_LIVE_COALESCE_MS", default=150)
 LIVE_MEETING_COALESCE_MS = env.int("LIVE_MEETING_COALESCE_MS", default=150)
