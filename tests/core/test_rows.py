@@ -17,9 +17,8 @@ FIELDS = ["process_id", "channel", "district", "session_id", "state", "replaces_
 def test_an_insert_stores_what_save_stores():
     process = process_create()
     cast_at = timezone.now() - dt.timedelta(minutes=5)
-    by_orm = Ballot(
-        process=process, channel=Channel.PAPER, district="Navile", idempotency_key=key()
-    )
+    fields = {"process": process, "channel": Channel.PAPER, "district": "Navile"}
+    by_orm = Ballot(**fields, idempotency_key=key())
     by_orm.created_at = cast_at
     by_orm.save()
     ours = Ballot(**fields, idempotency_key=key())
