@@ -50,7 +50,8 @@ class Prepared:
         lengths = np.fromiter(map(len, groups), dtype=np.int64, count=len(groups))
         flat = np.fromiter(chain.from_iterable(groups), dtype=np.int64, count=int(lengths.sum()))
         group_of_entry = np.repeat(np.arange(len(groups), dtype=np.int64), lengths)
-        order = np.argsort(flat, kind="stable")
+        # A stable sort of small integers is a radix sort in numpy (Łódź: 1 ms instead of 4).
+        order = np.argsort(flat.astype(np.int16) if m < 2**15 else flat, kind="stable")
         bounds = np.searchsorted(flat[order], np.arange(m + 1))
         entries = group_of_entry[order]
         self.election = election
