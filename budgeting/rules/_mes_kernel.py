@@ -3,13 +3,13 @@
 The numpy engine spends its time in Python and in the overhead of numpy calls on small arrays
 (Łódź 2022: 29 rounds per run, 10-15 calls per project evaluated, 2-3 microseconds each); this
 kernel does the same run in one compiled loop over the supporters (CSR arrays built by
-``Prepared``). Every decision is taken with the same error bounds and the same safety factor as
-``run_float`` (see its docstring and ``docs/decisions/002-mes-add1.md``): a decision is taken in
-floats only when certain, otherwise the kernel answers ``GIVE_UP`` (the caller then runs the exact
-engine, or the certificate fails, as with the numpy engine). Cases the kernel does not handle
-(a guard whose lower run has an exact ratio that is not ``1 / payers``, ``rho`` still moving after
-64 refinements, more ties than its buffer holds) answer ``UNHANDLED``: the caller then runs the
-numpy engine, so results never depend on the kernel being complete.
+``Prepared``). Every decision is taken with the same error bounds and the same safety factor
+as ``run_float_numpy`` (see its docstring and ``docs/decisions/002-mes-add1.md``): a decision is
+taken in floats only when certain, otherwise the kernel answers ``GIVE_UP`` (the caller then runs
+the exact engine, or the certificate fails, as with the numpy engine). Cases the kernel does not
+handle (a guard whose lower run has an exact ratio that is not ``1 / payers``, ``rho`` still
+moving after 64 refinements, more ties than its buffer holds) answer ``UNHANDLED``: the caller
+then runs the numpy engine, so results never depend on the kernel being complete.
 
 Sums are taken in another order than numpy's (sequential instead of pairwise), so the floats
 differ from the numpy engine's in the last bits; decisions cannot differ (each is certified with
@@ -17,8 +17,8 @@ a bound far above such differences) and displayed amounts are rounded to cents.
 
 numba is imported on the first run (about 0.8 s; not when Django starts), compiles the kernel
 the first time (5-10 s on the shared development machine) and caches it next to this file
-(``cache=True``: later processes load it in about 0.2 s); without numba (``AVAILABLE`` false)
-the numpy engine does everything.
+(``cache=True``: later processes load it in about 0.2 s; with nowhere writable, it compiles in
+every process); without numba (``AVAILABLE`` false) the numpy engine does everything.
 """
 
 from __future__ import annotations
@@ -355,10 +355,16 @@ def _kernel():
     if _compiled is None:
         from numba import njit
 
+        def compiled(function):
+            try:
+                return njit(cache=True, nogil=True)(function)
+            except RuntimeError:  # nowhere writable to cache it: compile in every process
+                return njit(nogil=True)(function)
+
         # _run calls these two by their global names: compile them first.
-        _exact_payers = njit(cache=True, nogil=True)(_exact_payers)
-        _refine = njit(cache=True, nogil=True)(_refine)
-        _compiled = njit(cache=True, nogil=True)(_run)
+        _exact_payers = compiled(_exact_payers)
+        _refine = compiled(_refine)
+        _compiled = compiled(_run)
     return _compiled
 
 

@@ -287,7 +287,13 @@ def test_the_compiled_kernel_decides_every_run_and_certificate_like_the_numpy_en
 ):
     """The kernel (numba) and the numpy engine take the same decisions, give up on the same
     runs, and certify the same Add1 stretches; amounts agree up to rounding."""
-    from budgeting.rules._mes_engine import Prepared, run_certified, run_float, run_float_numpy
+    from budgeting.rules._mes_engine import (
+        Prepared,
+        run_certified,
+        run_exact,
+        run_float,
+        run_float_numpy,
+    )
 
     prep = Prepared(e, TieBreaking(mode))
     b = Fraction(e.budget, max(1, e.num_voters)) + k
@@ -296,7 +302,9 @@ def test_the_compiled_kernel_decides_every_run_and_certificate_like_the_numpy_en
     if compiled is None:
         return
     _same_rounds(compiled, plain, e.budget)
-    for lower in (compiled, plain):
+    # From an exact lower run too (its ratios are exact fractions, not always 1 / payers: the
+    # kernel leaves such guards to the numpy engine when they matter).
+    for lower in (compiled, plain, run_exact(prep, b)):
         certified = run_certified(prep, lower, b + ahead)
         prep.use_kernel = False
         reference = run_certified(prep, lower, b + ahead)
@@ -321,3 +329,26 @@ def test_a_certificate_fails_when_a_rival_overtakes_the_lower_runs_winner():
         assert run_certified(prep, lower, Fraction(43, 5)) is None
         same = run_certified(prep, lower, Fraction(38, 5) + Fraction(1, 4))
         assert same is not None and same.winners == lower.winners
+
+
+def test_a_guard_from_an_exact_run_whose_ratio_is_not_one_over_payers_goes_to_numpy():
+    """At 37/4 per voter the exact engine's second round asks 13/36 per unit of cost; at 41/4 a
+    rival comes within the float margin of it, which the kernel can only compare with ratios
+    of the form 1 / payers: it hands the certificate to the numpy engine, which refuses it
+    (rightly: at 41/4 MES also selects C)."""
+    from budgeting.rules._mes_engine import (
+        _UNHANDLED,
+        Prepared,
+        _run_kernel,
+        run_certified,
+        run_exact,
+        run_float,
+    )
+
+    e = Election(("A", "B", "C"), (22, 6, 9), 37, ((0, 1, 2), (1, 2), (0,), (0, 1, 2)))
+    prep = Prepared(e, TieBreaking("lexicographic"))
+    lower = run_exact(prep, Fraction(37, 4))
+    assert [r.ratio for r in lower.rounds] == [Fraction(1, 3), Fraction(13, 36)]
+    assert _run_kernel(prep, Fraction(41, 4), lower) is _UNHANDLED
+    assert run_certified(prep, lower, Fraction(41, 4)) is None
+    assert run_float(prep, Fraction(41, 4)).winners == [0, 1, 2]
