@@ -32,6 +32,7 @@ from math import inf
 import gmpy2
 import numpy as np
 
+from budgeting.rules import _mes_kernel
 from budgeting.rules.types import Election, TieBreaking, vote_threshold
 
 EPS = 2.0**-52
@@ -49,7 +50,8 @@ class Prepared:
         lengths = np.fromiter(map(len, groups), dtype=np.int64, count=len(groups))
         flat = np.fromiter(chain.from_iterable(groups), dtype=np.int64, count=int(lengths.sum()))
         group_of_entry = np.repeat(np.arange(len(groups), dtype=np.int64), lengths)
-        order = np.argsort(flat, kind="stable")
+        # A stable sort of small integers is a radix sort in numpy (Łódź: 1 ms instead of 4).
+        order = np.argsort(flat.astype(np.int16) if m < 2**15 else flat, kind="stable")
         bounds = np.searchsorted(flat[order], np.arange(m + 1))
         entries = group_of_entry[order]
         self.election = election
@@ -78,6 +80,18 @@ class Prepared:
         self.initial_ratio = np.full(m, inf)
         for j in self.active:
             self.initial_ratio[j] = 1.0 / self.votes[j]
+        # The compiled kernel's view (_mes_kernel): supporters of project j are the groups
+        # k_sup[k_indptr[j]:k_indptr[j + 1]], with k_cnt voters each; tie-break keys as ranks.
+        self.use_kernel = _mes_kernel.AVAILABLE
+        self.k_indptr = bounds.astype(np.int64)
+        self.k_sup = entries
+        self.k_cnt = self.counts_f[entries]
+        self.k_costs = np.array(self.costs_f, dtype=np.float64)
+        self.k_votes = np.array(self.votes_f, dtype=np.float64)
+        self.k_alive = np.zeros(m, dtype=bool)
+        self.k_alive[self.active] = True
+        distinct = {key: rank for rank, key in enumerate(sorted(set(self.tie_keys)))}
+        self.k_tie_rank = np.array([distinct[k] for k in self.tie_keys], dtype=np.int64)
 
     def satisfaction(self, selected: set[int]) -> np.ndarray:
         """Number of selected projects each group approves."""
@@ -112,6 +126,8 @@ class Run:
     rounds: list[Round]
     left: dict[int, Fraction | float] | Callable[[], dict[int, Fraction | float]]
     exact: bool
+    guard_arrays: tuple | None = field(default=None, repr=False, compare=False)
+    """The rounds as the kernel's guard (see :func:`_guard_arrays`), once built."""
 
     @property
     def money_left(self) -> dict[int, Fraction | float]:
@@ -143,7 +159,7 @@ def run_certified(prep: Prepared, lower: Run, b: Fraction) -> Run | None:
     this cannot be shown (the outcome may change in between, or floats cannot decide).
     """
     guard = [(r.project, r.ratio_max, r) for r in lower.rounds]
-    result = run_float(prep, b, guard=guard)
+    result = run_float(prep, b, guard=guard, lower=lower)
     if result is None or len(result.rounds) != len(guard):
         return None
     return result
@@ -188,13 +204,91 @@ def _rho_float(vs: np.ndarray, ns: np.ndarray, c: float, votes: float):
     return rho, vs < rho, float(den[k])
 
 
-def run_float(  # noqa: C901 - the numeric kernel, kept in one loop for speed
+def run_float(
+    prep: Prepared,
+    b: Fraction,
+    *,
+    guard: list[tuple[int, float, Round]] | None = None,
+    lower: Run | None = None,
+) -> Run | None:
+    """MES at ``b`` in floats with error bounds; ``None`` when a decision is too close to call.
+
+    The compiled kernel (``_mes_kernel``) does the run when numba is there; the numpy engine
+    (:func:`run_float_numpy`, same decisions) when it is not, or for the rare cases the kernel
+    leaves to it. ``lower`` is the run ``guard`` was taken from (the kernel reads its rounds).
+    """
+    if prep.use_kernel:
+        result = _run_kernel(prep, b, lower if guard is not None else None)
+        if result is not _UNHANDLED:
+            return result
+    return run_float_numpy(prep, b, guard=guard)
+
+
+_UNHANDLED = object()
+
+
+def _guard_arrays(lower: Run) -> tuple:
+    """Per round of ``lower``: winner, ``ratio_max``, exact ratio as ``n`` for ``1 / n``.
+
+    0 when the exact ratio is unknown, -1 when it is known but not of the form ``1 / n`` (rounds
+    of exact runs: the kernel leaves such guards to the numpy engine).
+    """
+    if lower.guard_arrays is None:
+        exact = []
+        for r in lower.rounds:
+            q = r.exact_ratio()
+            exact.append(0 if q is None else (q.denominator if q.numerator == 1 else -1))
+        lower.guard_arrays = (
+            np.array([r.project for r in lower.rounds], dtype=np.int64),
+            np.array([r.ratio_max for r in lower.rounds], dtype=np.float64),
+            np.array(exact, dtype=np.int64),
+        )
+    return lower.guard_arrays
+
+
+_NO_GUARD = (np.empty(0, dtype=np.int64), np.empty(0), np.empty(0, dtype=np.int64))
+
+
+def _run_kernel(prep: Prepared, b: Fraction, lower: Run | None):
+    """run_float by the compiled kernel; ``_UNHANDLED`` for the cases it leaves to numpy."""
+    guard = _NO_GUARD if lower is None else _guard_arrays(lower)
+    status, n_rounds, out = _mes_kernel.run_kernel(prep, float(b), *guard, lower is not None)
+    if status == _mes_kernel.UNHANDLED:
+        return _UNHANDLED
+    if status == _mes_kernel.GIVE_UP:
+        return None
+    costs = prep.costs
+    proj = out["proj"][:n_rounds].tolist()
+    rho = out["rho"].tolist()
+    nrich = out["nrich"].tolist()
+    partial = out["partial"].tolist()
+    upper = out["upper"].tolist()
+    exact = out["exact"].tolist()
+    tie = out["tie"].tolist()
+    tied_end = out["tied_end"].tolist()
+    tied = out["tied"].tolist()
+    rounds = []
+    start = 0
+    for t, w in enumerate(proj):
+        ratio = Fraction(1, exact[t]) if exact[t] else None
+        lost = tuple(tied[start : tied_end[t]])
+        start = tied_end[t]
+        r_rho = ratio * costs[w] if tie[t] else rho[t]
+        rounds.append(
+            Round(w, r_rho, int(round(nrich[t])), int(round(partial[t])), lost, upper[t], ratio)
+        )
+    winners = list(prep.free) + proj
+    v = out["v"]
+    return Run(b, winners, rounds, partial_fn(_money_left, prep, v, winners), exact=False)
+
+
+def run_float_numpy(  # noqa: C901 - the numeric kernel, kept in one loop for speed
     prep: Prepared,
     b: Fraction,
     *,
     guard: list[tuple[int, float, Round]] | None = None,
 ) -> Run | None:
-    """MES at ``b`` in floats with error bounds; ``None`` when a decision is too close to call.
+    """run_float with numpy calls (the engine before the compiled kernel, and its fallback).
 
     With ``guard`` (see :func:`run_certified`), one ``(project, ratio_max, round)`` per round
     of the lower run: round ``t`` selects that project, and every other affordable project must
