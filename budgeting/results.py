@@ -66,7 +66,8 @@ def _counted_rows(process: Process) -> list[tuple[str, str | None, int]]:
     identical ballots (Łódź 2022: 23,571 rows for 90,494 ballots); the pks are not sorted there
     (sorting each ballot's selections costs the database more than sorting the distinct rows
     here), so one set of projects may come as several rows, which the caller merges. SQLite
-    returns one row per ballot.
+    returns one row per ballot. Empty ballots are kept: under equal shares every voter holds a
+    share of the budget.
     """
     ballot, selection = Ballot._meta.db_table, BallotSelection._meta.db_table
     where = "b.process_id = %s AND b.state = %s"
@@ -89,23 +90,12 @@ def _counted_rows(process: Process) -> list[tuple[str, str | None, int]]:
         return cursor.fetchall()
 
 
-def counted_ballots(process: Process) -> Counter:
-    """``(district, project pks)`` of every counted ballot, with how many ballots have it.
-
-    One query, no model instances: each ballot's selections are aggregated in the database
-    (identical ballots grouped there too on PostgreSQL). Empty ballots are kept: under equal
-    shares every voter holds a share of the budget.
-    """
-    out: Counter = Counter()
-    with gc_paused():
-        for district, chosen, n in _counted_rows(process):
-            pks = tuple(sorted(map(int, chosen.split(",")))) if chosen else ()
-            out[(district, pks)] += n
-    return out
-
-
 def tallies(process: Process) -> list[Tally]:
-    """One Tally per envelope (or a single city-wide one), from counted ballots only."""
+    """One Tally per envelope (or a single city-wide one), from counted ballots only.
+
+    Three queries whatever the number of ballots (envelopes, feasible projects, the grouped
+    ballots); no model instance per ballot.
+    """
     envelopes = list(process.envelopes.all())
     projects = list(process.projects.filter(state=Project.State.FEASIBLE).order_by("pk"))
     groups = [(e.district, e.budget) for e in envelopes] or [("", process.budget)]
