@@ -4,12 +4,14 @@
         [--file PATH] [--requests 200] [--keepdb]
 
 Imports ``Poland_Lodz_2022.pb`` through the project's own import (``process_import``: every
-ballot validated, stored as Ballot + BallotSelection rows) into a fresh test database
+ballot validated, stored as Ballot + BallotSelection rows, then PostgreSQL's statistics
+refreshed) into a fresh test database
 (``test_<name>``; ``--keepdb`` keeps it, and the imported process, for the next run). Then it
 times, separately:
 
 * ``load``: the counted ballots loaded for counting (``results.tallies``: one aggregated query,
-  identical ballots shared as index tuples, no model instance per ballot);
+  identical ballots grouped in PostgreSQL and shared as index tuples, no model instance per
+  ballot);
 * each rule on the loaded election: greedy (the file's rule, with its 100-vote threshold) and MES
   with Add1 and greedy completion;
 * ``store``: the result and one explanation line per project, in bulk;

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -175,7 +175,22 @@ def _store(parsed, *, actor, title: str, progress: Progress | None) -> ImportRep
             obj=process,
             after={"projects": len(projects), "ballots": total, "meta": dict(meta)},
         )
+    _analyze_ballots()
     return ImportReport(process=process, projects=len(projects), ballots=total, notes=notes)
+
+
+def _analyze_ballots() -> None:
+    """Refresh PostgreSQL's statistics on the ballot tables after a bulk import.
+
+    Autovacuum would do it within a minute or so, but a count started before then is planned
+    as if the process had a handful of ballots: Łódź 2022 (90,494 ballots) was loaded with
+    90,494 index lookups, 0.9 s instead of 0.24 s. ANALYZE reads a fixed sample (about 30,000
+    rows), so it stays cheap for any size of file.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Ballot._meta.db_table}, {BallotSelection._meta.db_table}")
 
 
 def _flush(ballots: list[Ballot], selections: list[list[int]]) -> None:

@@ -9,7 +9,7 @@ explanations into sentences in the reader's language.
 from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
-from functools import cached_property
+from itertools import repeat
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from budgeting.models import Ballot, BallotSelection, Process, Project, Result, ResultLine
 from budgeting.rules.greedy import greedy
 from budgeting.rules.mes import method_of_equal_shares
-from budgeting.rules.types import Election, TieBreaking
+from budgeting.rules.types import Election, TieBreaking, gc_paused
 
 
 @dataclass
@@ -34,18 +34,22 @@ class Tally:
     budget: int
     projects: list[Project]  # feasible projects of this election, in the order shown to voters
     ballots: list[tuple[int, ...]] = field(repr=False)
+    counts: list[int] | None = field(default=None, repr=False)
+    """Votes per project, when the loader counted them from the distinct ballots."""
 
     @property
     def ids(self) -> tuple[str, ...]:
         return tuple(p.public_id for p in self.projects)
 
-    @cached_property
+    @property
     def votes(self) -> list[int]:
-        counts = [0] * len(self.projects)
-        for ballot, n in Counter(self.ballots).items():
-            for j in ballot:
-                counts[j] += n
-        return counts
+        if self.counts is None:
+            counts = [0] * len(self.projects)
+            for ballot, n in Counter(self.ballots).items():
+                for j in ballot:
+                    counts[j] += n
+            self.counts = counts
+        return self.counts
 
 
 @dataclass
@@ -55,61 +59,82 @@ class Outcome:
     details: dict
 
 
-def counted_ballots(process: Process) -> Counter:
-    """``(district, project pks)`` of every counted ballot, with how many ballots have it.
+def _counted_rows(process: Process) -> list[tuple[str, str | None, int]]:
+    """``(district, project pks as "12,5,7" or None, how many ballots)``, grouped in the database.
 
-    One query, no model instances: each ballot's selections are aggregated in the database
-    (identical ballots grouped there too on PostgreSQL). Empty ballots are kept: under equal
-    shares every voter holds a share of the budget.
+    One query. PostgreSQL aggregates each ballot's selections into a string, then groups
+    identical ballots (Łódź 2022: 23,571 rows for 90,494 ballots); the pks are not sorted there
+    (sorting each ballot's selections costs the database more than sorting the distinct rows
+    here), so one set of projects may come as several rows, which the caller merges. SQLite
+    returns one row per ballot. Empty ballots are kept: under equal shares every voter holds a
+    share of the budget.
     """
     ballot, selection = Ballot._meta.db_table, BallotSelection._meta.db_table
     where = "b.process_id = %s AND b.state = %s"
     params = [process.pk, Ballot.State.COUNTED]
-    out: Counter = Counter()
+    if connection.vendor == "postgresql":
+        sql = (
+            f"SELECT district, chosen, count(*) FROM ("  # noqa: S608
+            f" SELECT b.district AS district, string_agg(s.project_id::text, ',') AS chosen"
+            f" FROM {ballot} b LEFT JOIN {selection} s ON s.ballot_id = b.id"
+            f" WHERE {where} GROUP BY b.id) AS one_per_ballot GROUP BY district, chosen"
+        )
+    else:
+        sql = (
+            f"SELECT b.district, group_concat(s.project_id), 1"  # noqa: S608
+            f" FROM {ballot} b LEFT JOIN {selection} s ON s.ballot_id = b.id"
+            f" WHERE {where} GROUP BY b.id"
+        )
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"SELECT district, chosen, count(*) FROM ("  # noqa: S608
-                f" SELECT b.district AS district, array_agg(s.project_id ORDER BY s.project_id)"
-                f" FILTER (WHERE s.project_id IS NOT NULL) AS chosen"
-                f" FROM {ballot} b LEFT JOIN {selection} s ON s.ballot_id = b.id"
-                f" WHERE {where} GROUP BY b.id) AS one_per_ballot GROUP BY district, chosen",
-                params,
-            )
-            for district, chosen, n in cursor.fetchall():
-                out[(district, tuple(chosen or ()))] += n
-        else:
-            cursor.execute(
-                f"SELECT b.district, group_concat(s.project_id)"  # noqa: S608
-                f" FROM {ballot} b LEFT JOIN {selection} s ON s.ballot_id = b.id"
-                f" WHERE {where} GROUP BY b.id",
-                params,
-            )
-            for district, chosen in cursor.fetchall():
-                pks = tuple(sorted(int(x) for x in chosen.split(","))) if chosen else ()
-                out[(district, pks)] += 1
-    return out
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def tallies(process: Process) -> list[Tally]:
-    """One Tally per envelope (or a single city-wide one), from counted ballots only."""
+    """One Tally per envelope (or a single city-wide one), from counted ballots only.
+
+    Three queries whatever the number of ballots (envelopes, feasible projects, the grouped
+    ballots); no model instance per ballot.
+    """
     envelopes = list(process.envelopes.all())
     projects = list(process.projects.filter(state=Project.State.FEASIBLE).order_by("pk"))
-    counted = counted_ballots(process)
     groups = [(e.district, e.budget) for e in envelopes] or [("", process.budget)]
-    result = []
-    for district, budget in groups:
-        in_group = [p for p in projects if not envelopes or p.district == district]
-        index = {p.pk: i for i, p in enumerate(in_group)}
-        ballots: list[tuple[int, ...]] = []
-        for (ballot_district, pks), n in counted.items():
-            if envelopes and ballot_district != district:
-                continue
-            # Selections of projects outside this election (not feasible) are left out.
-            ballot = tuple(sorted(index[pk] for pk in pks if pk in index))
-            ballots.extend([ballot] * n)
-        result.append(Tally(district=district, budget=budget, projects=in_group, ballots=ballots))
+    # Tens of thousands of small tuples, none in a reference cycle: the collector would rescan
+    # them (and the whole process's objects) several times while they are built.
+    with gc_paused():
+        rows = _counted_rows(process)
+        result = []
+        for district, budget in groups:
+            in_group = [p for p in projects if not envelopes or p.district == district]
+            result.append(_tally(district, budget, in_group, rows, by_district=bool(envelopes)))
     return result
+
+
+def _tally(district: str, budget: int, projects: list[Project], rows, *, by_district) -> Tally:
+    # Selections of projects outside this election (not feasible) are left out.
+    index = {str(p.pk): i for i, p in enumerate(projects)}
+    get = index.get
+    distinct: dict[tuple[int, ...], int] = {}
+    for ballot_district, chosen, n in rows:
+        if by_district and ballot_district != district:
+            continue
+        if chosen:
+            positions = [j for j in map(get, chosen.split(",")) if j is not None]
+            positions.sort()
+            ballot = tuple(positions)
+        else:
+            ballot = ()
+        # The same set of projects may come in several rows (stored in another order).
+        distinct[ballot] = distinct.get(ballot, 0) + n
+    ballots: list[tuple[int, ...]] = []
+    counts = [0] * len(projects)
+    for ballot, n in distinct.items():
+        ballots.extend(repeat(ballot, n))
+        for j in ballot:
+            counts[j] += n
+    return Tally(
+        district=district, budget=budget, projects=projects, ballots=ballots, counts=counts
+    )
 
 
 def options_of(process: Process) -> dict:
@@ -131,12 +156,16 @@ def options_of(process: Process) -> dict:
 
 def election_of(tally: Tally) -> Election:
     # Ballots are sorted positions already: ids such as "12" are never read as positions.
-    return Election(
+    election = Election(
         project_ids=tally.ids,
         costs=tuple(p.cost for p in tally.projects),
         budget=tally.budget,
         ballots=tuple(tally.ballots),
     )
+    # The loader counted the votes from the distinct ballots: the election's cached counts
+    # (greedy reads them) need not go through 90,000 ballots again.
+    vars(election).setdefault("approval_counts", tuple(tally.votes))
+    return election
 
 
 def lot_order(tally: Tally) -> tuple[str, ...]:

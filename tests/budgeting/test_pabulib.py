@@ -10,6 +10,7 @@ from fractions import Fraction
 
 import pytest
 
+from budgeting import pabulib
 from budgeting.pabulib import (
     PabulibError,
     dumps_pabulib,
@@ -333,7 +334,11 @@ def test_votes_read_in_bulk_are_the_votes_read_line_by_line(layout):
     ],
 )
 @pytest.mark.parametrize("every", [10_000, 2])  # blocks of lines: one, or many
-def test_votes_read_in_bulk_fail_like_votes_read_line_by_line(rows, line, fragment, every):
+@pytest.mark.parametrize("block", [pabulib.BULK_BLOCK, 1, 2])  # blocks within progress steps
+def test_votes_read_in_bulk_fail_like_votes_read_line_by_line(
+    rows, line, fragment, every, block, monkeypatch
+):
+    monkeypatch.setattr(pabulib, "BULK_BLOCK", block)
     text = with_votes("voter_id;vote;age", rows)
     for variant in (text, line_by_line(text)):
         with pytest.raises(PabulibError) as error:
@@ -341,17 +346,36 @@ def test_votes_read_in_bulk_fail_like_votes_read_line_by_line(rows, line, fragme
         assert (error.value.line, fragment in error.value.message) == (line, True), variant
 
 
-def test_a_voter_repeated_in_another_block_of_lines_is_refused():
+@pytest.mark.parametrize(("every", "block"), [(4, 10_000), (10_000, 4), (10_000, 1)])
+def test_a_voter_repeated_in_another_block_of_lines_is_refused(every, block, monkeypatch):
+    monkeypatch.setattr(pabulib, "BULK_BLOCK", block)
     rows = [f"v{i};1;30" for i in range(20)] + ["v3;2;41"]
     with pytest.raises(PabulibError, match="repeated voter id 'v3'") as error:
-        parse_pabulib_string(with_votes("voter_id;vote;age", rows), progress_every=4)
+        parse_pabulib_string(with_votes("voter_id;vote;age", rows), progress_every=every)
     assert error.value.line == 35
 
 
-def test_progress_is_reported_the_same_in_bulk_and_line_by_line():
+@pytest.mark.parametrize("block", [10_000, 3, 1])
+def test_progress_is_reported_the_same_in_bulk_and_line_by_line(block, monkeypatch):
+    monkeypatch.setattr(pabulib, "BULK_BLOCK", block)
     rows = [f"v{i};1;30" for i in range(20)]
     text = with_votes("voter_id;vote;age", rows)
     seen_plain, seen_spaced = [], []
-    parse_pabulib_string(text, on_progress=seen_plain.append, progress_every=4)
-    parse_pabulib_string(line_by_line(text), on_progress=seen_spaced.append, progress_every=4)
+    plain = parse_pabulib_string(text, on_progress=seen_plain.append, progress_every=4)
+    spaced = parse_pabulib_string(
+        line_by_line(text), on_progress=seen_spaced.append, progress_every=4
+    )
     assert seen_plain == seen_spaced == [4, 8, 12, 16, 20, 24, 28, 32, 34]
+    assert plain == spaced
+
+
+def test_plain_ascii_text_is_told_apart_as_the_general_check_does():
+    # ASCII text takes a byte-table shortcut; any non-ASCII character takes the general check.
+    for code in range(128):
+        char = chr(code)
+        assert pabulib._plain(f"a;1,2\n{char};3\n") == pabulib._plain(f"ł;1,2\n{char};3\n"), repr(
+            char
+        )
+    assert pabulib._plain("a;1,2\nb;3\n")
+    for bad in (" ", '"', "\r", "\t", "\x00", "\x7f"):
+        assert not pabulib._plain(f"a;1,2\nb{bad};3\n"), repr(bad)

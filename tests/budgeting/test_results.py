@@ -414,3 +414,38 @@ def test_ballots_are_loaded_for_counting_in_one_query_whatever_their_number(
     assert sorted(centro.ballots) == [()] + [(0,)] + [(0, 1)] * 5
     assert centro.votes == [6, 5] and navile.votes == [3]
     assert len({id(ballot) for ballot in centro.ballots}) == 3  # identical ballots share a tuple
+
+
+def test_ballots_with_the_same_projects_stored_in_another_order_are_one_ballot():
+    from budgeting import results
+    from budgeting.models import Ballot, BallotSelection
+
+    process = process_create(budget=50_000, min_projects=0, envelopes=None)
+    a = project_create(process, cost=10_000)
+    b = project_create(process, cost=20_000)
+    c = project_create(process, cost=5_000, state="not_feasible")
+    for order in ([a, b], [b, a], [b, c, a], [a]):
+        ballot = Ballot.objects.create(process=process, channel="paper", idempotency_key=key())
+        for project in order:  # selections stored in this order
+            BallotSelection.objects.create(ballot=ballot, project=project)
+    (tally,) = results.tallies(process)
+    assert sorted(tally.ballots) == [(0,), (0, 1), (0, 1), (0, 1)]  # c is not feasible
+    assert len({id(ballot) for ballot in tally.ballots}) == 2
+    assert tally.votes == [4, 3]
+    # The votes counted while loading are those a recount of the ballots gives.
+    recount = results.Tally(tally.district, tally.budget, tally.projects, tally.ballots)
+    assert recount.votes == tally.votes
+    assert results.election_of(tally).approval_counts == (4, 3)
+
+
+def test_rows_of_one_set_of_projects_in_several_orders_are_merged():
+    from budgeting import results
+
+    process = process_create(budget=50_000, min_projects=0, envelopes=None)
+    a = project_create(process, cost=10_000)
+    b = project_create(process, cost=20_000)
+    rows = [("", f"{b.pk},{a.pk}", 2), ("", f"{a.pk},{b.pk}", 3), ("", None, 1)]
+    tally = results._tally("", 50_000, [a, b], rows, by_district=False)
+    assert sorted(tally.ballots) == [()] + [(0, 1)] * 5
+    assert len({id(ballot) for ballot in tally.ballots}) == 2
+    assert tally.votes == [5, 5]
