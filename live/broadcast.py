@@ -264,13 +264,14 @@ class Broadcaster:
         self.consumer_loop: asyncio.AbstractEventLoop | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._start = threading.Lock()
-        self._pending: set = set()  # futures submitted from other threads
         self._tasks: set = set()  # leaders running in the broadcaster loop
         self._marks: dict[str, tuple[str, int]] = {}
         self._marks_scheduled = False
         self._batch_calls = 0
         self._queued = 0
         self._queued_lock = threading.Lock()
+        self._inbox: list[tuple] = []  # marks and notices from other threads, not yet taken
+        self._woken = False  # the loop has been asked to take the inbox
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pb-live-snapshot")
         self._pubsub_prefix = pubsub_prefix(layer_alias)
 
@@ -283,9 +284,34 @@ class Broadcaster:
         if not self._has_audience():
             self.store.forget(group)  # nobody listens: the next socket builds a fresh snapshot
             return
+        self._post(("mark", kind, pk, group))
+
+    def _post(self, item: tuple) -> None:
+        """Hand ``item`` to the broadcaster's loop. A cast's after-commit calls (its process,
+        its session, its tablet's kiosk) wake the loop once: a wake-up is a write to the
+        loop's self-pipe and a switch of the GIL to its thread, which the calls that follow
+        before the loop runs need not pay again."""
         with self._queued_lock:
             self._queued += 1
-        self._ensure_loop().call_soon_threadsafe(self._queue_mark, kind, pk, group)
+            self._inbox.append(item)
+            loop = self._loop
+            dead = loop is None or loop.is_closed()  # a wake-up asked of a loop now gone
+            wake, self._woken = not self._woken or dead, True
+        if wake:
+            self._ensure_loop().call_soon_threadsafe(self._take_inbox)
+
+    def _take_inbox(self) -> None:
+        with self._queued_lock:
+            items, self._inbox, self._woken = self._inbox, [], False
+        for item in items:
+            if item[0] == "mark":
+                self._queue_mark(*item[1:])
+            else:
+                task = asyncio.ensure_future(self._send_all(*item[1:]))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+                with self._queued_lock:
+                    self._queued -= 1
 
     def _queue_mark(self, kind: str, pk: int, group: str) -> None:
         self._marks[group] = (kind, pk)
@@ -315,7 +341,7 @@ class Broadcaster:
     def notify(self, groups: list[str], event_type: str) -> None:
         """Send a small event (no data) to per-socket groups (kiosks): refresh, revoked."""
         if groups and self._has_audience():
-            self._submit(self._send_all(groups, {"type": event_type}))
+            self._post(("notify", list(groups), {"type": event_type}))
 
     def register_consumer_loop(self, loop: asyncio.AbstractEventLoop) -> None:
         """Consumers call this: an in-memory channel layer must be used from their loop."""
@@ -325,11 +351,7 @@ class Broadcaster:
         """Wait until every message submitted so far is sent (tests, benchmarks)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            busy = (
-                self._queued
-                or any(not f.done() for f in list(self._pending))
-                or any(not t.done() for t in list(self._tasks))
-            )
+            busy = self._queued or any(not t.done() for t in list(self._tasks))
             if not busy:
                 return True
             time.sleep(0.01)
@@ -383,11 +405,6 @@ class Broadcaster:
                 logger.debug("live: broadcaster shutdown timed out", exc_info=True)
             loop.call_soon_threadsafe(loop.stop)
         self._executor.shutdown(wait=False)
-
-    def _submit(self, coro) -> None:
-        future = asyncio.run_coroutine_threadsafe(coro, self._ensure_loop())
-        self._pending.add(future)
-        future.add_done_callback(self._pending.discard)
 
     def _watched(self, group: str) -> bool:
         """Does any socket, in any process, listen to this group? No one: no snapshot to build.

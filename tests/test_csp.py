@@ -77,3 +77,11 @@ def test_no_template_relies_on_inline_scripts_or_styles():
         text = path.read_text(encoding="utf-8")
         found += [f"{relative}: {what}" for pattern, what in INLINE if pattern.search(text)]
     assert found == []
+
+
+def test_json_responses_carry_no_policy_and_are_not_sniffed(client):
+    response = client.get("/api/claims")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    assert "Content-Security-Policy" not in response
+    assert response["X-Content-Type-Options"] == "nosniff"
