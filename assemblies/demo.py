@@ -103,7 +103,12 @@ def _today_meeting(city, chair, users, newcomer):
     ).first()
     now = timezone.localtime()
     if meeting is None:
-        start = now.replace(minute=0, second=0, microsecond=0) - dt.timedelta(hours=1)
+        # An hour ago, but today: just after midnight, an hour ago is yesterday, and a second
+        # seed looking for today's meeting would not find it (two "today" meetings).
+        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        start = max(
+            midnight, now.replace(minute=0, second=0, microsecond=0) - dt.timedelta(hours=1)
+        )
         with travel_to(now - dt.timedelta(days=3)):
             meeting = services.create_meeting(
                 city,
