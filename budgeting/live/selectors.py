@@ -1,6 +1,7 @@
 """Reads for pages and live snapshots. Each is a fixed, small number of aggregate queries:
 none grows with the number of ballots, tokens or sessions shown."""
 
+import datetime as dt
 import functools
 from datetime import timedelta
 
@@ -33,6 +34,13 @@ def _count_subquery(qs):
     )
 
 
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(9000, 12, 31)
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 def session_list(user, *, state: str | None = None, day=None):
     """Sessions this user may see, with their process, facilitators and live counts."""
     checkins = Participation.objects.filter(session=OuterRef("pk"), channel=Channel.IN_PERSON)
@@ -53,8 +61,11 @@ def session_list(user, *, state: str | None = None, day=None):
     )
     if state:
         qs = qs.filter(state=state)
-    if day:  # a date: the sessions starting that day, in the site's time zone
-        qs = qs.filter(starts_at__date=day)
+    if day and not FIRST_DAY <= day <= LAST_DAY:  # 9999-12-31 has no next midnight
+        return qs.none()
+    if day:  # a date: the sessions held that day (in part), in the site's time zone
+        qs = qs.filter(starts_at__lt=_local_midnight(day + dt.timedelta(days=1)))
+        qs = qs.filter(ends_at__gt=_local_midnight(day))
     return qs
 
 

@@ -85,6 +85,39 @@ def test_a_facilitator_lists_only_their_sessions_in_constant_queries(
     assert response.content.decode().count("/budgeting/live/sessions/") >= 7
 
 
+def test_the_list_of_a_day_holds_the_sessions_held_that_day(process, facilitator):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    midnight = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+    late = session_make(  # began yesterday evening, still running
+        process,
+        facilitators=[facilitator],
+        place_name="Past midnight",
+        starts_at=midnight - dt.timedelta(hours=2),
+        ends_at=midnight + dt.timedelta(hours=2),
+    )
+    session_make(
+        process,
+        facilitators=[facilitator],
+        place_name="Yesterday only",
+        starts_at=midnight - dt.timedelta(hours=5),
+        ends_at=midnight - dt.timedelta(hours=1),
+    )
+    client = logged_in(facilitator)
+    url = reverse("pb_live:session-list")
+    page = client.get(url, {"day": today.isoformat()}).content.decode()
+    assert late.place_name in page and "Yesterday only" not in page
+    yesterday = (today - dt.timedelta(days=1)).isoformat()
+    page = client.get(url, {"day": yesterday}).content.decode()
+    assert late.place_name in page and "Yesterday only" in page
+    for far in ("9999-12-31", "0001-01-01"):
+        response = client.get(url, {"day": far})
+        assert response.status_code == 200 and late.place_name not in response.content.decode()
+
+
 def test_another_facilitators_session_is_not_found(session):
     response = logged_in(facilitator_create()).get(session.get_absolute_url())
     assert response.status_code == 404
