@@ -130,3 +130,70 @@ def test_the_snapshot_counts_every_kind_of_motion_in_a_fixed_number_of_queries(
     assert data["checked_in"] == s["meeting"].checked_in_users().count() == 4
     chair_data, _due = live.chair_snapshot(s["meeting"].pk)
     assert len(chair_data["motions"]) == 5  # with the draft
+
+
+@pytest.mark.parametrize("kind", ["hybrid", "in_person", "online"])
+def test_the_votes_one_read_gives_the_policy_the_facts_it_reads_itself(kind):
+    """The facts read with the motion's lock (services._lock_for_vote) and the ones the
+    policy reads itself (rules.voter_facts) agree for every kind of person, so every refusal
+    is the same on the vote path as on the pages."""
+    from django.db import transaction
+
+    from assemblies.models import (
+        Membership,
+        MembershipState,
+        Registration,
+        RegistrationState,
+        Role,
+    )
+    from assemblies.motions.models import Motion
+    from assemblies.motions.rules import voter_facts, voting_refusal
+    from tests.motions.factories import member_make
+
+    s = setup(members=2, kind=kind)
+    motion = motion_make(s["meeting"], s["chair"])
+    voted, fresh = s["voters"]
+    services.vote_cast(actor=voted, motion=motion, choice="yes")
+    registered = member_make(s["assembly"])
+    register(s["meeting"], registered)
+    online = member_make(s["assembly"])
+    joined = register(s["meeting"], online)
+    joined.attended_online = True
+    joined.save()
+    absent = member_make(s["assembly"])
+    left = member_make(s["assembly"])
+    Membership.objects.filter(user=left).update(state=MembershipState.LEFT)
+    register(s["meeting"], left, checked_in=True)
+    requested = member_make(s["assembly"])
+    Membership.objects.filter(user=requested).update(state=MembershipState.REQUESTED)
+    register(s["meeting"], requested, checked_in=True)
+    cancelled = member_make(s["assembly"])
+    register(s["meeting"], cancelled)
+    Registration.objects.filter(user=cancelled).update(state=RegistrationState.CANCELLED)
+    coordinator = member_make(s["assembly"], Role.COORDINATOR)
+    register(s["meeting"], coordinator, checked_in=True)
+    people = [
+        voted,
+        fresh,
+        registered,
+        online,
+        absent,
+        left,
+        requested,
+        cancelled,
+        coordinator,
+        s["chair"],
+        s["observer"],
+        s["outsider"],
+    ]
+    verdicts = set()
+    for person in people:
+        plain = Motion.objects.get(pk=motion.pk)
+        with transaction.atomic():
+            locked = services._lock_for_vote(motion.pk, person.pk)
+        assert voter_facts(person, locked).role == voter_facts(person, plain).role
+        for in_room in (False, True):
+            expected = voting_refusal(person, plain, in_room=in_room)
+            assert voting_refusal(person, locked, in_room=in_room) == expected, (person, in_room)
+            verdicts.add((expected.allowed, expected.reason))
+    assert len(verdicts) >= 4  # allowed, not a member, an observer, already voted, not present
