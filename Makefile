@@ -8,7 +8,7 @@ PORT   ?= 8000
 WORKERS ?= 1
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint format messages translations demo serve clean bench bench-live bench-meeting
+.PHONY: run test lint format messages translations demo serve clean bench bench-live bench-meeting bench-motion-vote
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -83,6 +83,10 @@ bench-live: $(VENV)/.dev-installed
 # 1,000 viewers watch the tally. make bench-meeting BENCH_ARGS="--quick" for a smoke run.
 bench-meeting: $(VENV)/.dev-installed
 	$(PY) bench/meeting_load.py $(BENCH_ARGS)
+
+# The server's CPU and queries per motion vote, without the load around it (PostgreSQL, Redis).
+bench-motion-vote: $(VENV)/.dev-installed
+	$(PY) bench/motion_vote.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 test-db.sqlite3 staticfiles .pytest_cache

@@ -46,7 +46,8 @@ VOTERS_RE = re.compile(rb'"voters":(\d+)')
 # Seeding ---------------------------------------------------------------------------------------
 
 
-def seed(members: int, tablet_share: float) -> dict:
+def seed(members: int, tablet_share: float, tag: str = "") -> dict:
+    """The meeting; ``tag`` tells the rows of several seeds in one database apart."""
     import django
 
     django.setup()
@@ -78,14 +79,14 @@ def seed(members: int, tablet_share: float) -> dict:
     broadcast.reset()
     now = timezone.now()
     assembly = Assembly.objects.create(
-        name="Bench assembly", slug="bench-assembly", kind=AssemblyKind.THEMATIC
+        name=f"Bench assembly{tag}", slug=f"bench-assembly{tag}", kind=AssemblyKind.THEMATIC
     )
     CharterVersion.objects.create(
         assembly=assembly, number=1, text="Bench.", quorum_percent=50, majority="simple"
     )
     users = User.objects.bulk_create(
         [
-            User(email=f"member{i}@bench.invalid", display_name=f"Member {i}", password="!")  # noqa: S106 - unusable
+            User(email=f"member{i}{tag}@bench.invalid", display_name=f"Member {i}", password="!")  # noqa: S106 - unusable
             for i in range(members + 1)
         ],
         batch_size=1000,

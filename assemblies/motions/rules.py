@@ -17,6 +17,7 @@ Anyone may follow the live tally of a meeting's motions and read the decided one
 are public); drafts are the chair's, and so are discarded drafts (shown on no list).
 """
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db.models import Q
@@ -92,29 +93,73 @@ AUTHOR = Who(
 VOTER = AUTHENTICATED
 
 
+@dataclass(frozen=True)
+class VoterFacts:
+    """What the voting rule reads about one person and one motion: their role in the
+    meeting's assembly ("" unless an active member), their registration for the meeting
+    (``registered``: one in the registered state; ``checked_in``: at the door, or joined
+    online) and whether they have voted on it.
+
+    The vote path reads them in the same query as the motion's lock
+    (``services._lock_for_vote``) and keeps them on the motion (``FACTS_ATTR``); elsewhere
+    ``voting_refusal`` reads them itself."""
+
+    user_id: int | None
+    role: str
+    registered: bool
+    checked_in: bool
+    voted: bool
+
+
+FACTS_ATTR = "_voter_facts"
+
+
+def voter_facts(user, motion) -> VoterFacts:
+    """The facts kept on the motion for this user, or read now: the role is the request's
+    cached one (``role_in``), the registration and the participation one query each, each
+    read only when the rule gets that far (what it does not read is left False)."""
+    kept = getattr(motion, FACTS_ATTR, None)
+    if kept is not None and kept.user_id == user.pk:
+        return kept
+    role = role_in(user, motion.meeting.assembly_id)
+    registration = None
+    if role and role != Role.OBSERVER:
+        registration = (
+            Registration.objects.filter(
+                meeting_id=motion.meeting_id, user=user, state=RegistrationState.REGISTERED
+            )
+            .values_list("checked_in_at", "attended_online")
+            .first()
+        )
+    voted = (
+        registration is not None
+        and motion.pk is not None
+        and Participation.objects.filter(motion=motion, user=user).exists()
+    )
+    return VoterFacts(
+        user_id=user.pk,
+        role=role,
+        registered=registration is not None,
+        checked_in=registration is not None and (registration[0] is not None or registration[1]),
+        voted=voted,
+    )
+
+
 def voting_refusal(user, motion, *, in_room: bool = False) -> Verdict:
     """May this user vote on this motion now (besides its state)? ``in_room``: on a room
     tablet, which needs a check-in at the door whatever the meeting's kind."""
     meeting = motion.meeting
-    role = role_in(user, meeting.assembly_id)
-    if not role:
+    facts = voter_facts(user, motion)
+    if not facts.role:
         return deny(_("Only the assembly's members can vote."))
-    if role == Role.OBSERVER:
+    if facts.role == Role.OBSERVER:
         return deny(_("Observers take part in the meeting but do not vote."))
-    registration = (
-        Registration.objects.filter(meeting=meeting, user=user, state=RegistrationState.REGISTERED)
-        .only("checked_in_at", "attended_online")
-        .first()
-    )
-    checked_in = registration is not None and (
-        registration.checked_in_at is not None or registration.attended_online
-    )
-    online = registration is not None and meeting.is_online and not in_room
-    if not (checked_in or online):
+    online = facts.registered and meeting.is_online and not in_room
+    if not (facts.checked_in or online):
         if meeting.is_online and not in_room:
             return deny_state(_("Register for the meeting to vote online."))
         return deny_state(_("Check in at the door first: only members present may vote."))
-    if Participation.objects.filter(motion=motion, user=user).exists():
+    if facts.voted:
         return deny_state(_("You have already voted on this motion."))
     return ALLOW
 
@@ -167,4 +212,15 @@ def chair_verdict(user, meeting) -> Verdict:
     return MOTIONS.allows(user, Action.CHAIR, Motion(meeting=meeting))
 
 
-__all__ = ["Action", "CHAIR", "MOTIONS", "OBJECTIONS", "NONE", "chair_verdict", "voting_refusal"]
+__all__ = [
+    "Action",
+    "CHAIR",
+    "FACTS_ATTR",
+    "MOTIONS",
+    "NONE",
+    "OBJECTIONS",
+    "VoterFacts",
+    "chair_verdict",
+    "voter_facts",
+    "voting_refusal",
+]

@@ -6,15 +6,25 @@ constraint on ``Participation``; casts lock the motion's row, so a vote never sl
 the vote closed and the tally is read.
 """
 
+import functools
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assemblies.models import Majority, MeetingState, Registration, RegistrationState
+from assemblies.models import (
+    Majority,
+    Meeting,
+    MeetingState,
+    Membership,
+    MembershipState,
+    Registration,
+    RegistrationState,
+)
 from assemblies.motions import live
 from assemblies.motions.models import (
     CHOICES_BY_KIND,
@@ -35,7 +45,14 @@ from assemblies.motions.models import (
     VoteToken,
     tally_line,
 )
-from assemblies.motions.rules import MOTIONS, Action, chair_verdict, voting_refusal
+from assemblies.motions.rules import (
+    FACTS_ATTR,
+    MOTIONS,
+    Action,
+    VoterFacts,
+    chair_verdict,
+    voting_refusal,
+)
 from audit.services import audit_log
 from core.fsm import fire
 from live import credentials
@@ -395,7 +412,9 @@ def _store_vote(motion: Motion, user, choice: str, option_id, reason: str, chann
             {"reason": _("An objection must say why: give your reason.")}, code="invalid"
         )
     try:
-        with transaction.atomic():
+        # No savepoint (two round trips): a second vote under a race breaks the transaction,
+        # and the refusal raised here rolls the whole of it back.
+        with transaction.atomic(savepoint=False):
             Participation.objects.create(motion=motion, user=user, channel=channel)
     except IntegrityError:
         raise MotionError(_("You have already voted on this motion."), code="conflict") from None
@@ -404,41 +423,158 @@ def _store_vote(motion: Motion, user, choice: str, option_id, reason: str, chann
     )
     if choice == Choice.OBJECT:
         Objection.objects.create(motion=motion, user=user, reason=reason)
+    # The voter's facts were read before this vote: a later check reads them anew.
+    motion.__dict__.pop(FACTS_ATTR, None)
 
 
-def _lock_open(motion_id: int, *, shared: bool = False) -> Motion:
-    """The motion, its row locked until the transaction ends.
-
-    ``shared`` (votes): on PostgreSQL a FOR SHARE lock, so votes do not queue behind each other
-    (one per member is the participation's unique constraint) while opening, closing and
-    discarding, which take FOR UPDATE, still wait for the votes in flight and are waited for.
-    """
-    if shared and connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT 1 FROM {Motion._meta.db_table} WHERE id = %s FOR SHARE",  # noqa: S608
-                [motion_id],
-            )
-        motion = Motion.objects.select_related("meeting").filter(pk=motion_id).first()
-    else:
-        motion = (
-            Motion.objects.select_for_update(of=("self",))
-            .select_related("meeting")
-            .filter(pk=motion_id)
-            .first()
-        )
+def _lock_open(motion_id: int) -> Motion:
+    """The motion, its row locked (FOR UPDATE) until the transaction ends."""
+    motion = (
+        Motion.objects.select_for_update(of=("self",))
+        .select_related("meeting")
+        .filter(pk=motion_id)
+        .first()
+    )
     if motion is None:
         raise MotionError(_("There is no such motion."), code="not_found")
     return motion
 
 
-def vote_cast(*, actor, motion: Motion, choice: str, option_id=None, reason: str = "") -> None:
-    """A member votes from their own phone or computer (in the room or online)."""
+# What the vote path reads of the motion (the rest is read if asked: ``Model.from_db``).
+VOTE_FIELDS = ("id", "meeting_id", "kind", "secret", "state")
+
+
+@functools.cache
+def _vote_sql(vendor: str) -> str:
+    """The vote's one read: the motion (``VOTE_FIELDS``), its row locked, with its meeting's
+    kind and assembly and the voter's facts for the policy (``rules.VoterFacts``): their
+    active role in the assembly, their registration (None, or 1 when checked in or joined
+    online, else 0), whether they voted. Parameters: the voter's id, the membership state,
+    the voter's id, the registration state, the voter's id, the motion's id."""
+    q = connection.ops.quote_name
+
+    def table(model):
+        return q(model._meta.db_table)
+
+    def col(model, name):
+        return q(model._meta.get_field(name).column)
+
+    motion_cols = ", ".join(f"m.{q(Motion._meta.get_field(n).column)}" for n in VOTE_FIELDS)
+    meeting_fk = col(Motion, "meeting")
+    sql = (
+        f"SELECT {motion_cols}, mt.{col(Meeting, 'assembly')}, mt.{col(Meeting, 'kind')}, "  # noqa: S608 - names from the models' _meta, values are parameters
+        f"(SELECT ms.{col(Membership, 'role')} FROM {table(Membership)} ms "
+        f"WHERE ms.{col(Membership, 'assembly')} = mt.{col(Meeting, 'assembly')} "
+        f"AND ms.{col(Membership, 'user')} = %s AND ms.{col(Membership, 'state')} = %s "
+        "LIMIT 1), "
+        f"(SELECT CASE WHEN r.{col(Registration, 'checked_in_at')} IS NOT NULL "
+        f"OR r.{col(Registration, 'attended_online')} THEN 1 ELSE 0 END "
+        f"FROM {table(Registration)} r WHERE r.{col(Registration, 'meeting')} = m.{meeting_fk} "
+        f"AND r.{col(Registration, 'user')} = %s AND r.{col(Registration, 'state')} = %s "
+        "LIMIT 1), "
+        f"EXISTS (SELECT 1 FROM {table(Participation)} p "
+        f"WHERE p.{col(Participation, 'motion')} = m.{q('id')} "
+        f"AND p.{col(Participation, 'user')} = %s) "
+        f"FROM {table(Motion)} m JOIN {table(Meeting)} mt ON mt.{q('id')} = m.{meeting_fk} "
+        f"WHERE m.{q('id')} = %s"
+    )
+    if vendor == "postgresql":
+        # Shared: votes do not queue behind each other (one per member is the participation's
+        # unique constraint), while opening, closing and discarding, which take FOR UPDATE,
+        # still wait for the votes in flight and are waited for.
+        sql += " FOR SHARE OF m"
+    return sql
+
+
+def _partial(model, values: dict):
+    """An instance of ``model`` loaded with these fields (attribute names) only, as
+    ``QuerySet.only`` makes them: the others are read from the database if asked."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(connection.alias, names, [values[name] for name in names])
+
+
+def _lock_for_vote(motion_id: int, user_id: int | None) -> Motion:
+    """The motion, its row locked until the transaction ends (PostgreSQL: FOR SHARE), read in
+    one query with what the policy asks about the voter (kept on it, ``rules.FACTS_ATTR``) and
+    with its meeting. Of both, only what the vote needs is loaded; the rest is read if asked."""
+    params = [
+        user_id,
+        MembershipState.ACTIVE,
+        user_id,
+        RegistrationState.REGISTERED,
+        user_id,
+        motion_id,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_vote_sql(connection.vendor), params)
+        row = cursor.fetchone()
+    if row is None:
+        raise MotionError(_("There is no such motion."), code="not_found")
+    pk, meeting_id, kind, secret, state, assembly_id, meeting_kind, role, registration, voted = row
+    fields = dict(zip(VOTE_FIELDS, (pk, meeting_id, kind, bool(secret), state), strict=True))
+    motion = _partial(Motion, fields)
+    meeting = _partial(
+        Meeting, {"id": meeting_id, "assembly_id": assembly_id, "kind": meeting_kind}
+    )
+    Motion.meeting.field.set_cached_value(motion, meeting)
+    setattr(
+        motion,
+        FACTS_ATTR,
+        VoterFacts(
+            user_id=user_id,
+            role=role or "",
+            registered=registration is not None,
+            checked_in=bool(registration),
+            voted=bool(voted),
+        ),
+    )
+    return motion
+
+
+def vote_cast(
+    *, actor, motion: Motion | int, choice: str, option_id=None, reason: str = ""
+) -> Motion:
+    """A member votes from their own phone or computer (in the room or online). ``motion``: the
+    motion or its id (read here, locked, with what the policy asks). Returns the motion."""
+    motion_id = motion.pk if isinstance(motion, Motion) else motion
     with transaction.atomic(durable=True):
-        locked = _lock_open(motion.pk, shared=True)
+        locked = _lock_for_vote(motion_id, actor.pk)
         MOTIONS.allows(actor, Action.VOTE, locked).enforce()
         _store_vote(locked, actor, choice, option_id, reason, Channel.WEB)
         live.push(locked.meeting_id)
+    return locked
+
+
+@functools.cache
+def _tablet_token_sql(vendor: str) -> str:
+    q = connection.ops.quote_name
+    tablet, vote_token = RoomTablet._meta, VoteToken._meta
+
+    def col(meta, name):
+        return q(meta.get_field(name).column)
+
+    return (
+        f"SELECT t.{q('id')}, t.{col(tablet, 'revoked_at')} IS NOT NULL, k.{q('id')}, "  # noqa: S608 - names from the models' _meta, values are parameters
+        f"k.{col(vote_token, 'motion')}, k.{col(vote_token, 'user')} "
+        f"FROM {q(tablet.db_table)} t LEFT JOIN {q(vote_token.db_table)} k "
+        f"ON k.{col(vote_token, 'tablet')} = t.{q('id')} "
+        f"AND k.{col(vote_token, 'token_hash')} = %s "
+        f"WHERE t.{col(tablet, 'credential_hash')} = %s LIMIT 1"
+    )
+
+
+def _tablet_and_token(credential: str, token: str):
+    """(tablet id, tablet revoked, token id, its motion id, its member's id) of the tablet with
+    this credential and its token with this value (the token's part None when the tablet
+    has none such); None for no tablet. One query, no lock."""
+    if not credential:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _tablet_token_sql(connection.vendor),
+            [credentials.token_hash(token), credentials.device_credential_hash(credential)],
+        )
+        return cursor.fetchone()
 
 
 def tablet_cast(
@@ -446,34 +582,33 @@ def tablet_cast(
 ) -> Motion:
     """A room tablet casts the vote of the member the chair handed it to."""
     with transaction.atomic(durable=True):
-        tablet = tablet_for_credential(credential)
-        if tablet is None or tablet.is_revoked:
+        found = _tablet_and_token(credential, token)
+        if found is None or found[1]:
             raise MotionError(_("This tablet is not paired. Ask the chair."), code="unpaired")
+        tablet_id, _revoked, token_id, motion_id, user_id = found
+        if token_id is None:
+            raise MotionError(
+                _("This vote was already cast or withdrawn by the chair."), code="token_used"
+            )
         # The motion's row first, then the token's: closing the vote locks them in that order
-        # (the motion, then the tokens it voids), so a cast and a close cannot deadlock.
-        motion_id = (
-            VoteToken.objects.filter(token_hash=credentials.token_hash(token), tablet=tablet)
-            .values_list("motion_id", flat=True)
-            .first()
+        # (the motion, then the tokens it voids), so a cast and a close cannot deadlock. The
+        # token is locked and used by one UPDATE that finds it only while it is issued (a
+        # refusal below rolls it back).
+        locked = _lock_for_vote(motion_id, user_id)
+        used = VoteToken.objects.filter(pk=token_id, state=TokenState.ISSUED).update(
+            state=TokenState.USED, finished_at=timezone.now()
         )
-        locked = _lock_open(motion_id, shared=True) if motion_id is not None else None
-        found = (
-            VoteToken.objects.select_for_update(of=("self",))
-            .filter(token_hash=credentials.token_hash(token), tablet=tablet)
-            .first()
-        )
-        if locked is None or found is None or found.state != TokenState.ISSUED:
+        if not used:
             raise MotionError(
                 _("This vote was already cast or withdrawn by the chair."), code="token_used"
             )
         if not locked.is_open:
             raise MotionError(_("The vote on this motion is closed."), code="closed")
-        voting_refusal(found.user, locked, in_room=True).enforce()
-        _store_vote(locked, found.user, choice, option_id, reason, Channel.TABLET)
-        found.state = TokenState.USED
-        found.finished_at = timezone.now()
-        found.save(update_fields=["state", "finished_at"])
-        live.push(locked.meeting_id, tablet_ids=[tablet.pk])
+        # The member: only the id is loaded (the rest is read if asked).
+        member = get_user_model().from_db(connection.alias, ["id"], [user_id])
+        voting_refusal(member, locked, in_room=True).enforce()
+        _store_vote(locked, member, choice, option_id, reason, Channel.TABLET)
+        live.push(locked.meeting_id, tablet_ids=[tablet_id])
     return locked
 
 

@@ -358,40 +358,56 @@ def vote_page(request, meeting_id: int):
 @login_required
 @require_POST
 def vote(request, pk: int):
-    motion = get_object_or_404(Motion.objects.select_related("meeting"), pk=pk)
-    return _cast(
-        request,
-        lambda data: services.vote_cast(
-            actor=request.user,
-            motion=motion,
-            choice=data["choice"],
-            option_id=data.get("option"),
-            reason=data["reason"],
-        ),
-        back=reverse("motions:vote-page", args=[motion.meeting_id]),
-        done=_("Your vote is counted."),
-    )
+    """The service reads the motion (locked, with what the policy asks): the view does not."""
+
+    def cast(data):
+        try:
+            return services.vote_cast(
+                actor=request.user,
+                motion=pk,
+                choice=data["choice"],
+                option_id=data.get("option"),
+                reason=data["reason"],
+            )
+        except services.MotionError as exc:
+            if exc.code == "not_found":
+                raise Http404(_("There is no such motion.")) from None
+            raise
+
+    def back(motion):
+        meeting_id = (
+            motion.meeting_id
+            if motion is not None
+            else Motion.objects.filter(pk=pk).values_list("meeting_id", flat=True).first()
+        )
+        if meeting_id is None:
+            raise Http404(_("There is no such motion."))
+        return reverse("motions:vote-page", args=[meeting_id])
+
+    return _cast(request, cast, back=back, done=_("Your vote is counted."))
 
 
-def _cast(request, cast, *, back: str, done: str, done_page: str = ""):
+def _cast(request, cast, *, back, done: str, done_page: str = ""):
     """Validate the vote form, cast, and answer in JSON (the page's script) or with a
-    redirect and a message (no JavaScript)."""
+    redirect and a message (no JavaScript). ``back``: where the redirect goes, or a function
+    of what ``cast`` returned (None when it refused) that says so."""
     form = VoteForm(request.POST)
+    cast_result = None
     try:
         if not form.is_valid():
             raise ValidationError(form.errors.as_text(), code="invalid")
-        cast(form.cleaned_data)
+        cast_result = cast(form.cleaned_data)
     except (ValidationError, PermissionDenied) as exc:
         if _wants_json(request):
             return JsonResponse(
                 {"ok": False, "message": errors.message(exc)}, status=errors.http_status(exc)
             )
         errors.flash(request, exc)
-        return redirect(back)
+        return redirect(back(None) if callable(back) else back)
     if _wants_json(request):
         return JsonResponse({"ok": True, "message": done})
     messages.success(request, done_page or done)
-    return redirect(back)
+    return redirect(back(cast_result) if callable(back) else back)
 
 
 @require_GET
