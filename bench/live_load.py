@@ -906,6 +906,25 @@ def report(result):
     sys.stdout.flush()
 
 
+def parse_service_args(parser: argparse.ArgumentParser) -> argparse.Namespace:
+    """Add --database-url and --redis-url (loopback addresses only), then parse the command
+    line: the benchmarks create and drop databases, never on another host."""
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get(
+            "BENCH_ADMIN_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"
+        ),
+    )
+    parser.add_argument(
+        "--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
+    )
+    args = parser.parse_args()
+    for url in (args.database_url, args.redis_url):
+        if urllib.parse.urlparse(url).hostname not in ("127.0.0.1", "localhost", "::1"):
+            parser.error(f"only loopback addresses: {url}")
+    return args
+
+
 def main():  # noqa: C901 - one flat list of command-line options
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--viewers", type=int, default=1000)
@@ -943,22 +962,9 @@ def main():  # noqa: C901 - one flat list of command-line options
         metavar="DIR",
         help="sample each server process with py-spy while casting (collapsed stacks in DIR)",
     )
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get(
-            "BENCH_ADMIN_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"
-        ),
-    )
-    parser.add_argument(
-        "--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
-    )
-    args = parser.parse_args()
+    args = parse_service_args(parser)
     if args.quick:
         args.viewers, args.duration = min(args.viewers, 200), min(args.duration, 10)
-    for url in (args.database_url, args.redis_url):
-        host = urllib.parse.urlparse(url).hostname
-        if host not in ("127.0.0.1", "localhost", "::1"):
-            parser.error(f"only loopback addresses: {url}")
     if args.profile and not Path(sys.executable).with_name("py-spy").exists():
         parser.error("--profile needs py-spy in the virtualenv (requirements/dev.txt)")
     raise_open_files()

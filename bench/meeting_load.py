@@ -350,21 +350,9 @@ def main():
         metavar="DIR",
         help="sample each server process with py-spy while voting (collapsed stacks in DIR)",
     )
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get(
-            "BENCH_ADMIN_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"
-        ),
-    )
-    parser.add_argument(
-        "--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
-    )
-    args = parser.parse_args()
+    args = live_load.parse_service_args(parser)
     if args.quick:
         args.members, args.viewers = min(args.members, 100), min(args.viewers, 200)
-    for url in (args.database_url, args.redis_url):
-        if urllib.parse.urlparse(url).hostname not in ("127.0.0.1", "localhost", "::1"):
-            parser.error(f"only loopback addresses: {url}")
     live_load.raise_open_files()
     name = f"pc_meeting_bench_{os.getpid()}"
     admin = live_load.admin_connection(args.database_url)

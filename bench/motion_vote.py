@@ -160,19 +160,7 @@ def main():
     parser.add_argument("--profile", metavar="FILE", help="cProfile stats of the timed votes")
     parser.add_argument("--snapshots", type=int, default=100, help="snapshots timed a round")
     parser.add_argument("--show-queries", action="store_true", help="print one vote's SQL")
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get(
-            "BENCH_ADMIN_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"
-        ),
-    )
-    parser.add_argument(
-        "--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
-    )
-    args = parser.parse_args()
-    for url in (args.database_url, args.redis_url):
-        if urllib.parse.urlparse(url).hostname not in ("127.0.0.1", "localhost", "::1"):
-            parser.error(f"only loopback addresses: {url}")
+    args = live_load.parse_service_args(parser)
     name = f"pc_motion_vote_bench_{os.getpid()}"
     admin = live_load.admin_connection(args.database_url)
     admin.cursor().execute(f'CREATE DATABASE "{name}"')
