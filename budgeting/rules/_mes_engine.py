@@ -9,9 +9,11 @@ fixed key. See ``budgeting.rules.mes`` for the whole picture and ``docs/decision
 * :func:`run_float` works on numpy float64 arrays of *groups* of voters with identical ballots. It
   carries, next to every budget, a running bound on its rounding error; whenever a decision
   (affordable or not, which project is the cheapest, a tie) is closer than that bound allows to
-  decide, it gives up and returns ``None``. Given the rounds of a run at a lower budget, it can
-  also certify that every budget in between has the same outcome (:func:`run_certified`, used
-  by Add1 to skip steps).
+  decide, it gives up and returns ``None``. Each float run also records, per round, a lower
+  bound on the other projects' ratios, so that two runs can prove that every budget between
+  them has their outcome (:func:`brackets`, :func:`run_bracketing`: how Add1 skips steps).
+  Given the rounds of a run at a lower budget, a guarded run can also certify the stretch on
+  its own (:func:`run_certified`, which Add1 used before decision 002's item 7).
 * :func:`run_exact` decides everything with ``gmpy2.mpq`` rationals. Voters with the same budget
   share a *class*, so exact work per round is proportional to the number of distinct budgets among
   the supporters, not to the number of voters.
