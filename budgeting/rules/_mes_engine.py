@@ -9,9 +9,11 @@ fixed key. See ``budgeting.rules.mes`` for the whole picture and ``docs/decision
 * :func:`run_float` works on numpy float64 arrays of *groups* of voters with identical ballots. It
   carries, next to every budget, a running bound on its rounding error; whenever a decision
   (affordable or not, which project is the cheapest, a tie) is closer than that bound allows to
-  decide, it gives up and returns ``None``. Given the rounds of a run at a lower budget, it can
-  also certify that every budget in between has the same outcome (:func:`run_certified`, used
-  by Add1 to skip steps).
+  decide, it gives up and returns ``None``. Each float run also records, per round, a lower
+  bound on the other projects' ratios, so that two runs can prove that every budget between
+  them has their outcome (:func:`brackets`, :func:`run_bracketing`: how Add1 skips steps).
+  Given the rounds of a run at a lower budget, a guarded run can also certify the stretch on
+  its own (:func:`run_certified`, which Add1 used before decision 002's item 7).
 * :func:`run_exact` decides everything with ``gmpy2.mpq`` rationals. Voters with the same budget
   share a *class*, so exact work per round is proportional to the number of distinct budgets among
   the supporters, not to the number of voters.
@@ -128,6 +130,12 @@ class Run:
     exact: bool
     guard_arrays: tuple | None = field(default=None, repr=False, compare=False)
     """The rounds as the kernel's guard (see :func:`_guard_arrays`), once built."""
+    rival_low: list[float] | None = field(default=None, repr=False, compare=False)
+    """Per round, a float certainly at most the ratio of every other project still
+    affordable (float runs only; see :func:`brackets`), except those counted in ``rival_tie_n``."""
+    rival_tie_n: list[int] | None = field(default=None, repr=False, compare=False)
+    """Per round, the largest ``n`` of the projects left out of ``rival_low`` because they lose
+    the tie-break to the winner and ask exactly ``1 / n`` (0: none)."""
 
     @property
     def money_left(self) -> dict[int, Fraction | float]:
@@ -163,6 +171,52 @@ def run_certified(prep: Prepared, lower: Run, b: Fraction) -> Run | None:
     if result is None or len(result.rounds) != len(guard):
         return None
     return result
+
+
+def run_bracketing(prep: Prepared, b: Fraction, lower: Run) -> Run:
+    """The run at ``b`` (exact when floats cannot decide), made to bracket with ``lower``.
+
+    An ordinary run: its outcome is MES at ``b`` whatever happens. While it selects ``lower``'s
+    winners, each round also evaluates the projects whose bound is at or below ``lower``'s
+    ratio of that round, so that its ``rival_low`` is tight where :func:`brackets` looks.
+    """
+    result = _run_kernel(prep, b, lower, soft=True) if prep.use_kernel else _UNHANDLED
+    if result is _UNHANDLED:
+        floor = [(r.project, r.ratio_max) for r in lower.rounds]
+        result = run_float_numpy(prep, b, floor=floor)
+    return result if result is not None else run_exact(prep, b)
+
+
+def brackets(lo: Run, hi: Run) -> bool:
+    """True if every per-voter budget between ``lo``'s and ``hi``'s has their outcome.
+
+    Both runs must select the same projects in the same rounds and end there. For that fixed
+    sequence, every voter's money after each round is non-decreasing in the per-voter budget
+    ``b``, and so every project's ``rho`` (hence ``rho / cost``) non-increasing, and its
+    supporters' money non-decreasing (induction over the rounds; see decision 002). Take ``b``
+    in between, and suppose rounds ``1..t-1`` at ``b`` selected the sequence. At round ``t``,
+    the winner ``w`` of ``lo`` is affordable at ``b`` (its supporters hold at least what they
+    held at ``lo``) and asks at most what it asked at ``lo`` (``<= lo.ratio_max``); every
+    other project is either unaffordable at ``b`` (it is at ``hi``, where its supporters held
+    at least as much: this includes those ``hi`` found unaffordable in an earlier round, as
+    money only shrinks over rounds) or asks at least what it asks at ``hi``, which is at least
+    ``hi.rival_low[t]``. So if ``hi.rival_low[t] > lo.ratio_max`` for every round, ``w``
+    strictly wins round ``t`` at ``b``, and after the last round nothing is affordable at
+    ``b`` since nothing is at ``hi``. A project left out of ``rival_low`` because it asks
+    exactly ``1 / n`` at ``hi`` and loses the tie-break to ``w`` (``rival_tie_n``) is fine when
+    ``1 / n`` is at least ``w``'s exact ratio at ``lo``: at ``b`` it asks at least as much as
+    ``w`` and loses a tie.
+    """
+    if hi.rival_low is None or lo.winners != hi.winners or len(lo.rounds) != len(hi.rounds):
+        return False
+    for low, tie_n, r in zip(hi.rival_low, hi.rival_tie_n, lo.rounds, strict=True):
+        if not low > r.ratio_max:
+            return False
+        if tie_n:
+            q = r.exact_ratio()
+            if q is None or Fraction(1, tie_n) < q:
+                return False
+    return True
 
 
 def _rho_float(vs: np.ndarray, ns: np.ndarray, c: float, votes: float):
@@ -218,7 +272,7 @@ def run_float(
     leaves to it. ``lower`` is the run ``guard`` was taken from (the kernel reads its rounds).
     """
     if prep.use_kernel:
-        result = _run_kernel(prep, b, lower if guard is not None else None)
+        result = _run_kernel(prep, b, lower if guard is not None else None, soft=False)
         if result is not _UNHANDLED:
             return result
     return run_float_numpy(prep, b, guard=guard)
@@ -249,10 +303,15 @@ def _guard_arrays(lower: Run) -> tuple:
 _NO_GUARD = (np.empty(0, dtype=np.int64), np.empty(0), np.empty(0, dtype=np.int64))
 
 
-def _run_kernel(prep: Prepared, b: Fraction, lower: Run | None):
-    """run_float by the compiled kernel; ``_UNHANDLED`` for the cases it leaves to numpy."""
+def _run_kernel(prep: Prepared, b: Fraction, lower: Run | None, *, soft: bool = False):
+    """run_float by the compiled kernel; ``_UNHANDLED`` for the cases it leaves to numpy.
+
+    With ``soft``, ``lower`` is not a guard but the run to bracket with (:func:`run_bracketing`).
+    """
     guard = _NO_GUARD if lower is None else _guard_arrays(lower)
-    status, n_rounds, out = _mes_kernel.run_kernel(prep, float(b), *guard, lower is not None)
+    status, n_rounds, out = _mes_kernel.run_kernel(
+        prep, float(b), *guard, lower is not None and not soft, soft
+    )
     if status == _mes_kernel.UNHANDLED:
         return _UNHANDLED
     if status == _mes_kernel.GIVE_UP:
@@ -279,7 +338,10 @@ def _run_kernel(prep: Prepared, b: Fraction, lower: Run | None):
         )
     winners = list(prep.free) + proj
     v = out["v"]
-    return Run(b, winners, rounds, partial_fn(_money_left, prep, v, winners), exact=False)
+    result = Run(b, winners, rounds, partial_fn(_money_left, prep, v, winners), exact=False)
+    result.rival_low = out["low"][:n_rounds].tolist()
+    result.rival_tie_n = out["tie_n"][:n_rounds].tolist()
+    return result
 
 
 def run_float_numpy(  # noqa: C901 - the numeric kernel, kept in one loop for speed
@@ -287,13 +349,16 @@ def run_float_numpy(  # noqa: C901 - the numeric kernel, kept in one loop for sp
     b: Fraction,
     *,
     guard: list[tuple[int, float, Round]] | None = None,
+    floor: list[tuple[int, float]] | None = None,
 ) -> Run | None:
     """run_float with numpy calls (the engine before the compiled kernel, and its fallback).
 
     With ``guard`` (see :func:`run_certified`), one ``(project, ratio_max, round)`` per round
     of the lower run: round ``t`` selects that project, and every other affordable project must
     ask more per unit of cost than ``ratio_max`` (or exactly as much or more, if it loses the
-    tie-break); otherwise the run stops early with ``None``.
+    tie-break); otherwise the run stops early with ``None``. With ``floor`` instead (see
+    :func:`run_bracketing`), ``(project, ratio_max)`` per round of a lower run: an ordinary run
+    that evaluates more projects while its winners are those of ``floor``.
     """
     bf = float(b)
     n_groups = len(prep.groups)
@@ -308,6 +373,9 @@ def run_float_numpy(  # noqa: C901 - the numeric kernel, kept in one loop for sp
     alive[prep.active] = True
     winners = list(prep.free)
     rounds: list[Round] = []
+    rival_low: list[float] = []
+    rival_tie_n: list[int] = []
+    matching = floor is not None
 
     while True:
         idx = np.flatnonzero(alive)
@@ -315,7 +383,12 @@ def run_float_numpy(  # noqa: C901 - the numeric kernel, kept in one loop for sp
             break
         if guard is not None and len(rounds) >= len(guard):
             return None  # more rounds than the lower run had: the outcome differs
-        floor_ratio = guard[len(rounds)][1] if guard is not None else -inf
+        if guard is not None:
+            floor_ratio = guard[len(rounds)][1]
+        elif matching and len(rounds) < len(floor):
+            floor_ratio = floor[len(rounds)][1]
+        else:
+            floor_ratio = -inf
         best = inf
         best_err = 0.0
         cands: list[tuple] = []
@@ -381,6 +454,24 @@ def run_float_numpy(  # noqa: C901 - the numeric kernel, kept in one loop for sp
             )
             win = tied[0]
         ratio_w, ratio_err_w, w, rho, rho_err, n_rich, poor_w = win
+        if matching and (len(rounds) >= len(floor) or floor[len(rounds)][0] != w):
+            matching = False
+        others = alive.copy()
+        others[w] = False
+        tie_n = 0
+        if matching:
+            for t in cands:
+                j = t[2]
+                if j == w or t[0] - SAFETY * t[1] > floor[len(rounds)][1]:
+                    continue
+                if prep.tie_keys[j] <= prep.tie_keys[w]:
+                    continue
+                q = _exact_ratio(prep, v, err, t)
+                if q is not None:
+                    others[j] = False
+                    tie_n = max(tie_n, q.denominator)
+        rival_tie_n.append(tie_n)
+        rival_low.append(float((stale - SAFETY * stale_err)[others].min()) if others.any() else inf)
         if exact_ratio is not None:
             ratio_w, ratio_err_w = 1.0 / n_rich, EPS / n_rich
         s, ns = prep.supporters[w], prep.supporter_counts[w]
@@ -406,7 +497,10 @@ def run_float_numpy(  # noqa: C901 - the numeric kernel, kept in one loop for sp
             rnd.pending = (vs, es, rho, rho_err, n_rich, poor_w)
         rounds.append(rnd)
 
-    return Run(b, winners, rounds, partial_fn(_money_left, prep, v, winners), exact=False)
+    result = Run(b, winners, rounds, partial_fn(_money_left, prep, v, winners), exact=False)
+    result.rival_low = rival_low
+    result.rival_tie_n = rival_tie_n
+    return result
 
 
 def _money_left(prep: Prepared, v: np.ndarray, winners: list[int]) -> dict[int, float]:

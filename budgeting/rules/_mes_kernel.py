@@ -109,6 +109,7 @@ def _run(  # noqa: C901 - the compiled kernel, one loop like run_float
     guard_ratio,
     guard_exact,
     use_guard,
+    soft,
     v,
     r_proj,
     r_rho,
@@ -119,6 +120,8 @@ def _run(  # noqa: C901 - the compiled kernel, one loop like run_float
     r_tie,
     r_tied_end,
     tied,
+    r_low,
+    r_tie_n,
 ):
     """Fill ``v`` (final budgets) and the round arrays; return ``(status, rounds)``.
 
@@ -127,6 +130,15 @@ def _run(  # noqa: C901 - the compiled kernel, one loop like run_float
     exactly; the losers of round ``t`` are ``tied[r_tied_end[t - 1]:r_tied_end[t]]``.
     ``guard_exact[t]``: the lower run's exact ratio of round ``t`` as ``n`` (``1 / n``), 0 if
     unknown, -1 if known but not of that form.
+
+    ``soft``: an ordinary run (``use_guard`` false) that, while its winners are those of the
+    guard, evaluates every project whose bound is at or below the guard's ratio of the round, so
+    that ``r_low`` is a tight bound for a bracket (``_mes_engine.brackets``). ``r_low[t]``: a
+    float certainly at most the ratio of every project other than the winner still affordable
+    at round ``t`` (fresh ratios for those evaluated, earlier ones, lower bounds, for the rest),
+    except the projects evaluated in a soft run's matching round whose bound does not clear the
+    guard's ratio but which lose the tie-break to the winner and ask exactly ``1 / n``:
+    ``r_tie_n[t]`` is the largest such ``n`` (0: none), for an exact comparison.
     """
     n_groups = v.size
     m = costs.size
@@ -147,15 +159,18 @@ def _run(  # noqa: C901 - the compiled kernel, one loop like run_float
     c_rho_err = np.empty(m)
     c_nrich = np.empty(m)
     n_guard = guard_proj.size
+    spared = np.zeros(m, dtype=np.bool_)
     n_tied = 0
     nr = 0
+    matching = soft
     while True:
         idx = np.flatnonzero(alive)
         if idx.size == 0:
             break
         if use_guard and nr >= n_guard:
             return GIVE_UP, nr  # more rounds than the lower run had
-        floor_ratio = guard_ratio[nr] if use_guard else -np.inf
+        guarded = use_guard or (matching and nr < n_guard)
+        floor_ratio = guard_ratio[nr] if guarded else -np.inf
         order = idx[np.argsort(stale[idx], kind="mergesort")]
         best = np.inf
         best_err = 0.0
@@ -303,6 +318,33 @@ def _run(  # noqa: C901 - the compiled kernel, one loop like run_float
                     n_tied += 1
                     ns[nxt] = -1
         w = c_j[win]
+        if matching and (nr >= n_guard or guard_proj[nr] != w):
+            matching = False
+        tie_n = 0
+        if matching:
+            for i in range(nc):
+                j = c_j[i]
+                if j == w or c_ratio[i] - SAFETY * c_err[i] > guard_ratio[nr]:
+                    continue
+                if tie_rank[j] <= tie_rank[w]:
+                    continue
+                q_n = _exact_payers(
+                    v, err, sup, indptr[j], indptr[j + 1], c_rho[i], c_rho_err[i], c_nrich[i]
+                )
+                if q_n > 0:
+                    spared[j] = True
+                    if q_n > tie_n:
+                        tie_n = q_n
+        r_tie_n[nr] = tie_n
+        low = np.inf
+        for j in range(m):
+            if spared[j]:
+                spared[j] = False
+            elif alive[j] and j != w:
+                bound = stale[j] - SAFETY * stale_err[j]
+                if bound < low:
+                    low = bound
+        r_low[nr] = low
         rho = c_rho[win]
         rho_err = c_rho_err[win]
         n_rich = c_nrich[win]
@@ -368,7 +410,9 @@ def _kernel():
     return _compiled
 
 
-def run_kernel(prep, bf: float, guard_proj, guard_ratio, guard_exact, use_guard: bool):
+def run_kernel(
+    prep, bf: float, guard_proj, guard_ratio, guard_exact, use_guard: bool, soft: bool = False
+):
     """Call the kernel with fresh output arrays; returns ``(status, rounds, arrays)``."""
     m = len(prep.costs)
     out = {
@@ -382,6 +426,8 @@ def run_kernel(prep, bf: float, guard_proj, guard_ratio, guard_exact, use_guard:
         "tie": np.zeros(m, dtype=np.bool_),
         "tied_end": np.zeros(m, dtype=np.int64),
         "tied": np.empty(4 * m + 16, dtype=np.int64),
+        "low": np.empty(m),
+        "tie_n": np.zeros(m, dtype=np.int64),
     }
     status, rounds = _kernel()(
         bf,
@@ -397,6 +443,7 @@ def run_kernel(prep, bf: float, guard_proj, guard_ratio, guard_exact, use_guard:
         guard_ratio,
         guard_exact,
         use_guard,
+        soft,
         out["v"],
         out["proj"],
         out["rho"],
@@ -407,5 +454,7 @@ def run_kernel(prep, bf: float, guard_proj, guard_ratio, guard_exact, use_guard:
         out["tie"],
         out["tied_end"],
         out["tied"],
+        out["low"],
+        out["tie_n"],
     )
     return status, rounds, out

@@ -35,15 +35,18 @@ installed (a dependency), the same run with the same decisions is one compiled l
 
 For Add1, stretches of steps with the same outcome are skipped, exactly. For a fixed sequence of
 winners, every voter's remaining money is non-decreasing in the per-voter budget ``b`` and every
-project's ``rho`` non-increasing. So a run at a higher budget ``hi`` that selects the same project
-each round, while every other affordable project asks strictly more per unit of cost than the
-winner asked at the lower budget (or exactly as much and loses the tie-break), proves that every
-budget in between has the same outcome (``_mes_engine.run_certified``). The Add1 loop gallops
-(tries 2, 4, 8... steps ahead) and halves back when a certificate fails, so the outcome is that
-of the unit-step loop (``add1_jump=False``), which stays available as the reference. Binary search
+project's ``rho`` non-increasing. So two runs at ``lo < hi`` that select the same projects in the
+same rounds prove that every budget in between has that outcome when, in every round, every
+other project still affordable at ``hi`` asks more per unit of cost there than the winner asked at
+``lo`` (or exactly as much and loses the tie-break): the winner's ratio can only be lower in
+between, a rival's only higher (``_mes_engine.brackets``; the proof is in decision 002). The Add1
+loop keeps every run it makes, gallops (2, 4, 8... steps ahead) and halves back towards the
+lowest run above when it does not bracket with the last step settled, so the outcome is that of
+the unit-step loop (``add1_jump=False``), which stays available as the reference. Binary search
 over ``b`` would not be exact: exhaustiveness is not monotone in ``b`` (Wieliczka: exhaustive at
-302 zł, not at 306). Where the order of winners changes at nearly every step (Łódź: 50 of 58
-steps), nothing can be skipped and the speed comes from the cheap runs.
+302 zł, not at 306), and outcomes can come back after changing. Where the order of winners changes
+at nearly every step (Łódź: 50 of 58 steps), nothing can be skipped and the speed comes from the
+cheap runs.
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ from fractions import Fraction
 from math import floor
 from typing import Literal
 
-from budgeting.rules._mes_engine import Prepared, Run, run, run_certified
+from budgeting.rules._mes_engine import Prepared, Run, brackets, run, run_bracketing
 from budgeting.rules.greedy import greedy, greedy_fill
 from budgeting.rules.types import (
     BELOW_MIN_VOTES,
@@ -181,7 +184,7 @@ def method_of_equal_shares(
     )
 
 
-def _add1(  # noqa: C901 - the Add1 loop with its certified jumps (decision 002)
+def _add1(
     prep: Prepared,
     first: Run,
     variant: Add1Variant,
@@ -194,8 +197,7 @@ def _add1(  # noqa: C901 - the Add1 loop with its certified jumps (decision 002)
 
     Step 0 is plain MES at ``B/n``; step k >= 1 runs at ``base + k * inc``. The outcome is that
     of trying every step in turn (``jump=False``, or ``exact=True``, does exactly that); with
-    ``jump`` the stretches of steps whose outcome is certified unchanged are skipped, found by
-    galloping (1, 2, 4... steps ahead) and halving back at the first step that may differ.
+    ``jump`` the stretches of steps that two runs bracket are skipped (:func:`_add1_bracketed`).
     """
     election = prep.election
     budget = election.budget
@@ -219,31 +221,15 @@ def _add1(  # noqa: C901 - the Add1 loop with its certified jumps (decision 002)
     def at(k: int) -> Fraction:
         return base + k * inc
 
+    def stop(r: Run) -> bool:
+        return variant.stop_when_exhaustive and exhaustive(r) or everything_eligible(r)
+
+    if jump and not exact:
+        return _add1_bracketed(prep, first, at, stop, spent, stats)
     current, k = first, 0  # invariant: `current` is the (feasible) outcome of step k
-    ahead = 2  # how many steps the next certification tries to skip
-    # Where outcomes change at nearly every step, failed certifications would double the work:
-    # after one fails right away, wait (1, 3, 7, then 8 steps) before trying again.
-    pause, wait = 0, 0
     while True:
-        if variant.stop_when_exhaustive and exhaustive(current) or everything_eligible(current):
+        if stop(current):
             return current, stats
-        if jump and not exact and wait == 0:
-            while ahead > 1:
-                stats["runs"] += 1
-                same = run_certified(prep, current, at(k + ahead))
-                if same is not None:  # every step up to k + ahead has current's outcome
-                    current, k = same, k + ahead
-                    stats["steps"], stats["jumps"] = k, stats["jumps"] + 1
-                    ahead, pause = 2 * ahead, 0
-                    break
-                if ahead == 2:
-                    pause = min(2 * pause + 1, 8)
-                    wait = pause
-                ahead //= 2
-            if ahead > 1:
-                continue
-        wait = max(0, wait - 1)
-        ahead = 2
         nxt = run(prep, at(k + 1), exact=exact)
         stats["runs"] += 1
         stats["exact_runs"] += int(nxt.exact)
@@ -251,6 +237,44 @@ def _add1(  # noqa: C901 - the Add1 loop with its certified jumps (decision 002)
             return current, stats
         current, k = nxt, k + 1
         stats["steps"] = k
+
+
+def _add1_bracketed(prep, first, at, stop, spent, stats) -> tuple[Run, dict]:
+    """The unit-step loop, skipping the steps that two runs bracket (decision 002).
+
+    Every run made is an ordinary MES run at some step above the last one settled (``k``);
+    they are kept (``above``). When the lowest of them brackets with ``current``
+    (:func:`~budgeting.rules._mes_engine.brackets`: same outcome, proved for every step in
+    between), the loop moves to it; when it is the next step, the loop takes it as the
+    unit-step loop would; otherwise the next run is halfway to it. With nothing above, the
+    next run is ``ahead`` steps up, doubled after each stretch skipped.
+    """
+    budget = prep.election.budget
+    current, k = first, 0
+    above: dict[int, Run] = {}
+    ahead = 2
+    while True:
+        if stop(current):
+            return current, stats
+        if above:
+            q = min(above)
+            if q == k + 1 or brackets(current, above[q]):
+                nxt = above.pop(q)
+                if spent(nxt) > budget:  # not after a bracket: it proves the same outcome
+                    return current, stats
+                if q > k + 1:
+                    stats["jumps"] += 1
+                    ahead = 2 * (q - k)
+                current, k = nxt, q
+                stats["steps"] = k
+                continue
+            p = k + (q - k) // 2
+        else:
+            p = k + ahead
+        nxt = run_bracketing(prep, at(p), current)
+        stats["runs"] += 1
+        stats["exact_runs"] += int(nxt.exact)
+        above[p] = nxt
 
 
 def _money(x: float | Fraction) -> Fraction:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from budgeting.rules import Election, TieBreaking, greedy, method_of_equal_shares
@@ -352,3 +352,78 @@ def test_a_guard_from_an_exact_run_whose_ratio_is_not_one_over_payers_goes_to_nu
     assert _run_kernel(prep, Fraction(41, 4), lower) is _UNHANDLED
     assert run_certified(prep, lower, Fraction(41, 4)) is None
     assert run_float(prep, Fraction(41, 4)).winners == [0, 1, 2]
+
+
+# Outcomes that come back: at 11/2 per voter MES selects C, D; at 13/2 and 27/4 C, A, D; at 7
+# C, D again (the first found by a brute-force search with the literal reference).
+COMING_BACK = Election(
+    ("A", "B", "C", "D"),
+    (2, 15, 22, 5),
+    27,
+    ((0, 1, 2, 3), (0, 1, 2), (3,), (2,), (1, 2, 3)),
+)
+
+
+def test_add1_does_not_jump_over_an_outcome_that_comes_back():
+    """With a budget of 27 and steps of 1/4, the ``overspend`` loop stops at 25/4 per voter:
+    at 26/4 C, A, D would overspend. At 29/4 the outcome is C, D again, so a jump
+    certified by equal outcomes at both ends (no rival check) ends there instead."""
+    for variant in ("pabutools", "equalshares", "overspend"):
+        jumped, stepped = (
+            method_of_equal_shares(
+                COMING_BACK,
+                add1=True,
+                add1_variant=variant,
+                add1_increment=Fraction(1, 4),
+                add1_jump=jump,
+            )
+            for jump in (True, False)
+        )
+        assert jumped.selected == stepped.selected == ("C", "D")
+        for key in ("per_voter_budget", "add1_steps"):
+            assert jumped.details[key] == stepped.details[key], (variant, key)
+    assert jumped.details["per_voter_budget"] == Fraction(25, 4)
+
+
+# At 9/2 per voter MES selects A, B, D (B asks 7/16 per unit of cost in round 2); at 13/2 it
+# selects them too, and D asks exactly 1/3 in round 2, ties with B and loses the tie-break; but at
+# 99/20 D asks less than B and MES selects A, D, B: a tie lost at ``hi`` proves something only
+# if its exact ratio is at least the winner's at ``lo``. (Found by a brute-force search.)
+TIE_AT_HI = Election(
+    ("A", "B", "C", "D"), (12, 4, 2, 3), 20, ((0,), (0, 3), (1, 3), (1,), (0, 1, 3))
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.one_of(elections(max_projects=4, max_voters=6), long_add1_elections()),
+    st.fractions(1, 60, max_denominator=4),
+    st.fractions(Fraction(1, 4), 400, max_denominator=4),
+    st.lists(st.fractions(0, 1), min_size=1, max_size=6),
+    st.sampled_from(["lexicographic", "equalshares"]),
+    st.booleans(),
+)
+@example(COMING_BACK, Fraction(11, 2), Fraction(3, 2), [Fraction(5, 6)], "lexicographic", True)
+@example(TIE_AT_HI, Fraction(9, 2), Fraction(2), [Fraction(9, 40)], "lexicographic", True)
+@example(TIE_AT_HI, Fraction(9, 2), Fraction(2), [Fraction(9, 40)], "lexicographic", False)
+@example(COMING_BACK, Fraction(11, 2), Fraction(3, 2), [Fraction(5, 6)], "lexicographic", False)
+def test_a_bracket_proves_the_outcome_of_every_budget_in_between(
+    e, lo, span, points, mode, use_kernel
+):
+    """When two runs bracket (``brackets``), the literal reference gives their outcome at every
+    per-voter budget between them; both engines. This is what lets Add1 skip the steps in
+    between. Outcomes can come back (``COMING_BACK``), so equal outcomes at both ends prove
+    nothing by themselves: a certificate without the rival check, or comparing ``hi``'s
+    rivals with ``hi``'s own winner instead of ``lo``'s, fails here, and so does one that
+    accepts a tie lost at ``hi`` without comparing exact ratios (``TIE_AT_HI``)."""
+    from budgeting.rules._mes_engine import Prepared, brackets, run, run_bracketing
+
+    prep = Prepared(e, TieBreaking(mode))
+    prep.use_kernel = use_kernel
+    lower = run(prep, lo)
+    upper = run_bracketing(prep, lo + span, lower)
+    assert upper.winners == reference_mes(e, lo + span, mode)  # an ordinary run all the same
+    if not brackets(lower, upper):
+        return
+    for x in [*points, Fraction(1, 2), 1 - Fraction(1, 4) / span]:
+        assert reference_mes(e, lo + x * span, mode) == lower.winners, x
