@@ -906,6 +906,13 @@ def report(result):
     sys.stdout.flush()
 
 
+def migrate(env: dict) -> None:
+    """Create the benchmark database's tables (``manage.py migrate`` with the servers' env)."""
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=REPO, env=env, check=True
+    )
+
+
 def parse_service_args(parser: argparse.ArgumentParser) -> argparse.Namespace:
     """Add --database-url and --redis-url (loopback addresses only), then parse the command
     line: the benchmarks create and drop databases, never on another host."""
@@ -980,12 +987,7 @@ def main():  # noqa: C901 - one flat list of command-line options
     os.environ.update(env)
     servers = None
     try:
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-            cwd=REPO,
-            env=env,
-            check=True,
-        )
+        migrate(env)
         rates = [args.rate]
         if args.find_max:
             rates += list(FIND_MAX_RATES)

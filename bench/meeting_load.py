@@ -26,7 +26,6 @@ import os
 import re
 import secrets
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -361,12 +360,7 @@ def main():
     os.environ.update(env)
     servers = None
     try:
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-            cwd=REPO,
-            env=env,
-            check=True,
-        )
+        live_load.migrate(env)
         print(f"seeding {args.members} members, the meeting, tablets and sessions…", flush=True)
         seeded = seed(args.members, args.tablet_share)
         servers = live_load.Servers("uvicorn", args.workers, env)

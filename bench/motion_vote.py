@@ -29,7 +29,6 @@ import argparse
 import cProfile
 import os
 import statistics
-import subprocess
 import sys
 import time
 import urllib.parse
@@ -167,12 +166,7 @@ def main():
     env = live_load.server_env(live_load.database_url_for(args.database_url, name), args.redis_url)
     os.environ.update(env)
     try:
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-            cwd=REPO,
-            env=env,
-            check=True,
-        )
+        live_load.migrate(env)
         import django
 
         django.setup()
