@@ -1,19 +1,65 @@
-"""Single-row writes whose SQL is written once per model, for the hottest paths (live votes).
+"""Single rows read and written with SQL written once per model, for the hottest paths (live
+votes).
 
-``Model.save()`` and ``QuerySet.create()`` compile their INSERT or UPDATE again on every call:
-on the live vote path that compilation cost about as much CPU as the database's own work for
-the statement (profiled, issue 14). These functions keep the ORM's semantics that those paths
-rely on — each field's ``pre_save`` (``auto_now``, defaults already set by ``__init__``) and
-``get_db_prep_save`` (the database's value), the primary key read back, ``_state`` updated —
-and skip the rest: no ``pre_save``/``post_save`` signals, no parent models, no
-``update_fields`` bookkeeping. Use them only for models that have no signal receivers and no
-multi-table inheritance (``insert`` checks the latter).
+Reads: ``instance`` turns a row of hand-written SQL into a model instance, as the ORM does
+after its query (each value through the database's and the field's converters, so SQLite's
+datetimes become aware and its booleans bool; ``from_db`` builds it, the fields not read are
+deferred). The live votes' keyed reads (a tablet with its session and process, a token under
+its row lock, a motion with what the voting policy asks) are statements written once: the ORM
+compiled them again on every vote, which cost as much CPU as the vote's own inserts.
+
+Writes: ``Model.save()`` and ``QuerySet.create()`` compile their INSERT or UPDATE again on every
+call: on the live vote path that compilation cost about as much CPU as the database's own work
+for the statement (profiled, issue 14). These functions keep the ORM's semantics that those
+paths rely on — each field's ``pre_save`` (``auto_now``, defaults already set by ``__init__``)
+and ``get_db_prep_save`` (the database's value), the primary key read back, ``_state`` updated —
+and skip the rest: no ``pre_save``/``post_save`` signals, no parent models, no ``update_fields``
+bookkeeping. Use them only for models that have no signal receivers and no multi-table
+inheritance (``insert`` checks the latter).
 """
 
 import functools
 
 from django.db import connections
 from django.db.models import Model
+
+
+def fields_of(model, names) -> list:
+    """The model's concrete fields named (by attname) in ``names``, in the model's order."""
+    wanted = set(names)
+    return [f for f in model._meta.concrete_fields if f.attname in wanted]
+
+
+@functools.cache
+def _converters(model, names: tuple, vendor: str, alias: str) -> list:
+    connection = connections[alias]
+    found = []
+    for field in fields_of(model, names):
+        col = field.get_col(model._meta.db_table)
+        found.append(
+            (connection.ops.get_db_converters(col) + col.get_db_converters(connection), col)
+        )
+    return found
+
+
+def instance(model, names, values, *, using: str = "default"):
+    """``model.from_db`` of ``values`` (in the order of ``fields_of(model, names)``)."""
+    connection = connections[using]
+    names = tuple(names)
+    converted = []
+    for value, (converters, col) in zip(
+        values, _converters(model, names, connection.vendor, using), strict=True
+    ):
+        for convert in converters:
+            value = convert(value, col, connection)
+        converted.append(value)
+    return model.from_db(using, [f.attname for f in fields_of(model, names)], converted)
+
+
+def loaded(model, values: dict, *, using: str = "default"):
+    """``instance`` of a mapping of attribute names to the database's values."""
+    names = [f.attname for f in fields_of(model, values)]
+    return instance(model, names, [values[name] for name in names], using=using)
 
 
 def _quote(alias: str):

@@ -54,6 +54,7 @@ from assemblies.motions.rules import (
     voting_refusal,
 )
 from audit.services import audit_log
+from core import rows
 from core.fsm import fire
 from live import credentials
 
@@ -486,13 +487,6 @@ def _vote_sql(vendor: str) -> str:
     return sql
 
 
-def _partial(model, values: dict):
-    """An instance of ``model`` loaded with these fields (attribute names) only, as
-    ``QuerySet.only`` makes them: the others are read from the database if asked."""
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
-    return model.from_db(connection.alias, names, [values[name] for name in names])
-
-
 def _lock_for_vote(motion_id: int, user_id: int | None) -> Motion:
     """The motion, its row locked until the transaction ends (PostgreSQL: FOR SHARE), read in
     one query with what the policy asks about the voter (kept on it, ``rules.FACTS_ATTR``) and
@@ -511,10 +505,12 @@ def _lock_for_vote(motion_id: int, user_id: int | None) -> Motion:
     if row is None:
         raise MotionError(_("There is no such motion."), code="not_found")
     pk, meeting_id, kind, secret, state, assembly_id, meeting_kind, role, registration, voted = row
-    fields = dict(zip(VOTE_FIELDS, (pk, meeting_id, kind, bool(secret), state), strict=True))
-    motion = _partial(Motion, fields)
-    meeting = _partial(
-        Meeting, {"id": meeting_id, "assembly_id": assembly_id, "kind": meeting_kind}
+    fields = dict(zip(VOTE_FIELDS, (pk, meeting_id, kind, secret, state), strict=True))
+    motion = rows.loaded(Motion, fields, using=connection.alias)
+    meeting = rows.loaded(
+        Meeting,
+        {"id": meeting_id, "assembly_id": assembly_id, "kind": meeting_kind},
+        using=connection.alias,
     )
     Motion.meeting.field.set_cached_value(motion, meeting)
     setattr(

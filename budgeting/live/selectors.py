@@ -11,12 +11,13 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from budgeting.live import caches, credentials, keyed, throttles
+from budgeting.live import caches, credentials, throttles
 from budgeting.live.conf import live_setting
 from budgeting.live.models import BallotToken, Tablet, VotingSession
 from budgeting.live.rules import sessions_visible_to
 from budgeting.models import Ballot, BallotSelection, Channel, Participation, Process, Project
 from citizens.models import CensusRecord
+from core import rows
 
 T = BallotToken.State
 RECENT_TOKENS = 15
@@ -273,7 +274,7 @@ def _cast_sql() -> str:
     tablet, session, process = (m._meta for m in CAST_FIELDS)
 
     def columns(meta, alias):
-        fields = keyed.fields_of(meta.model, CAST_FIELDS[meta.model])
+        fields = rows.fields_of(meta.model, CAST_FIELDS[meta.model])
         return [f"{alias}.{q(field.column)}" for field in fields]
 
     select = columns(tablet, "t") + columns(session, "s") + columns(process, "p")
@@ -298,7 +299,7 @@ def tablet_for_cast(credential: str) -> Tablet | None:
         return None
     values = iter(row)
     tablet, session, process = (
-        keyed.instance(model, names, [next(values) for _ in names], using=connection.alias)
+        rows.instance(model, names, [next(values) for _ in names], using=connection.alias)
         for model, names in CAST_FIELDS.items()
     )
     session.process = process  # the relations' caches, as select_related would fill them

@@ -80,3 +80,21 @@ def test_a_stored_ballot_has_its_selections():
         assert sorted(
             BallotSelection.objects.filter(ballot=ballot).values_list("project_id", flat=True)
         ) == sorted(p.pk for p in chosen)
+
+
+def test_a_row_read_by_hand_loads_as_the_orm_loads_it():
+    from django.db import connection
+
+    process = process_create()
+    ballot = rows.insert(Ballot(process=process, channel=Channel.PAPER, idempotency_key=key()))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT created_at, channel, id FROM budgeting_ballot WHERE id = %s", [ballot.pk]
+        )
+        created_at, channel, pk = cursor.fetchone()
+    # In any order; converted as the ORM converts (SQLite's datetimes become aware).
+    loaded = rows.loaded(Ballot, {"created_at": created_at, "id": pk, "channel": channel})
+    orm = Ballot.objects.only("created_at", "channel").get(pk=ballot.pk)
+    assert (loaded.pk, loaded.channel, loaded.created_at) == (orm.pk, orm.channel, orm.created_at)
+    assert timezone.is_aware(loaded.created_at) and not loaded._state.adding
+    assert loaded.get_deferred_fields() == orm.get_deferred_fields()

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.services import audit_log
-from budgeting.live import caches, credentials, keyed, throttles
+from budgeting.live import caches, credentials, throttles
 from budgeting.live.conf import live_setting
 from budgeting.live.models import BallotToken, Tablet, VotingSession
 from budgeting.live.rules import Action
@@ -30,6 +30,7 @@ from budgeting.services import CastResult, ballot_store
 from budgeting.validation import BallotInvalid, ballot_limits
 from citizens.models import User
 from citizens.throttle import Throttle
+from core import rows
 
 T = BallotToken.State
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -119,7 +120,7 @@ def _locked_token(token: str) -> BallotToken | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    return keyed.instance(BallotToken, TOKEN_FIELDS, row, using=connection.alias)
+    return rows.instance(BallotToken, TOKEN_FIELDS, row, using=connection.alias)
 
 
 def _check_key(key: str) -> str:
