@@ -17,9 +17,14 @@ rest:
    flag and, if any socket in any process listens to the group, builds the snapshot in a
    worker thread (a few aggregate queries, never work per ballot, never on the server's
    event loop) and publishes it once (leading edge).
-3. When the window ends the leader looks at the flag again: if anything happened meanwhile
-   (in any process), it takes the lock again and publishes the new state (trailing edge).
-   Otherwise it stops, and the next ``mark_dirty`` starts a new leading edge.
+3. When the window ends the leader looks at the flag again, in one atomic step with its lock
+   (``end_window``): if anything happened meanwhile (in any process), it renews the lock it
+   owns and publishes the new state (trailing edge). Otherwise it releases the lock and
+   stops, and the next ``mark_dirty`` takes the lock and starts a new leading edge. The lock
+   holds the leader's token: a leader never waits for its own lock to expire, which Redis,
+   counting in whole milliseconds, may do up to a millisecond after the window has ended
+   (a mark in that millisecond found the lock taken, and a leader that then failed to take
+   it again lost the trailing edge).
 
 So a group gets at most one message per window (200 ms: 5 per second) whatever the number of
 ballots, and the last state is always sent. Each message carries a per-group sequence number
@@ -36,6 +41,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import secrets
 import threading
 import time
 from collections.abc import Callable
@@ -51,6 +57,7 @@ from live.conf import live_setting
 logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "pb_live"
+PUBLISH_RETRIES = 3  # a group whose snapshot could not be published is tried this many times
 LAST_TTL = 24 * 3600
 
 
@@ -71,33 +78,68 @@ def _initial_seq() -> int:
 # Stores -----------------------------------------------------------------------------------
 
 
+def _token() -> str:
+    """What a leader holds its group's window lock with (unique across processes)."""
+    return secrets.token_hex(8)
+
+
+# LocalStore.end_window in Redis: KEYS = dirty flag, lock; ARGV = leader's token, window (ms).
+_END_WINDOW = """
+local owner = redis.call('GET', KEYS[2])
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  if owner == false or owner == ARGV[1] then
+    redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
+    return 1
+  end
+  return 0
+end
+if owner == ARGV[1] then
+  redis.call('DEL', KEYS[2])
+end
+return 0
+"""
+
+
 class LocalStore:
     """Flags, locks, sequences and last snapshots for one process (no Redis configured)."""
 
     def __init__(self):
         self._mutex = threading.Lock()
-        self._locks: dict[str, float] = {}
+        self._locks: dict[str, tuple[float, str]] = {}  # group: (expires, leader's token)
         self._dirty: set[str] = set()
         self._seq: dict[str, int] = {}
         self._last: dict[str, tuple[int, dict]] = {}
 
-    def mark_many(self, windows: dict[str, int]) -> list[str]:
-        """Flag the groups dirty; return those whose window lock (``windows``: ms per group)
-        this call took."""
+    def mark_many(self, windows: dict[str, int]) -> dict[str, str]:
+        """Flag the groups dirty; return the groups whose window lock (``windows``: ms per
+        group) this call took, each with the token its leader holds the lock with."""
         with self._mutex:
             self._dirty.update(windows)
-            return [g for g, window_ms in windows.items() if self._lock(g, window_ms)]
+            taken = {}
+            for group, window_ms in windows.items():
+                token = _token()
+                if self._lock(group, window_ms, token):
+                    taken[group] = token
+            return taken
 
-    def _lock(self, group: str, window_ms: int) -> bool:
+    def _lock(self, group: str, window_ms: int, token: str) -> bool:
+        """Take the lock if it is free (or expired) or already ``token``'s."""
         now = time.monotonic()
-        if self._locks.get(group, 0) > now:
+        expires, owner = self._locks.get(group, (0.0, ""))
+        if expires > now and owner != token:
             return False
-        self._locks[group] = now + window_ms / 1000
+        self._locks[group] = (now + window_ms / 1000, token)
         return True
 
-    def try_lock(self, group: str, window_ms: int) -> bool:
+    def end_window(self, group: str, token: str, window_ms: int) -> bool:
+        """At the end of a leader's window, atomically: if the group is dirty, renew the
+        leader's lock (unless another leader holds it) and say so; otherwise release it."""
         with self._mutex:
-            return self._lock(group, window_ms)
+            if group in self._dirty:
+                return self._lock(group, window_ms, token)
+            if self._locks.get(group, (0.0, ""))[1] == token:
+                del self._locks[group]
+            return False
 
     def set_dirty(self, group: str) -> None:
         with self._mutex:
@@ -154,22 +196,25 @@ class RedisStore:
         from django.db import connection
 
         self.redis = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        self._end_window = self.redis.register_script(_END_WINDOW)
         database = str(connection.settings_dict.get("NAME") or "")
         self.prefix = f"{KEY_PREFIX}:{hashlib.sha256(database.encode()).hexdigest()[:8]}"
 
     def _key(self, kind: str, group: str) -> str:
         return f"{self.prefix}:{kind}:{group}"
 
-    def mark_many(self, windows: dict[str, int]) -> list[str]:
+    def mark_many(self, windows: dict[str, int]) -> dict[str, str]:
         pipe = self.redis.pipeline(transaction=False)
+        tokens = {group: _token() for group in windows}
         for group, window_ms in windows.items():
             pipe.set(self._key("dirty", group), 1, ex=60)
-            pipe.set(self._key("lock", group), 1, nx=True, px=window_ms)
+            pipe.set(self._key("lock", group), tokens[group], nx=True, px=window_ms)
         replies = pipe.execute()
-        return [g for g, locked in zip(windows, replies[1::2], strict=True) if locked]
+        return {g: tokens[g] for g, locked in zip(windows, replies[1::2], strict=True) if locked}
 
-    def try_lock(self, group: str, window_ms: int) -> bool:
-        return bool(self.redis.set(self._key("lock", group), 1, nx=True, px=window_ms))
+    def end_window(self, group: str, token: str, window_ms: int) -> bool:
+        keys = [self._key("dirty", group), self._key("lock", group)]
+        return bool(self._end_window(keys=keys, args=[token, int(window_ms)]))
 
     def set_dirty(self, group: str) -> None:
         self.redis.set(self._key("dirty", group), 1, ex=60)
@@ -329,10 +374,10 @@ class Broadcaster:
             )
         except Exception:
             logger.exception("live: could not mark %s dirty", list(marks))
-            leaders = []
-        for group in leaders:
+            leaders = {}
+        for group, token in leaders.items():
             kind, pk = marks[group]
-            task = asyncio.ensure_future(self._lead(kind, pk, group))
+            task = asyncio.ensure_future(self._lead(kind, pk, group, token))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
         with self._queued_lock:
@@ -425,11 +470,16 @@ class Broadcaster:
         own = _windows.get(kind)
         return int(own()) if own is not None else self.window_ms
 
-    async def _lead(self, kind: str, pk: int, group: str) -> None:
+    async def _lead(self, kind: str, pk: int, group: str, token: str) -> None:
+        """Lead ``group`` while it keeps changing: one message per window, holding the
+        window lock with ``token``. A publication that fails is tried again at the end of the
+        next windows (up to PUBLISH_RETRIES times in a row): the last state must reach the
+        sockets even if nothing else happens."""
         loop = asyncio.get_running_loop()
         window_ms = self.window_for(kind)
         window = window_ms / 1000
         started = loop.time()
+        failures = 0
         while True:
             due_in = 0.0
             try:
@@ -446,13 +496,15 @@ class Broadcaster:
                     self.store.forget(group)
                     if self._watched(group):  # one came in meanwhile: tell it at the window's end
                         self.store.set_dirty(group)
+                failures = 0
             except Exception:
-                logger.exception("live: could not publish %s", group)
+                failures += 1
+                logger.exception("live: could not publish %s (failure %d)", group, failures)
             try:
-                if due_in:  # live results were held back: look again next window
+                if due_in or 0 < failures <= PUBLISH_RETRIES:  # look again next window
                     self.store.set_dirty(group)
                 await asyncio.sleep(max(0.0, started + window - loop.time()))
-                if not self.store.is_dirty(group) or not self.store.try_lock(group, window_ms):
+                if not self.store.end_window(group, token, window_ms):
                     return
             except Exception:
                 logger.exception("live: coalescer store failed for %s", group)

@@ -44,13 +44,17 @@ if REDIS_URL and _XDIST_WORKER.startswith("gw") and not os.environ.get("PC_REDIS
     REDIS_URL = urlunsplit(_redis._replace(path=f"/{(_base_db + int(_XDIST_WORKER[2:])) % 16}"))
     os.environ["REDIS_URL"] = REDIS_URL
     os.environ["PC_REDIS_PER_WORKER"] = "1"
+# Redis' pub/sub channels belong to no database: the live layer's groups are named per worker
+# as well, or a socket of one worker hears another's process of the same id (and PUBSUB NUMSUB
+# counts the other worker's listeners).
+if REDIS_URL and _XDIST_WORKER.startswith("gw"):
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": f"asgi-{_XDIST_WORKER}"},
         },
         "live": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": f"asgi-{_XDIST_WORKER}"},
         },
     }
