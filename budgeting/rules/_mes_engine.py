@@ -12,8 +12,6 @@ fixed key. See ``budgeting.rules.mes`` for the whole picture and ``docs/decision
   decide, it gives up and returns ``None``. Each float run also records, per round, a lower
   bound on the other projects' ratios, so that two runs can prove that every budget between
   them has their outcome (:func:`brackets`, :func:`run_bracketing`: how Add1 skips steps).
-  Given the rounds of a run at a lower budget, a guarded run can also certify the stretch on
-  its own (:func:`run_certified`, which Add1 used before decision 002's item 7).
 * :func:`run_exact` decides everything with ``gmpy2.mpq`` rationals. Voters with the same budget
   share a *class*, so exact work per round is proportional to the number of distinct budgets among
   the supporters, not to the number of voters.
@@ -128,8 +126,8 @@ class Run:
     rounds: list[Round]
     left: dict[int, Fraction | float] | Callable[[], dict[int, Fraction | float]]
     exact: bool
-    guard_arrays: tuple | None = field(default=None, repr=False, compare=False)
-    """The rounds as the kernel's guard (see :func:`_guard_arrays`), once built."""
+    lower_arrays: tuple | None = field(default=None, repr=False, compare=False)
+    """The rounds as the kernel reads a lower run (see :func:`_lower_arrays`), once built."""
     rival_low: list[float] | None = field(default=None, repr=False, compare=False)
     """Per round, a float certainly at most the ratio of every other project still
     affordable (float runs only; see :func:`brackets`), except those counted in ``rival_tie_n``."""
@@ -154,25 +152,6 @@ def run(prep: Prepared, b: Fraction, *, exact: bool = False) -> Run:
     return run_exact(prep, b)
 
 
-def run_certified(prep: Prepared, lower: Run, b: Fraction) -> Run | None:
-    """The run at ``b`` if it proves that every budget in ``[lower's, b]`` has lower's outcome.
-
-    For a fixed sequence of winners, every voter's remaining money is non-decreasing in the
-    per-voter budget and every project's ``rho`` non-increasing (induction over the rounds:
-    ``max(0, v - rho)`` grows with ``v`` and shrinks with ``rho``). So if, at ``b``, the same
-    project wins each round and every other project still affordable asks strictly more than
-    lower's winner asked at lower's budget, then at any budget in between the same project wins
-    every round (its ratio is at most lower's, the others' at least their ratio at ``b``), and the
-    run ends at the same point (nothing affordable at ``b`` is affordable below). ``None`` when
-    this cannot be shown (the outcome may change in between, or floats cannot decide).
-    """
-    guard = [(r.project, r.ratio_max, r) for r in lower.rounds]
-    result = run_float(prep, b, guard=guard, lower=lower)
-    if result is None or len(result.rounds) != len(guard):
-        return None
-    return result
-
-
 def run_bracketing(prep: Prepared, b: Fraction, lower: Run) -> Run:
     """The run at ``b`` (exact when floats cannot decide), made to bracket with ``lower``.
 
@@ -180,7 +159,7 @@ def run_bracketing(prep: Prepared, b: Fraction, lower: Run) -> Run:
     winners, each round also evaluates the projects whose bound is at or below ``lower``'s
     ratio of that round, so that its ``rival_low`` is tight where :func:`brackets` looks.
     """
-    result = _run_kernel(prep, b, lower, soft=True) if prep.use_kernel else _UNHANDLED
+    result = _run_kernel(prep, b, lower) if prep.use_kernel else _UNHANDLED
     if result is _UNHANDLED:
         floor = [(r.project, r.ratio_max) for r in lower.rounds]
         result = run_float_numpy(prep, b, floor=floor)
@@ -258,60 +237,43 @@ def _rho_float(vs: np.ndarray, ns: np.ndarray, c: float, votes: float):
     return rho, vs < rho, float(den[k])
 
 
-def run_float(
-    prep: Prepared,
-    b: Fraction,
-    *,
-    guard: list[tuple[int, float, Round]] | None = None,
-    lower: Run | None = None,
-) -> Run | None:
+def run_float(prep: Prepared, b: Fraction) -> Run | None:
     """MES at ``b`` in floats with error bounds; ``None`` when a decision is too close to call.
 
     The compiled kernel (``_mes_kernel``) does the run when numba is there; the numpy engine
     (:func:`run_float_numpy`, same decisions) when it is not, or for the rare cases the kernel
-    leaves to it. ``lower`` is the run ``guard`` was taken from (the kernel reads its rounds).
+    leaves to it.
     """
     if prep.use_kernel:
-        result = _run_kernel(prep, b, lower if guard is not None else None, soft=False)
+        result = _run_kernel(prep, b, None)
         if result is not _UNHANDLED:
             return result
-    return run_float_numpy(prep, b, guard=guard)
+    return run_float_numpy(prep, b)
 
 
 _UNHANDLED = object()
 
 
-def _guard_arrays(lower: Run) -> tuple:
-    """Per round of ``lower``: winner, ``ratio_max``, exact ratio as ``n`` for ``1 / n``.
-
-    0 when the exact ratio is unknown, -1 when it is known but not of the form ``1 / n`` (rounds
-    of exact runs: the kernel leaves such guards to the numpy engine).
-    """
-    if lower.guard_arrays is None:
-        exact = []
-        for r in lower.rounds:
-            q = r.exact_ratio()
-            exact.append(0 if q is None else (q.denominator if q.numerator == 1 else -1))
-        lower.guard_arrays = (
+def _lower_arrays(lower: Run) -> tuple:
+    """Per round of ``lower``: winner and ``ratio_max``, as the kernel reads them."""
+    if lower.lower_arrays is None:
+        lower.lower_arrays = (
             np.array([r.project for r in lower.rounds], dtype=np.int64),
             np.array([r.ratio_max for r in lower.rounds], dtype=np.float64),
-            np.array(exact, dtype=np.int64),
         )
-    return lower.guard_arrays
+    return lower.lower_arrays
 
 
-_NO_GUARD = (np.empty(0, dtype=np.int64), np.empty(0), np.empty(0, dtype=np.int64))
+_NO_LOWER = (np.empty(0, dtype=np.int64), np.empty(0))
 
 
-def _run_kernel(prep: Prepared, b: Fraction, lower: Run | None, *, soft: bool = False):
+def _run_kernel(prep: Prepared, b: Fraction, lower: Run | None):
     """run_float by the compiled kernel; ``_UNHANDLED`` for the cases it leaves to numpy.
 
-    With ``soft``, ``lower`` is not a guard but the run to bracket with (:func:`run_bracketing`).
+    With ``lower``, the run to bracket with (:func:`run_bracketing`).
     """
-    guard = _NO_GUARD if lower is None else _guard_arrays(lower)
-    status, n_rounds, out = _mes_kernel.run_kernel(
-        prep, float(b), *guard, lower is not None and not soft, soft
-    )
+    arrays = _NO_LOWER if lower is None else _lower_arrays(lower)
+    status, n_rounds, out = _mes_kernel.run_kernel(prep, float(b), *arrays, lower is not None)
     if status == _mes_kernel.UNHANDLED:
         return _UNHANDLED
     if status == _mes_kernel.GIVE_UP:
@@ -348,17 +310,12 @@ def run_float_numpy(  # noqa: C901 - the numeric kernel, kept in one loop for sp
     prep: Prepared,
     b: Fraction,
     *,
-    guard: list[tuple[int, float, Round]] | None = None,
     floor: list[tuple[int, float]] | None = None,
 ) -> Run | None:
     """run_float with numpy calls (the engine before the compiled kernel, and its fallback).
 
-    With ``guard`` (see :func:`run_certified`), one ``(project, ratio_max, round)`` per round
-    of the lower run: round ``t`` selects that project, and every other affordable project must
-    ask more per unit of cost than ``ratio_max`` (or exactly as much or more, if it loses the
-    tie-break); otherwise the run stops early with ``None``. With ``floor`` instead (see
-    :func:`run_bracketing`), ``(project, ratio_max)`` per round of a lower run: an ordinary run
-    that evaluates more projects while its winners are those of ``floor``.
+    With ``floor`` (see :func:`run_bracketing`), ``(project, ratio_max)`` per round of a lower
+    run: an ordinary run that evaluates more projects while its winners are those of ``floor``.
     """
     bf = float(b)
     n_groups = len(prep.groups)
@@ -381,14 +338,7 @@ def run_float_numpy(  # noqa: C901 - the numeric kernel, kept in one loop for sp
         idx = np.flatnonzero(alive)
         if idx.size == 0:
             break
-        if guard is not None and len(rounds) >= len(guard):
-            return None  # more rounds than the lower run had: the outcome differs
-        if guard is not None:
-            floor_ratio = guard[len(rounds)][1]
-        elif matching and len(rounds) < len(floor):
-            floor_ratio = floor[len(rounds)][1]
-        else:
-            floor_ratio = -inf
+        floor_ratio = floor[len(rounds)][1] if matching and len(rounds) < len(floor) else -inf
         best = inf
         best_err = 0.0
         cands: list[tuple] = []
@@ -435,11 +385,6 @@ def run_float_numpy(  # noqa: C901 - the numeric kernel, kept in one loop for sp
             break
         win = min(cands, key=lambda t: t[0])
         close = [t for t in cands if t[0] - SAFETY * t[1] <= win[0] + SAFETY * win[1]]
-        if guard is not None:
-            win = _guarded_winner(prep, v, err, cands, guard[len(rounds)])
-            if win is None:
-                return None
-            close = [win]
         tied: list[tuple] = []
         exact_ratio = None
         if len(close) > 1:
@@ -510,34 +455,6 @@ def _money_left(prep: Prepared, v: np.ndarray, winners: list[int]) -> dict[int, 
         for j in prep.active
         if j not in chosen
     }
-
-
-def _guarded_winner(
-    prep: Prepared,
-    v: np.ndarray,
-    err: np.ndarray,
-    cands: list[tuple],
-    guard: tuple[int, float, Round],
-) -> tuple | None:
-    """The candidate ``guard`` names, if every other one certainly asks more (see run_float)."""
-    expected, ratio_max, lower_round = guard
-    win = next((t for t in cands if t[2] == expected), None)
-    if win is None:
-        return None
-    key = prep.tie_keys[expected]
-    for t in cands:
-        if t is win or t[0] - SAFETY * t[1] > ratio_max:
-            continue
-        # Too close for floats: fine only if it loses ties and asks exactly at least as much.
-        if prep.tie_keys[t[2]] < key:
-            return None
-        ratio_exact = lower_round.exact_ratio()
-        if ratio_exact is None:
-            return None
-        q = _exact_ratio(prep, v, err, t)
-        if q is None or q < ratio_exact:
-            return None
-    return win
 
 
 def _exact_ratio(prep: Prepared, v: np.ndarray, err: np.ndarray, cand: tuple) -> Fraction | None:

@@ -6,8 +6,7 @@ kernel does the same run in one compiled loop over the supporters (CSR arrays bu
 ``Prepared``). Every decision is taken with the same error bounds and the same safety factor
 as ``run_float_numpy`` (see its docstring and ``docs/decisions/002-mes-add1.md``): a decision is
 taken in floats only when certain, otherwise the kernel answers ``GIVE_UP`` (the caller then runs
-the exact engine, or the certificate fails, as with the numpy engine). Cases the kernel does not
-handle (a guard whose lower run has an exact ratio that is not ``1 / payers``, ``rho`` still
+the exact engine, as with the numpy engine). Cases the kernel does not handle (``rho`` still
 moving after 64 refinements, more ties than its buffer holds) answer ``UNHANDLED``: the caller
 then runs the numpy engine, so results never depend on the kernel being complete.
 
@@ -105,10 +104,8 @@ def _run(  # noqa: C901 - the compiled kernel, one loop like run_float
     alive0,
     stale0,
     tie_rank,
-    guard_proj,
-    guard_ratio,
-    guard_exact,
-    use_guard,
+    lower_proj,
+    lower_ratio,
     soft,
     v,
     r_proj,
@@ -128,16 +125,14 @@ def _run(  # noqa: C901 - the compiled kernel, one loop like run_float
     ``r_exact[t]`` is ``n`` when round ``t``'s ratio is exactly ``1 / n`` (0: not known);
     ``r_tie[t]`` marks a round decided as an exact tie, whose ``rho`` is then ``cost / n``
     exactly; the losers of round ``t`` are ``tied[r_tied_end[t - 1]:r_tied_end[t]]``.
-    ``guard_exact[t]``: the lower run's exact ratio of round ``t`` as ``n`` (``1 / n``), 0 if
-    unknown, -1 if known but not of that form.
-
-    ``soft``: an ordinary run (``use_guard`` false) that, while its winners are those of the
-    guard, evaluates every project whose bound is at or below the guard's ratio of the round, so
-    that ``r_low`` is a tight bound for a bracket (``_mes_engine.brackets``). ``r_low[t]``: a
-    float certainly at most the ratio of every project other than the winner still affordable
-    at round ``t`` (fresh ratios for those evaluated, earlier ones, lower bounds, for the rest),
-    except the projects evaluated in a soft run's matching round whose bound does not clear the
-    guard's ratio but which lose the tie-break to the winner and ask exactly ``1 / n``:
+    ``soft``: while its winners are those of the lower run (``lower_proj``, with
+    ``lower_ratio`` that run's ``ratio_max`` per round), the run evaluates every project whose
+    bound is at or below the lower run's ratio of the round, so that ``r_low`` is a tight bound
+    for a bracket (``_mes_engine.brackets``). ``r_low[t]``: a float certainly at most the ratio
+    of every project other than the winner still affordable at round ``t`` (fresh ratios for
+    those evaluated, earlier ones, lower bounds, for the rest), except the projects evaluated in
+    a soft run's matching round whose bound does not clear the lower run's ratio but which lose
+    the tie-break to the winner and ask exactly ``1 / n``:
     ``r_tie_n[t]`` is the largest such ``n`` (0: none), for an exact comparison.
     """
     n_groups = v.size
@@ -158,7 +153,7 @@ def _run(  # noqa: C901 - the compiled kernel, one loop like run_float
     c_rho = np.empty(m)
     c_rho_err = np.empty(m)
     c_nrich = np.empty(m)
-    n_guard = guard_proj.size
+    n_lower = lower_proj.size
     spared = np.zeros(m, dtype=np.bool_)
     n_tied = 0
     nr = 0
@@ -167,10 +162,7 @@ def _run(  # noqa: C901 - the compiled kernel, one loop like run_float
         idx = np.flatnonzero(alive)
         if idx.size == 0:
             break
-        if use_guard and nr >= n_guard:
-            return GIVE_UP, nr  # more rounds than the lower run had
-        guarded = use_guard or (matching and nr < n_guard)
-        floor_ratio = guard_ratio[nr] if guarded else -np.inf
+        floor_ratio = lower_ratio[nr] if matching and nr < n_lower else -np.inf
         order = idx[np.argsort(stale[idx], kind="mergesort")]
         best = np.inf
         best_err = 0.0
@@ -245,86 +237,59 @@ def _run(  # noqa: C901 - the compiled kernel, one loop like run_float
             if c_ratio[i] < c_ratio[win]:
                 win = i
         exact_n = 0  # the round's exact ratio is 1 / exact_n when decided as a tie
-        if use_guard:
-            expected = guard_proj[nr]
-            win = -1
-            for i in range(nc):
-                if c_j[i] == expected:
-                    win = i
-                    break
-            if win < 0:
-                return GIVE_UP, nr
-            for i in range(nc):
-                if i == win or c_ratio[i] - SAFETY * c_err[i] > guard_ratio[nr]:
-                    continue
-                # Too close for floats: fine only if it loses ties and asks exactly as much.
-                if tie_rank[c_j[i]] < tie_rank[expected]:
-                    return GIVE_UP, nr
-                lower_n = guard_exact[nr]
-                if lower_n < 0:
-                    return UNHANDLED, nr
-                if lower_n == 0:
-                    return GIVE_UP, nr
-                j = c_j[i]
-                q_n = _exact_payers(
-                    v, err, sup, indptr[j], indptr[j + 1], c_rho[i], c_rho_err[i], c_nrich[i]
-                )
-                if q_n == 0 or q_n > lower_n:  # 1 / q_n < 1 / lower_n
-                    return GIVE_UP, nr
-        else:
-            limit = c_ratio[win] + SAFETY * c_err[win]
-            n_close = 0
+        limit = c_ratio[win] + SAFETY * c_err[win]
+        n_close = 0
+        for i in range(nc):
+            if c_ratio[i] - SAFETY * c_err[i] <= limit:
+                n_close += 1
+        if n_close > 1:
+            # A tie or a near tie: decided when every ratio involved is exactly 1 / n.
+            ns = np.zeros(nc, dtype=np.int64)
             for i in range(nc):
                 if c_ratio[i] - SAFETY * c_err[i] <= limit:
-                    n_close += 1
-            if n_close > 1:
-                # A tie or a near tie: decided when every ratio involved is exactly 1 / n.
-                ns = np.zeros(nc, dtype=np.int64)
+                    j = c_j[i]
+                    q_n = _exact_payers(
+                        v,
+                        err,
+                        sup,
+                        indptr[j],
+                        indptr[j + 1],
+                        c_rho[i],
+                        c_rho_err[i],
+                        c_nrich[i],
+                    )
+                    if q_n == 0:
+                        return GIVE_UP, nr
+                    ns[i] = q_n
+            exact_n = ns.max()  # the smallest ratio 1 / n
+            win = -1
+            for i in range(nc):  # the tie-break's first among the tied
+                if ns[i] == exact_n and (win < 0 or tie_rank[c_j[i]] < tie_rank[c_j[win]]):
+                    win = i
+            if n_tied + nc > tied.size:
+                return UNHANDLED, nr
+            # The losers, in tie-break order (ranks are distinct unless keys are equal,
+            # and then in evaluation order, like Python's stable sort).
+            while True:
+                nxt = -1
                 for i in range(nc):
-                    if c_ratio[i] - SAFETY * c_err[i] <= limit:
-                        j = c_j[i]
-                        q_n = _exact_payers(
-                            v,
-                            err,
-                            sup,
-                            indptr[j],
-                            indptr[j + 1],
-                            c_rho[i],
-                            c_rho_err[i],
-                            c_nrich[i],
-                        )
-                        if q_n == 0:
-                            return GIVE_UP, nr
-                        ns[i] = q_n
-                exact_n = ns.max()  # the smallest ratio 1 / n
-                win = -1
-                for i in range(nc):  # the tie-break's first among the tied
-                    if ns[i] == exact_n and (win < 0 or tie_rank[c_j[i]] < tie_rank[c_j[win]]):
-                        win = i
-                if n_tied + nc > tied.size:
-                    return UNHANDLED, nr
-                # The losers, in tie-break order (ranks are distinct unless keys are equal,
-                # and then in evaluation order, like Python's stable sort).
-                while True:
-                    nxt = -1
-                    for i in range(nc):
-                        if i == win or ns[i] != exact_n:
-                            continue
-                        if nxt < 0 or tie_rank[c_j[i]] < tie_rank[c_j[nxt]]:
-                            nxt = i
-                    if nxt < 0:
-                        break
-                    tied[n_tied] = c_j[nxt]
-                    n_tied += 1
-                    ns[nxt] = -1
+                    if i == win or ns[i] != exact_n:
+                        continue
+                    if nxt < 0 or tie_rank[c_j[i]] < tie_rank[c_j[nxt]]:
+                        nxt = i
+                if nxt < 0:
+                    break
+                tied[n_tied] = c_j[nxt]
+                n_tied += 1
+                ns[nxt] = -1
         w = c_j[win]
-        if matching and (nr >= n_guard or guard_proj[nr] != w):
+        if matching and (nr >= n_lower or lower_proj[nr] != w):
             matching = False
         tie_n = 0
         if matching:
             for i in range(nc):
                 j = c_j[i]
-                if j == w or c_ratio[i] - SAFETY * c_err[i] > guard_ratio[nr]:
+                if j == w or c_ratio[i] - SAFETY * c_err[i] > lower_ratio[nr]:
                     continue
                 if tie_rank[j] <= tie_rank[w]:
                     continue
@@ -383,8 +348,6 @@ def _run(  # noqa: C901 - the compiled kernel, one loop like run_float
         r_tie[nr] = exact_n > 0
         r_tied_end[nr] = n_tied
         nr += 1
-    if use_guard and nr != n_guard:
-        return GIVE_UP, nr
     return DONE, nr
 
 
@@ -410,9 +373,7 @@ def _kernel():
     return _compiled
 
 
-def run_kernel(
-    prep, bf: float, guard_proj, guard_ratio, guard_exact, use_guard: bool, soft: bool = False
-):
+def run_kernel(prep, bf: float, lower_proj, lower_ratio, soft: bool = False):
     """Call the kernel with fresh output arrays; returns ``(status, rounds, arrays)``."""
     m = len(prep.costs)
     out = {
@@ -439,10 +400,8 @@ def run_kernel(
         prep.k_alive,
         prep.initial_ratio,
         prep.k_tie_rank,
-        guard_proj,
-        guard_ratio,
-        guard_exact,
-        use_guard,
+        lower_proj,
+        lower_ratio,
         soft,
         out["v"],
         out["proj"],

@@ -281,10 +281,11 @@ def test_the_compiled_kernel_decides_every_run_and_certificate_like_the_numpy_en
     e, k, ahead, mode
 ):
     """The kernel (numba) and the numpy engine take the same decisions, give up on the same
-    runs, and certify the same Add1 stretches; amounts agree up to rounding."""
+    runs, and bracket the same Add1 stretches; amounts agree up to rounding."""
     from budgeting.rules._mes_engine import (
         Prepared,
-        run_certified,
+        brackets,
+        run_bracketing,
         run_exact,
         run_float,
         run_float_numpy,
@@ -297,56 +298,14 @@ def test_the_compiled_kernel_decides_every_run_and_certificate_like_the_numpy_en
     if compiled is None:
         return
     _same_rounds(compiled, plain, e.budget)
-    # From an exact lower run too (its ratios are exact fractions, not always 1 / payers: the
-    # kernel leaves such guards to the numpy engine when they matter).
+    # From an exact lower run too (its ratios are exact fractions, its ratio_max infinite).
     for lower in (compiled, plain, run_exact(prep, b)):
-        certified = run_certified(prep, lower, b + ahead)
+        bracketing = run_bracketing(prep, b + ahead, lower)
         prep.use_kernel = False
-        reference = run_certified(prep, lower, b + ahead)
+        reference = run_bracketing(prep, b + ahead, lower)
         prep.use_kernel = True
-        assert (certified is None) == (reference is None)
-        if certified is not None:
-            _same_rounds(certified, reference, e.budget)
-
-
-def test_a_certificate_fails_when_a_rival_overtakes_the_lower_runs_winner():
-    """At 38/5 per voter MES selects A, C, B; at 43/5 it selects A, B, C: B overtakes C in the
-    second round, while C stays affordable, so no certificate may cover both budgets (one from
-    38/5 to 39.25/5 holds). Both engines, the compiled kernel and numpy."""
-    from budgeting.rules._mes_engine import Prepared, run_certified, run_float
-
-    e = Election(("A", "B", "C"), (10, 15, 5), 38, ((0, 1, 2), (0, 2), (1,), (0, 2), (1,)))
-    prep = Prepared(e, TieBreaking("lexicographic"))
-    lower, higher = run_float(prep, Fraction(38, 5)), run_float(prep, Fraction(43, 5))
-    assert (lower.winners, higher.winners) == ([0, 2, 1], [0, 1, 2])
-    for use_kernel in (True, False):
-        prep.use_kernel = use_kernel
-        assert run_certified(prep, lower, Fraction(43, 5)) is None
-        same = run_certified(prep, lower, Fraction(38, 5) + Fraction(1, 4))
-        assert same is not None and same.winners == lower.winners
-
-
-def test_a_guard_from_an_exact_run_whose_ratio_is_not_one_over_payers_goes_to_numpy():
-    """At 37/4 per voter the exact engine's second round asks 13/36 per unit of cost; at 41/4 a
-    rival comes within the float margin of it, which the kernel can only compare with ratios
-    of the form 1 / payers: it hands the certificate to the numpy engine, which refuses it
-    (rightly: at 41/4 MES also selects C)."""
-    from budgeting.rules._mes_engine import (
-        _UNHANDLED,
-        Prepared,
-        _run_kernel,
-        run_certified,
-        run_exact,
-        run_float,
-    )
-
-    e = Election(("A", "B", "C"), (22, 6, 9), 37, ((0, 1, 2), (1, 2), (0,), (0, 1, 2)))
-    prep = Prepared(e, TieBreaking("lexicographic"))
-    lower = run_exact(prep, Fraction(37, 4))
-    assert [r.ratio for r in lower.rounds] == [Fraction(1, 3), Fraction(13, 36)]
-    assert _run_kernel(prep, Fraction(41, 4), lower) is _UNHANDLED
-    assert run_certified(prep, lower, Fraction(41, 4)) is None
-    assert run_float(prep, Fraction(41, 4)).winners == [0, 1, 2]
+        _same_rounds(bracketing, reference, e.budget)
+        assert brackets(lower, bracketing) == brackets(lower, reference)
 
 
 # Outcomes that come back: at 11/2 per voter MES selects C, D; at 13/2 and 27/4 C, A, D; at 7
