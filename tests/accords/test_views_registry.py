@@ -253,3 +253,11 @@ def test_a_version_page_shows_the_version_and_its_state(client):
     client.force_login(world.officer)  # and the co-design side's view of it
     assert client.get(url).status_code == 200
 
+
+def test_an_accord_id_beyond_the_database_integers_is_not_found(client):
+    # 20 digits reach the view through <int:pk>; a lookup on the foreign key column overflowed
+    # SQLite's integers (OverflowError, a 500) instead of finding nothing.
+    world = World()
+    world.active()
+    huge = "99999999999999999999"
+    assert client.get(f"/accords/{huge}/photos/1/").status_code == 404
