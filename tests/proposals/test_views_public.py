@@ -140,6 +140,8 @@ def test_a_resident_writes_submits_and_sees_the_claim(client):
     resource = resource_create()
     client.force_login(author)
     assert resource.name in client.get(f"/claims/new/?resource={resource.pk}").content.decode()
+    # "²" is a digit to str.isdigit but no number to int(): it raised ValueError (a 500).
+    assert client.get("/claims/new/?resource=²").status_code == 200
     data = form_data(resource=resource, title="Cura del giardino")
     data["attachments"] = [png_upload()]
     response = client.post("/claims/new/", data)
