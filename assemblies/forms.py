@@ -12,6 +12,7 @@ from assemblies.models import (
     Role,
 )
 from assemblies.services import AgendaLine
+from core.forms import DateTimeField
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -117,8 +118,8 @@ class MeetingForm(forms.Form):
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=MeetingKind.choices)
-    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DATETIME_INPUT)
-    ends_at = forms.DateTimeField(label=_("Ends at"), widget=DATETIME_INPUT)
+    starts_at = DateTimeField(label=_("Starts at"), widget=DATETIME_INPUT)
+    ends_at = DateTimeField(label=_("Ends at"), widget=DATETIME_INPUT)
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
     latitude = forms.DecimalField(

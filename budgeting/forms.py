@@ -2,8 +2,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from budgeting.models import Process, Project
+from core.forms import DateTimeField
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+PROCESS_DATES = (
+    "ideas_opens_at",
+    "ideas_closes_at",
+    "voting_opens_at",
+    "voting_closes_at",
+    "results_planned_at",
+)
 
 
 def district_choices(names, *, city_label=None) -> list[tuple[str, str]]:
@@ -46,16 +54,8 @@ class ProcessForm(forms.ModelForm):
             "live_results",
             "cross_channel",
         ]
-        widgets = {
-            f: DATETIME
-            for f in (
-                "ideas_opens_at",
-                "ideas_closes_at",
-                "voting_opens_at",
-                "voting_closes_at",
-                "results_planned_at",
-            )
-        }
+        widgets = {f: DATETIME for f in PROCESS_DATES}
+        field_classes = {f: DateTimeField for f in PROCESS_DATES}
 
     def __init__(self, *args, districts=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -102,7 +102,7 @@ def is_registered(obj_or_model) -> bool:
 def host_object(key: str, pk) -> tuple[Host, Model]:
     """The registered host `key` ("proposals.claim") and its object `pk`, or 404."""
     host = _HOSTS.get(key)
-    if host is None or not str(pk).isdigit():
+    if host is None or not str(pk).isdecimal():
         raise Http404
     try:
         return host, host.model._default_manager.get(pk=pk)

@@ -221,7 +221,9 @@ def _entry(request, pk: int, entry_pk: int) -> Contribution:
     entry = get_object_or_404(
         Contribution.objects.select_related("accord__department", "person", "support_item"),
         pk=entry_pk,
-        accord_id=pk,
+        # accord__pk, not accord_id: an id past the database's integers finds nothing (404)
+        # instead of overflowing the driver (500).
+        accord__pk=pk,
     )
     verdict = ENTRIES.allows(request.user, Action.VIEW, entry)
     if not verdict:

@@ -27,6 +27,14 @@ from core import errors, workspace
 CONFIRM_TEMPLATE = "core/confirm.html"
 
 
+def posted_pk(value) -> int | None:
+    """An object's id as a form sends it (a hidden field, a button's value): the number, or None
+    when it is missing or not a number, so that the lookup finds nothing (a 404) instead of
+    raising ValueError (a 500). A number past the database's integers also finds nothing."""
+    value = (value or "").strip()
+    return int(value) if value.isdecimal() else None
+
+
 def confirmed(request, form=None) -> bool:
     """Whether the person answered the question: a valid form, or the page's `confirm=1`."""
     if request.method != "POST":

@@ -340,13 +340,19 @@ def cancel(request, pk):
     )
 
 
+def _milestone(pk, milestone_pk) -> Milestone:
+    # implementation__pk, not implementation_id: an id past the database's integers finds
+    # nothing (404) instead of overflowing the driver (500).
+    return get_object_or_404(
+        Milestone.objects.select_related("implementation"), pk=milestone_pk, implementation__pk=pk
+    )
+
+
 @login_required
 @require_POST
 def milestone_done(request, pk, milestone_pk):
     _staff_only(request.user)
-    milestone = get_object_or_404(
-        Milestone.objects.select_related("implementation"), pk=milestone_pk, implementation_id=pk
-    )
+    milestone = _milestone(pk, milestone_pk)
     try:
         services.milestone_complete(actor=request.user, milestone=milestone)
     except ValidationError as exc:
@@ -359,9 +365,7 @@ def milestone_done(request, pk, milestone_pk):
 @login_required
 def photo_add(request, pk, milestone_pk):
     _staff_only(request.user)
-    milestone = get_object_or_404(
-        Milestone.objects.select_related("implementation"), pk=milestone_pk, implementation_id=pk
-    )
+    milestone = _milestone(pk, milestone_pk)
     form = PhotoForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

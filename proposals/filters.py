@@ -71,7 +71,9 @@ class ClaimFilter(DistrictChoicesMixin, django_filters.FilterSet):
     field = django_filters.ChoiceFilter(
         label=_("Field"), choices=Claim.Field.choices, empty_label=_("All fields")
     )
-    resource = django_filters.NumberFilter(widget=forms.HiddenInput)
+    # Through the resource's pk, not the column resource_id: a number past the database's
+    # integers then matches nothing instead of overflowing the driver (a 500).
+    resource = django_filters.NumberFilter(field_name="resource__pk", widget=forms.HiddenInput)
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
         empty_label=None,

@@ -239,8 +239,10 @@ def export_json(request):
 
 @require_GET
 def report_photo(request, pk: int, photo_pk: int):
+    # Through the accord's pk, not the column report__accord_id: an id past the database's
+    # integers then finds nothing (404) instead of overflowing the driver (500).
     photo = get_object_or_404(
-        ReportPhoto.objects.select_related("report__accord"), pk=photo_pk, report__accord_id=pk
+        ReportPhoto.objects.select_related("report__accord"), pk=photo_pk, report__accord__pk=pk
     )
     if not allows(request.user, Action.VIEW, photo.report):
         raise Http404

@@ -151,7 +151,7 @@ def claim_create(request):
         return redirect("citizens:profile")
     initial = {}
     resource_id = request.GET.get("resource", "")
-    if resource_id.isdigit():
+    if resource_id.isdecimal():
         initial["resource"] = UrbanResource.objects.filter(pk=resource_id).first()
     form = ClaimCreateForm(
         request.POST or None, request.FILES or None, user=request.user, initial=initial

@@ -239,3 +239,25 @@ def test_signing_through_the_page(client):
     response = client.post(url, {"credential": PASSWORD, "confirm": "on"})
     assert response.status_code == 302
     assert world.accord.versions.get().signatures.count() == 1
+
+
+def test_a_version_page_shows_the_version_and_its_state(client):
+    world = World()
+    world.active()
+    version = world.accord.current_version
+    url = reverse("accords:version-detail", args=[world.accord.pk, version.number])
+    response = client.get(url)  # the public page of a signed version
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert version.title in page and version.fingerprint in page
+    client.force_login(world.officer)  # and the co-design side's view of it
+    assert client.get(url).status_code == 200
+
+
+def test_an_accord_id_beyond_the_database_integers_is_not_found(client):
+    # 20 digits reach the view through <int:pk>; a lookup on the foreign key column overflowed
+    # SQLite's integers (OverflowError, a 500) instead of finding nothing.
+    world = World()
+    world.active()
+    huge = "99999999999999999999"
+    assert client.get(f"/accords/{huge}/photos/1/").status_code == 404

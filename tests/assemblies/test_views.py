@@ -247,6 +247,11 @@ def test_plan_a_meeting_from_the_form(client, assembly, coordinator):
     ]
     bad = client.post(url, {**data, "ends_at": data["starts_at"]})
     assert bad.status_code == 400
+    # Year 1 in Rome is before year 1 in UTC: storing it overflowed (OverflowError, a 500).
+    bad = client.post(url, {**data, "starts_at": "0001-01-01T00:00"})
+    assert bad.status_code == 400
+    assert "Enter a date between the years 1900 and 2999." in bad.content.decode()
+    assert assembly.meetings.count() == 1
 
 
 def test_open_and_close_a_meeting_with_confirmation(client, hybrid, coordinator):

@@ -65,6 +65,9 @@ def test_coordinator_writes_two_versions_sees_the_diff_and_publishes(client, ass
     client.post(url("minutes-edit", meeting.pk), {"text": "We met.\nWe all agreed.", "note": "n"})
     diff = client.get(url("minutes-version", meeting.pk, 2)).content.decode()
     assert "<ins>all </ins>" in diff
+    # "²" passed str.isdigit, then int() raised ValueError (a 500): now the previous version.
+    diff = client.get(url("minutes-version", meeting.pk, 2) + "?compare=²").content.decode()
+    assert "<ins>all </ins>" in diff
     response = client.post(
         url("decision-new", meeting.pk), {"text": "The plan", "outcome": "adopted"}
     )
@@ -132,6 +135,12 @@ def test_coordinator_marks_online_attendance_from_the_list(client, assembly, coo
     assert response.status_code == 302
     registration.refresh_from_db()
     assert registration.attended_online
+    # The registration is a hidden field: junk raised ValueError (a 500).
+    for junk in ("junk\x00", "²"):
+        data = {"registration": junk, "attended": "0"}
+        assert client.post(url("meeting-attendance", meeting.pk), data).status_code == 404
+    registration.refresh_from_db()
+    assert registration.attended_online
 
 
 def test_attendance_of_a_planned_meeting_is_not_shown(client, assembly):
@@ -156,6 +165,8 @@ def test_coordinator_drafts_and_is_sent_to_a_meeting_to_put_it_to_the_vote(
     client.force_login(coordinator)
     form = client.get(url("opinion-new", assembly.slug) + f"?claim={claim.pk}")
     assert form.status_code == 200
+    # "²" passed str.isdigit, then int() raised ValueError (a 500): now no claim chosen.
+    assert client.get(url("opinion-new", assembly.slug) + "?claim=²").status_code == 200
     response = client.post(
         url("opinion-new", assembly.slug), {"claim": claim.pk, "text": "We support it."}
     )

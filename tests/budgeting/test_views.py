@@ -187,6 +187,36 @@ def test_an_officer_creates_a_process_from_the_form(client):
     assert process.envelopes.count() == 2 and process.state == S.DRAFT
 
 
+@pytest.mark.parametrize("when", ["0001-01-01T00:00", "9999-12-31T23:59"])
+def test_a_process_date_at_the_ends_of_the_calendar_is_a_form_error(client, when):
+    # Year 1 in Rome is before year 1 in UTC: checking the model's constraints overflowed
+    # (OverflowError, a 500) instead of telling the officer.
+    client.force_login(officer_create())
+    data = {
+        "title": "Bilancio 2027",
+        "budget": "100000",
+        "currency": "EUR",
+        "min_age": "16",
+        "residency": "city",
+        "ballot_rule": "approval",
+        "approval_max": "3",
+        "result_rule": "greedy",
+        "mes_add1_variant": "overspend",
+        "mes_completion": "greedy",
+        "tie_breaking": "lexicographic",
+        "live_results": "turnout",
+        "cross_channel": "refuse",
+        "envelopes-TOTAL_FORMS": "0",
+        "envelopes-INITIAL_FORMS": "0",
+        "ideas_opens_at": when,
+        "voting_opens_at": when,
+    }
+    response = client.post("/budgeting/new/", data)
+    assert response.status_code == 400
+    assert "Enter a date between the years 1900 and 2999." in response.content.decode()
+    assert not Process.objects.exists()
+
+
 # Query counts: independent of the number of rows -------------------------------------------
 
 

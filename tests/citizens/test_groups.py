@@ -103,6 +103,13 @@ def test_representative_can_promote_a_member(client):
     group = group_create(representative=rep, members=[member])
     m = Membership.objects.get(group=group, user=member)
     client.force_login(rep)
+    # The membership is a button's value: missing or junk raised ValueError (a 500).
+    for junk in ("", "junk\x00", "²"):
+        response = client.post(
+            reverse("citizens:group-detail", args=[group.pk]),
+            {"action": "promote", "membership": junk},
+        )
+        assert response.status_code == 404
     client.post(
         reverse("citizens:group-detail", args=[group.pk]), {"action": "promote", "membership": m.pk}
     )

@@ -84,6 +84,8 @@ def test_the_wrong_person_and_unknown_hosts_get_clear_refusals(client):
     assert response.status_code == 403 and "verified residency" in response.content.decode()
     assert client.post("/comments/on/proposals.nothing/1/", {"body": "x"}).status_code == 404
     assert client.post("/comments/on/proposals.claim/abc/", {"body": "x"}).status_code == 404
+    # "²" passed str.isdigit, then the lookup raised ValueError (a 500).
+    assert client.post("/comments/on/proposals.claim/²/", {"body": "x"}).status_code == 404
     assert client.post(f"/comments/on/proposals.claim/{claim.pk + 999}/").status_code == 404
 
 

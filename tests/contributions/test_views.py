@@ -266,3 +266,14 @@ def test_the_representative_reaches_entries_to_confirm_and_everyone_the_figures(
     assert reverse("contributions:to-confirm") in page
     client.force_login(world.member)  # nothing waits for the member who logged it
     assert "waits for your confirmation" not in client.get("/me/activity/").content.decode()
+
+
+def test_an_accord_id_beyond_the_database_integers_is_not_found(client):
+    # 20 digits reach the views through <int:pk>; a lookup on the foreign key column overflowed
+    # SQLite's integers (OverflowError, a 500) instead of finding nothing.
+    world = active_world()
+    entry = confirmed_hours(world)
+    client.force_login(world.rep)
+    base = f"/contributions/accords/99999999999999999999/entries/{entry.pk}"
+    assert client.get(f"{base}/").status_code == 404
+    assert client.get(f"{base}/correct/").status_code == 404

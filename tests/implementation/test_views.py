@@ -329,3 +329,20 @@ def test_the_page_speaks_italian(client):
     ).content.decode()
     assert "Realizzazione dei progetti finanziati" in html
     assert "In corso" in html and re.search(r"1\.234,00\s€", html)
+
+
+def test_an_implementation_id_beyond_the_database_integers_is_not_found(client):
+    # 20 digits reach the views through <int:pk>; a lookup on the foreign key column overflowed
+    # SQLite's integers (OverflowError, a 500) instead of finding nothing.
+    officer = officer_create()
+    impl = implementation_create(officer=officer, department=officer.department)
+    milestone = services.milestone_add(
+        actor=officer, implementation=impl, title="Tender", due_date=TODAY()
+    )
+    client.force_login(officer)
+    huge = "99999999999999999999"
+    base = f"/implementation/{huge}/milestones/{milestone.pk}"
+    assert client.get(f"{base}/photo/").status_code == 404
+    assert client.post(f"{base}/done/").status_code == 404
+    milestone.refresh_from_db()
+    assert not milestone.is_done

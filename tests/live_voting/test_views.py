@@ -348,6 +348,9 @@ def test_officers_enter_paper_ballots_from_the_page(process, session, project):
     assert ballot.channel == Channel.PAPER and ballot.session_id == session.pk
     response = client.post(url, {"key": key(), "projects": []})
     assert response.status_code == 400
+    # "²" passed str.isdigit, then int() raised ValueError (a 500) while redrawing the form.
+    response = client.post(url, {"key": key(), "projects": ["²"]})
+    assert response.status_code == 400 and Ballot.objects.count() == 1
     assert logged_in(session.facilitators.get()).get(url).status_code == 403
 
 
@@ -399,6 +402,14 @@ def test_the_console_shows_wrong_codes_and_lets_a_tablet_try_again(session, faci
     assert post_json(client, reverse("pb_live:kiosk-claim"), {"code": "1"}).status_code == 400
     page = console.get(reverse("pb_live:session-detail", args=[session.pk])).content.decode()
     assert "Tablet by the door — wrong codes" not in page
+
+
+def test_resetting_the_codes_of_a_tablet_that_is_not_a_number_is_not_found(session, facilitator):
+    # The tablet is a hidden field: junk raised ValueError (a 500).
+    console = logged_in(facilitator)
+    for junk in ("junk\x00", "²"):
+        response = console.post(reverse("pb_live:codes-reset", args=[session.pk]), {"tablet": junk})
+        assert response.status_code == 404
 
 
 def test_a_stranger_cannot_reset_wrong_codes(session):

@@ -255,3 +255,23 @@ def test_during_consultation_the_officer_is_told_when_the_decision_section_appea
     technical = claim_in_state(S.TECHNICAL_REVIEW)
     html = client.get(f"/office/claims/{technical.pk}/").content.decode()
     assert 'data-testid="decision-hint"' not in html
+
+
+def test_cancelling_a_review_that_is_not_a_number_is_not_found_and_keeps_the_review(client):
+    officer = officer_create()
+    parks = department_create("Parks")
+    claim = claim_in_state(S.CONSULTATION, officer=officer)
+    services.review_request(actor=officer, claim=claim, department=parks, message="Please.")
+    review = ReviewRequest.objects.get(claim=claim)
+    client.force_login(officer)
+    url = f"/office/claims/{claim.pk}/"
+    # The review's id is a hidden field: missing or junk raised ValueError (a 500).
+    for junk in ("", "junk\x00", "²", "1.5"):
+        data = {"action": "review_cancel", "review": junk, "cancel-reason": "Not needed"}
+        assert client.post(url, data).status_code == 404
+    review.refresh_from_db()
+    assert review.state == "pending"
+    data = {"action": "review_cancel", "review": review.pk, "cancel-reason": "Not needed"}
+    assert client.post(url, data).status_code == 302
+    review.refresh_from_db()
+    assert review.state == "cancelled"

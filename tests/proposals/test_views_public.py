@@ -103,6 +103,18 @@ def test_claim_list_search_filters_sort_and_pagination(client):
     assert client.get("/claims/?state=draft").status_code == 200  # ignored, not an error
 
 
+def test_claim_list_by_resource_and_a_resource_number_past_the_integers(client):
+    park = resource_create(name="Parco Nord")
+    on_park = claim_in_state(S.SUBMITTED, title="Orti al parco", resource=park)
+    other = claim_in_state(S.SUBMITTED, title="Bike kitchen")
+    html = client.get(f"/claims/?resource={park.pk}").content.decode()
+    assert on_park.title in html and other.title not in html
+    # 20 digits overflowed SQLite's integers in the resource_id lookup: a 500, now no match.
+    response = client.get("/claims/?resource=99999999999999999999")
+    assert response.status_code == 200
+    assert "No claim matches these filters." in response.content.decode()
+
+
 def test_claim_list_paginates(client):
     author = resident_create()
     for _ in range(21):
@@ -128,6 +140,8 @@ def test_a_resident_writes_submits_and_sees_the_claim(client):
     resource = resource_create()
     client.force_login(author)
     assert resource.name in client.get(f"/claims/new/?resource={resource.pk}").content.decode()
+    # "²" is a digit to str.isdigit but no number to int(): it raised ValueError (a 500).
+    assert client.get("/claims/new/?resource=²").status_code == 200
     data = form_data(resource=resource, title="Cura del giardino")
     data["attachments"] = [png_upload()]
     response = client.post("/claims/new/", data)

@@ -78,7 +78,7 @@ def paper_ballot(request, pk):
         except BallotInvalid:
             limits = None
     projects = pb_selectors.ballot_projects(process, district if districts else "")
-    selected = {int(i) for i in request.POST.getlist("projects") if str(i).isdigit()}
+    selected = {int(i) for i in request.POST.getlist("projects") if str(i).isdecimal()}
     total = sum(p.cost or 0 for p in projects if p.pk in selected)
     return render(
         request,
