@@ -45,3 +45,24 @@ def project_create(
 
 def key() -> str:
     return uuid.uuid4().hex
+
+
+def process_form_data(**fields) -> dict:
+    """What the process form posts for a knapsack process with greedy results, no districts;
+    ``fields`` override or add (an ``envelopes-`` formset needs its management fields)."""
+    return {
+        "title": "Bilancio 2027",
+        "budget": "100000",
+        "currency": "EUR",
+        "min_age": "16",
+        "residency": "city",
+        "ballot_rule": "knapsack",
+        "knapsack_min_percent": "0",
+        "min_projects": "1",
+        "result_rule": "greedy",
+        "mes_add1_variant": "overspend",
+        "mes_completion": "greedy",
+        "tie_breaking": "lexicographic",
+        "live_results": "turnout",
+        "cross_channel": "refuse",
+    } | fields

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from audit.models import AuditEntry
 from budgeting import services
 from budgeting.models import Process, Result
-from tests.budgeting.factories import key, process_create, project_create
+from tests.budgeting.factories import key, process_create, process_form_data, project_create
 from tests.citizens.factories import officer_create, resident_create
 
 pytestmark = pytest.mark.django_db
@@ -327,22 +327,7 @@ def test_amounts_in_explanations_are_rounded_for_reading(stored, shown):
 def test_the_process_form_sets_a_vote_threshold_and_refuses_a_share_over_100_percent():
     from budgeting.forms import ProcessForm
 
-    data = {
-        "title": "Bilancio 2027",
-        "budget": "100000",
-        "currency": "EUR",
-        "min_age": "16",
-        "residency": "city",
-        "ballot_rule": "knapsack",
-        "knapsack_min_percent": "0",
-        "min_projects": "1",
-        "result_rule": "greedy",
-        "mes_add1_variant": "overspend",
-        "mes_completion": "greedy",
-        "tie_breaking": "lexicographic",
-        "live_results": "turnout",
-        "cross_channel": "refuse",
-    }
+    data = process_form_data()
     form = ProcessForm(data=data)
     assert form.is_valid(), form.errors
     assert (form.cleaned_data["min_votes"], form.cleaned_data["min_vote_share"]) == (0, 0)

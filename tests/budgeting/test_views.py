@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from budgeting.models import Ballot, Participation, Process, Project
-from tests.budgeting.factories import key, process_create, project_create
+from tests.budgeting.factories import key, process_create, process_form_data, project_create
 from tests.citizens.factories import officer_create, resident_create, user_create
 
 pytestmark = pytest.mark.django_db
@@ -154,29 +154,18 @@ def test_a_phase_closed_early_shows_when_it_really_closed(client):
 
 def test_an_officer_creates_a_process_from_the_form(client):
     client.force_login(officer_create())
-    data = {
-        "title": "Bilancio 2027",
-        "budget": "100000",
-        "currency": "EUR",
-        "min_age": "16",
-        "residency": "city",
-        "ballot_rule": "knapsack",
-        "knapsack_min_percent": "0",
-        "min_projects": "1",
-        "allow_ballot_change": "on",
-        "result_rule": "mes",
-        "mes_add1_variant": "overspend",
-        "mes_completion": "greedy",
-        "tie_breaking": "lexicographic",
-        "live_results": "turnout",
-        "cross_channel": "refuse",
-        "envelopes-TOTAL_FORMS": "2",
-        "envelopes-INITIAL_FORMS": "0",
-        "envelopes-0-district": "Centro",
-        "envelopes-0-budget": "40000",
-        "envelopes-1-district": "Navile",
-        "envelopes-1-budget": "50000",
-    }
+    data = process_form_data(
+        allow_ballot_change="on",
+        result_rule="mes",
+        **{
+            "envelopes-TOTAL_FORMS": "2",
+            "envelopes-INITIAL_FORMS": "0",
+            "envelopes-0-district": "Centro",
+            "envelopes-0-budget": "40000",
+            "envelopes-1-district": "Navile",
+            "envelopes-1-budget": "50000",
+        },
+    )
     response = client.post("/budgeting/new/", data)
     assert response.status_code == 400
     assert "must add up to the total budget" in response.content.decode()
@@ -192,25 +181,13 @@ def test_a_process_date_at_the_ends_of_the_calendar_is_a_form_error(client, when
     # Year 1 in Rome is before year 1 in UTC: checking the model's constraints overflowed
     # (OverflowError, a 500) instead of telling the officer.
     client.force_login(officer_create())
-    data = {
-        "title": "Bilancio 2027",
-        "budget": "100000",
-        "currency": "EUR",
-        "min_age": "16",
-        "residency": "city",
-        "ballot_rule": "approval",
-        "approval_max": "3",
-        "result_rule": "greedy",
-        "mes_add1_variant": "overspend",
-        "mes_completion": "greedy",
-        "tie_breaking": "lexicographic",
-        "live_results": "turnout",
-        "cross_channel": "refuse",
-        "envelopes-TOTAL_FORMS": "0",
-        "envelopes-INITIAL_FORMS": "0",
-        "ideas_opens_at": when,
-        "voting_opens_at": when,
-    }
+    data = process_form_data(
+        ballot_rule="approval",
+        approval_max="3",
+        ideas_opens_at=when,
+        voting_opens_at=when,
+        **{"envelopes-TOTAL_FORMS": "0", "envelopes-INITIAL_FORMS": "0"},
+    )
     response = client.post("/budgeting/new/", data)
     assert response.status_code == 400
     assert "Enter a date between the years 1900 and 2999." in response.content.decode()
