@@ -21,7 +21,7 @@ from citizens.models import CivicGroup, GroupInvitation, Membership
 from citizens.rules import Role, group_policy, has_role, roles_of
 from citizens.throttle import client_ip
 from core import errors
-from core.views import confirm, posted_pk
+from core.views import confirm, id_param
 from core.workspace import is_staff_member
 
 
@@ -172,7 +172,7 @@ def group_detail(request, pk):
                 return redirect("citizens:group-detail", pk=pk)
             if action in ("promote", "demote"):
                 membership = get_object_or_404(
-                    Membership, pk=posted_pk(request.POST.get("membership")), group=group
+                    Membership, pk=id_param(request.POST.get("membership")), group=group
                 )
                 services.membership_set_representative(
                     actor=request.user, membership=membership, value=action == "promote"

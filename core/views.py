@@ -27,10 +27,11 @@ from core import errors, workspace
 CONFIRM_TEMPLATE = "core/confirm.html"
 
 
-def posted_pk(value) -> int | None:
-    """An object's id as a form sends it (a hidden field, a button's value): the number, or None
-    when it is missing or not a number, so that the lookup finds nothing (a 404) instead of
-    raising ValueError (a 500). A number past the database's integers also finds nothing."""
+def id_param(value) -> int | None:
+    """An object's id as a request sends it (a query parameter, a hidden field, a button's
+    value): the number, or None when it is missing or not a number, so that the lookup finds
+    nothing (a 404) instead of raising ValueError (a 500). ``str.isdigit`` would let "²"
+    through to ``int``. A number past the database's integers also finds nothing."""
     value = (value or "").strip()
     return int(value) if value.isdecimal() else None
 

@@ -26,7 +26,7 @@ rest:
    (a mark in that millisecond found the lock taken, and a leader that then failed to take
    it again lost the trailing edge).
 
-So a group gets at most one message per window (200 ms: 5 per second) whatever the number of
+So a group gets at most one message per window (150 ms: 6.7 a second) whatever the number of
 ballots, and the last state is always sent. Each message carries a per-group sequence number
 (``INCR`` in Redis, so it grows across processes) and is a ``delta`` against the previous
 message (only the changed top-level keys) or a ``snapshot``. The last snapshot is kept in the

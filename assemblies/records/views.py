@@ -21,7 +21,7 @@ from assemblies.records.rules import (
 )
 from core import errors
 from core.csv import stream
-from core.views import confirm_then_act, posted_pk
+from core.views import confirm_then_act, id_param
 from proposals.models import Claim
 from proposals.views._helpers import paginate
 
@@ -56,7 +56,7 @@ def meeting_attendance(request, pk):
         if not user.is_authenticated:
             raise PermissionDenied
         registration = get_object_or_404(
-            Registration, pk=posted_pk(request.POST.get("registration")), meeting=meeting
+            Registration, pk=id_param(request.POST.get("registration")), meeting=meeting
         )
         attended = request.POST.get("attended") == "1"
         try:
@@ -156,8 +156,8 @@ def minutes_version(request, pk, number):
     version = versions.get(number)
     if version is None:
         raise Http404
-    compare = request.GET.get("compare", "")
-    other = versions.get(int(compare)) if compare.isdecimal() else versions.get(number - 1)
+    compare = id_param(request.GET.get("compare"))
+    other = versions.get(compare) if compare is not None else versions.get(number - 1)
     rows = diff_lines(other.text.splitlines(), version.text.splitlines()) if other else []
     return render(
         request,
@@ -378,9 +378,9 @@ def opinion_new(request, slug):
     if verdict.wrong_person:
         raise PermissionDenied(verdict.message)
     initial = {}
-    claim_id = request.GET.get("claim", "")
-    if claim_id.isdecimal():
-        initial["claim"] = int(claim_id)
+    claim_id = id_param(request.GET.get("claim"))
+    if claim_id is not None:
+        initial["claim"] = claim_id
     form = OpinionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

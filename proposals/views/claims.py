@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from citizens.rules import is_moderator, is_officer
 from core import errors
+from core.views import id_param
 from proposals import selectors, services
 from proposals.filters import ClaimFilter
 from proposals.forms import (
@@ -150,8 +151,8 @@ def claim_create(request):
         messages.error(request, verdict.message)
         return redirect("citizens:profile")
     initial = {}
-    resource_id = request.GET.get("resource", "")
-    if resource_id.isdecimal():
+    resource_id = id_param(request.GET.get("resource"))
+    if resource_id is not None:
         initial["resource"] = UrbanResource.objects.filter(pk=resource_id).first()
     form = ClaimCreateForm(
         request.POST or None, request.FILES or None, user=request.user, initial=initial

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import errors
-from core.views import posted_pk
+from core.views import id_param
 from proposals import selectors, services
 from proposals.filters import QueueFilter
 from proposals.forms import (
@@ -157,7 +157,7 @@ def _office_action(request, claim, action, forms, opinions) -> bool:
         return True
     if action == "review_cancel":
         form = forms["review_cancel"] = ReasonForm(post, prefix="cancel")
-        review = get_object_or_404(ReviewRequest, pk=posted_pk(post.get("review")), claim=claim)
+        review = get_object_or_404(ReviewRequest, pk=id_param(post.get("review")), claim=claim)
         if not form.is_valid():
             return False
         services.review_cancel(actor=user, review=review, reason=form.cleaned_data["reason"])

@@ -24,10 +24,11 @@ def _backends(settings, max_age: int) -> list:
 
     broadcast.register_snapshot_builder("connections-test", build)
 
+    built = []
+
     def worker():
         try:
-            for pk in (1, 2):
-                assert broadcast.build_snapshot("connections-test", pk)[0] == {"users": pk}
+            built.extend(broadcast.build_snapshot("connections-test", pk)[0] for pk in (1, 2))
         finally:
             connection.close()
 
@@ -37,6 +38,7 @@ def _backends(settings, max_age: int) -> list:
         thread.join()
     finally:
         broadcast._builders.pop("connections-test", None)
+    assert built == [{"users": 1}, {"users": 2}]
     return used
 
 

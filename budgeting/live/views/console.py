@@ -18,7 +18,7 @@ from budgeting.live.models import BallotToken, Tablet, VotingSession
 from budgeting.live.rules import Action, allowed, can_plan_session
 from budgeting.live.views.common import qr_svg
 from core import errors
-from core.views import confirm, confirmed, posted_pk
+from core.views import confirm, confirmed, id_param
 
 S = VotingSession.State
 # The console's buttons: each is a transition of VotingSession.machine (its target and its
@@ -237,7 +237,7 @@ def codes_reset(request, pk):
     session = selectors.session_get(request.user, pk)
     tablet = None
     if request.POST.get("tablet"):
-        tablet = get_object_or_404(Tablet, pk=posted_pk(request.POST["tablet"]), session=session)
+        tablet = get_object_or_404(Tablet, pk=id_param(request.POST["tablet"]), session=session)
     ip = request.POST.get("ip", "").strip()[:64]
     try:
         services.codes_reset(actor=request.user, session=session, tablet=tablet, ip=ip)
