@@ -81,11 +81,12 @@ class Prepared:
         for j in self.active:
             self.initial_ratio[j] = 1.0 / self.votes[j]
         # The compiled kernel's view (_mes_kernel): supporters of project j are the groups
-        # k_sup[k_indptr[j]:k_indptr[j + 1]], with k_cnt voters each; tie-break keys as ranks.
+        # k_sup[k_indptr[j]:k_indptr[j + 1]] (int32: half the memory to stream), group g holding
+        # k_cnt[g] voters; tie-break keys as ranks.
         self.use_kernel = _mes_kernel.AVAILABLE
         self.k_indptr = bounds.astype(np.int64)
-        self.k_sup = entries
-        self.k_cnt = self.counts_f[entries]
+        self.k_sup = entries.astype(np.int32)
+        self.k_cnt = self.counts_f
         self.k_costs = np.array(self.costs_f, dtype=np.float64)
         self.k_votes = np.array(self.votes_f, dtype=np.float64)
         self.k_alive = np.zeros(m, dtype=bool)
@@ -126,6 +127,8 @@ class Run:
     rounds: list[Round]
     left: dict[int, Fraction | float] | Callable[[], dict[int, Fraction | float]]
     exact: bool
+    replay: _mes_kernel.Replay | None = field(default=None, repr=False, compare=False)
+    """What :func:`certifies` and :func:`predict` replay (kernel runs only)."""
     lower_arrays: tuple | None = field(default=None, repr=False, compare=False)
     """The rounds as the kernel reads a lower run (see :func:`_lower_arrays`), once built."""
     rival_low: list[float] | None = field(default=None, repr=False, compare=False)
@@ -196,6 +199,62 @@ def brackets(lo: Run, hi: Run) -> bool:
             if q is None or Fraction(1, tie_n) < q:
                 return False
     return True
+
+
+def certifies(prep: Prepared, lo: Run, hi: Run) -> bool:
+    """True if every per-voter budget between ``lo``'s and ``hi``'s has their outcome, where
+    :func:`brackets` may not see it: rivals that come closer than ``lo``'s winner asked are
+    followed over the whole stretch (``_mes_kernel._certify``; decision 002, item 8).
+
+    For a fixed sequence of winners, the gap between a rival's ratio and the winner's is
+    bounded below by its values at both ends and bounds on how fast each ratio falls; those
+    come from the supporters who certainly pay ``rho``, certainly pay all they have, or may
+    switch in between, and from bounds on how fast each voter's money grows, carried through
+    the rounds. Kernel runs only; ``False`` whenever it cannot tell.
+    """
+    if (
+        lo.replay is None
+        or hi.replay is None
+        or hi.replay.e_round is None
+        or lo.winners != hi.winners
+        or len(lo.rounds) != len(hi.rounds)
+        or prep.k_sup.size > _mes_kernel.MAX_CERTIFIED_ENTRIES
+    ):
+        return False
+    return _mes_kernel.certify(prep, lo.replay, hi.replay)
+
+
+def predict(prep: Prepared, lo: Run, hi: Run) -> float | None:
+    """A guess of the per-voter budget between two runs where their first differing round
+    changes hands (linear interpolation), or ``None``; only to choose the next run."""
+    if lo.replay is None or hi.replay is None:
+        return None
+    guess = _mes_kernel.predict(prep, lo.replay, hi.replay)
+    return guess if lo.replay.b < guess < hi.replay.b else None
+
+
+def extrapolate(lo: Run, hi: Run) -> float | None:
+    """A guess of the per-voter budget above ``hi`` where the outcome of two runs with the same
+    winners first changes: where a rival evaluated in the same round by both comes level with
+    the winner, extrapolating the gap linearly; ``None`` without such a rival closing in."""
+    a, z = lo.replay, hi.replay
+    if a is None or z is None or z.e_round is None or a.e_round is None:
+        return None
+    at_lo = {
+        (t, j): x - a.upper[t]
+        for t, j, x in zip(a.e_round.tolist(), a.e_proj.tolist(), a.e_low.tolist(), strict=True)
+        if x != inf and j != a.proj[t]
+    }
+    best = None
+    for t, j, x in zip(z.e_round.tolist(), z.e_proj.tolist(), z.e_low.tolist(), strict=True):
+        before = at_lo.get((t, j))
+        if before is None or x == inf or j == z.proj[t]:
+            continue
+        now = x - z.upper[t]
+        if now < before:
+            guess = z.b + now * (z.b - a.b) / (before - now)
+            best = guess if best is None else min(best, guess)
+    return best
 
 
 def _rho_float(vs: np.ndarray, ns: np.ndarray, c: float, votes: float):
@@ -303,6 +362,7 @@ def _run_kernel(prep: Prepared, b: Fraction, lower: Run | None):
     result = Run(b, winners, rounds, partial_fn(_money_left, prep, v, winners), exact=False)
     result.rival_low = out["low"][:n_rounds].tolist()
     result.rival_tie_n = out["tie_n"][:n_rounds].tolist()
+    result.replay = _mes_kernel.replay_of(float(b), n_rounds, out)
     return result
 
 

@@ -56,7 +56,16 @@ from fractions import Fraction
 from math import floor
 from typing import Literal
 
-from budgeting.rules._mes_engine import Prepared, Run, brackets, run, run_bracketing
+from budgeting.rules._mes_engine import (
+    Prepared,
+    Run,
+    brackets,
+    certifies,
+    extrapolate,
+    predict,
+    run,
+    run_bracketing,
+)
 from budgeting.rules.greedy import greedy, greedy_fill
 from budgeting.rules.types import (
     BELOW_MIN_VOTES,
@@ -253,28 +262,47 @@ def _add1_bracketed(prep, first, at, stop, spent, stats) -> tuple[Run, dict]:
     current, k = first, 0
     above: dict[int, Run] = {}
     ahead = 2
+    target = None
     while True:
         if stop(current):
             return current, stats
         if above:
             q = min(above)
-            if q == k + 1 or brackets(current, above[q]):
+            if q == k + 1 or brackets(current, above[q]) or certifies(prep, current, above[q]):
                 nxt = above.pop(q)
                 if spent(nxt) > budget:  # not after a bracket: it proves the same outcome
                     return current, stats
                 if q > k + 1:
                     stats["jumps"] += 1
                     ahead = 2 * (q - k)
+                    guess = extrapolate(current, nxt) if not above else None
+                    if guess is not None:  # run just below where a rival may catch up
+                        target = floor((guess - float(at(0))) / float(at(1) - at(0)))
                 current, k = nxt, q
                 stats["steps"] = k
                 continue
-            p = k + (q - k) // 2
+            p = _next_step(prep, current, above[q], k, q, at)
         else:
             p = k + ahead
+            if target is not None and k + ahead // 2 < target < p:
+                p = target
+            target = None
         nxt = run_bracketing(prep, at(p), current)
         stats["runs"] += 1
         stats["exact_runs"] += int(nxt.exact)
         above[p] = nxt
+
+
+def _next_step(prep: Prepared, lo: Run, hi: Run, k: int, q: int, at) -> int:
+    """The step to run between ``k`` and ``q`` (``k + 1 < q``): just below where the first
+    round that differs between the two runs changes hands, as :func:`predict` guesses, so
+    that a change costs about two runs (the steps either side of it); halfway without a guess.
+    """
+    guess = predict(prep, lo, hi)
+    if guess is None:
+        return k + (q - k) // 2
+    step = k + floor((guess - float(at(k))) / float(at(k + 1) - at(k)))
+    return min(max(step, k + 1), q - 1)
 
 
 def _money(x: float | Fraction) -> Fraction:
