@@ -155,14 +155,16 @@ def run(prep: Prepared, b: Fraction, *, exact: bool = False) -> Run:
     return run_exact(prep, b)
 
 
-def run_bracketing(prep: Prepared, b: Fraction, lower: Run) -> Run:
+def run_bracketing(prep: Prepared, b: Fraction, lower: Run, upper: Run | None = None) -> Run:
     """The run at ``b`` (exact when floats cannot decide), made to bracket with ``lower``.
 
     An ordinary run: its outcome is MES at ``b`` whatever happens. While it selects ``lower``'s
     winners, each round also evaluates the projects whose bound is at or below ``lower``'s
-    ratio of that round, so that its ``rival_low`` is tight where :func:`brackets` looks.
+    ratio of that round, so that its ``rival_low`` is tight where :func:`brackets` looks. With
+    ``upper``, a kernel run at a higher budget: while it selects ``upper``'s winners, what
+    ``upper`` found unaffordable is not looked at again, and its bounds on the ratios hold.
     """
-    result = _run_kernel(prep, b, lower) if prep.use_kernel else _UNHANDLED
+    result = _run_kernel(prep, b, lower, upper) if prep.use_kernel else _UNHANDLED
     if result is _UNHANDLED:
         floor = [(r.project, r.ratio_max) for r in lower.rounds]
         result = run_float_numpy(prep, b, floor=floor)
@@ -326,13 +328,16 @@ def _lower_arrays(lower: Run) -> tuple:
 _NO_LOWER = (np.empty(0, dtype=np.int64), np.empty(0))
 
 
-def _run_kernel(prep: Prepared, b: Fraction, lower: Run | None):
+def _run_kernel(prep: Prepared, b: Fraction, lower: Run | None, upper: Run | None = None):
     """run_float by the compiled kernel; ``_UNHANDLED`` for the cases it leaves to numpy.
 
-    With ``lower``, the run to bracket with (:func:`run_bracketing`).
+    With ``lower``, the run to bracket with, and ``upper`` (:func:`run_bracketing`).
     """
     arrays = _NO_LOWER if lower is None else _lower_arrays(lower)
-    status, n_rounds, out = _mes_kernel.run_kernel(prep, float(b), *arrays, lower is not None)
+    replay = None if upper is None else upper.replay
+    status, n_rounds, out = _mes_kernel.run_kernel(
+        prep, float(b), *arrays, lower is not None, replay
+    )
     if status == _mes_kernel.UNHANDLED:
         return _UNHANDLED
     if status == _mes_kernel.GIVE_UP:

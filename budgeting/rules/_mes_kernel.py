@@ -207,6 +207,10 @@ def _run(  # noqa: C901 - the compiled kernel, one loop like run_float
     e_proj,
     e_low,
     e_count,
+    upper_proj,
+    u_round,
+    u_proj,
+    u_low,
 ):
     """Fill ``v`` (final budgets) and the round arrays; return ``(status, rounds)``.
 
@@ -248,7 +252,28 @@ def _run(  # noqa: C901 - the compiled kernel, one loop like run_float
     nr = 0
     n_e = 0
     matching = soft
+    n_upper = upper_proj.size
+    up_matching = n_upper > 0
+    u_ptr = 0
     while True:
+        # From the upper run, while its winners are this run's: what it found unaffordable is
+        # unaffordable here, and its ratios are lower bounds here (decision 002, item 7's lemma).
+        while up_matching and u_ptr < u_round.size and u_round[u_ptr] <= nr:
+            j = u_proj[u_ptr]
+            bound = u_low[u_ptr]
+            u_ptr += 1
+            if not alive[j] or bound <= stale[j] - SAFETY * stale_err[j]:
+                continue
+            if bound == np.inf:
+                alive[j] = False
+            else:
+                stale[j] = bound
+                stale_err[j] = 0.0
+            if n_e < e_proj.size:
+                e_round[n_e] = nr
+                e_proj[n_e] = j
+                e_low[n_e] = bound
+            n_e += 1
         idx = np.flatnonzero(alive)
         if idx.size == 0:
             break
@@ -350,6 +375,8 @@ def _run(  # noqa: C901 - the compiled kernel, one loop like run_float
         w = c_j[win]
         if matching and (nr >= n_lower or lower_proj[nr] != w):
             matching = False
+        if up_matching and (nr >= n_upper or upper_proj[nr] != w):
+            up_matching = False
         tie_n = 0
         if matching:
             for i in range(nc):
@@ -482,7 +509,15 @@ def _certify(  # noqa: C901 - one replay of two runs, round by round
     out = ~alive0
     span = hi_b - lo_b
     ptr = 0
+    # Rounds after the last that a rival may come close in are proved as in brackets: the
+    # replay can stop there.
+    last = -1
     for t in range(proj.size):
+        if tie_n_hi[t] > 0:  # a rival tied exactly at hi: left to brackets' exact check
+            return False
+        if not low_hi[t] > upper_lo[t]:
+            last = t
+    for t in range(last + 1):
         while ptr < e_round.size and e_round[ptr] <= t:
             if e_low[ptr] == np.inf:
                 out[e_proj[ptr]] = True
@@ -509,8 +544,6 @@ def _certify(  # noqa: C901 - one replay of two runs, round by round
             rho_hi[t],
             err_hi[t],
         )
-        if tie_n_hi[t] > 0:  # a rival tied exactly at hi: left to brackets' exact check
-            return False
         if not low_hi[t] > upper_lo[t]:
             for j in range(m):
                 if out[j] or bound[j] > upper_lo[t]:
@@ -777,8 +810,23 @@ def _kernel():
     return _compiled
 
 
-def run_kernel(prep, bf: float, lower_proj, lower_ratio, soft: bool = False):
-    """Call the kernel with fresh output arrays; returns ``(status, rounds, arrays)``."""
+_NO_UPPER = (
+    np.empty(0, dtype=np.int64),
+    np.empty(0, dtype=np.int64),
+    np.empty(0, dtype=np.int64),
+    np.empty(0),
+)
+
+
+def run_kernel(prep, bf: float, lower_proj, lower_ratio, soft: bool = False, upper=None):
+    """Call the kernel with fresh output arrays; returns ``(status, rounds, arrays)``.
+
+    ``upper``: the ``Replay`` of a run at a higher budget, whose bounds this run may use."""
+    up = (
+        _NO_UPPER
+        if upper is None or upper.e_round is None
+        else (upper.proj, upper.e_round, upper.e_proj, upper.e_low)
+    )
     m = len(prep.costs)
     out = {
         "v": np.empty(len(prep.groups)),
@@ -829,6 +877,7 @@ def run_kernel(prep, bf: float, lower_proj, lower_ratio, soft: bool = False):
         out["e_proj"],
         out["e_low"],
         out["e_count"],
+        *up,
     )
     return status, rounds, out
 

@@ -281,6 +281,76 @@ def test_add1_jumps_to_the_outcome_of_the_unit_step_loop_on_every_real_file(
     assert jumped.details["mes_runs"] <= stepped.details["mes_runs"] * 1.5
 
 
+@pytest.mark.parametrize("variant", ["pabutools", "equalshares", "overspend"])
+@pytest.mark.parametrize(
+    "name",
+    file_params(
+        [
+            "Netherlands_Assen_2024.pb",
+            "Poland_Krakow_2024_Stare_Miasto.pb",
+            "Poland_Wieliczka_2023_Green_Budget.pb",
+            "US_Stanford_Dataset_PB_Cambridge_2015_vote_knapsacks.pb",
+        ],
+        slow=set(),
+    ),
+)
+def test_add1_shared_by_two_threads_gives_the_outcome_of_the_unit_step_loop(
+    name, variant, pabulib_folder, monkeypatch
+):
+    """Long Add1 searches are cut into parts settled two at a time (``_add1_split``); made to
+    split from step 16 here, each part in order, the outcome is the unit-step loop's."""
+    from budgeting.rules import mes
+
+    parts = []
+    settle = mes._add1_bracketed
+
+    def recording(*args, **kwargs):
+        parts.append(kwargs.get("start", 0))
+        return settle(*args, **kwargs)
+
+    e = our_election(str(pabulib_folder / name))
+    stepped = method_of_equal_shares(e, add1=True, add1_variant=variant, add1_jump=False)
+    monkeypatch.setattr(mes, "SPLIT_FROM", 16)
+    monkeypatch.setattr(mes, "_add1_bracketed", recording)
+    split = method_of_equal_shares(e, add1=True, add1_variant=variant)
+    assert split.selected == stepped.selected
+    assert split.details["per_voter_budget"] == stepped.details["per_voter_budget"]
+    assert split.details["add1_steps"] == stepped.details["add1_steps"]
+    if stepped.details["add1_steps"] > 32:  # up to step 16, then the parts
+        assert parts == [0, *parts[1:]] and len(parts) == 1 + mes.SPLIT_PARTS
+
+
+def test_add1_shared_by_two_threads_keeps_the_first_part_that_stops(monkeypatch):
+    """The parts are cut where runs every few steps see the loop end; an outcome that comes and
+    goes between them can end the loop in an earlier part, whose outcome is then kept, as in
+    the unit-step loop. (``COMING_BACK`` selects C, A, D only from 13/2 to 27/4 per voter, by
+    steps of 1/4 from 27/5 first at step 5, and it overspends: the loop ends at step 4.)"""
+    from budgeting.rules import mes
+    from budgeting.rules._mes_engine import Prepared, run
+    from tests.budgeting.test_rules_properties import COMING_BACK as e
+
+    prep = Prepared(e, TieBreaking("lexicographic"))
+    base = Fraction(e.budget, e.num_voters)
+
+    def at(k):
+        return base + Fraction(k, 4)
+
+    def spent(r):
+        return sum(e.costs[j] for j in r.winners)
+
+    def stop(r):
+        return set(r.winners) == {0, 2, 3}
+
+    current, k = run(prep, at(0)), 0  # the unit-step loop, literally
+    while not stop(current) and spent(nxt := run(prep, at(k + 1))) <= e.budget:
+        current, k = nxt, k + 1
+    assert (k, current.winners) == (4, [2, 3])
+    monkeypatch.setattr(mes, "SPLIT_FROM", 1)
+    stats = {"steps": 0, "runs": 1, "exact_runs": 0, "jumps": 0}
+    outcome, stats = mes._add1_split(prep, run(prep, at(0)), at, stop, spent, stats)
+    assert (stats["steps"], outcome.winners) == (k, current.winners)
+
+
 @pytest.mark.parametrize(
     ("name", "checked"),
     [

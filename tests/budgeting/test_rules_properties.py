@@ -452,6 +452,52 @@ def test_a_certificate_on_slopes_proves_the_outcome_of_every_budget_in_between(
         assert reference_mes(e, lo + x * span, mode) == lower.winners, x
 
 
+# Found by a search with the borrowing never stopping: at 4127/20 per voter MES selects other
+# projects than at 4047/20 from the second round on, and its bounds from there on do not hold
+# below it.
+DIVERGING_ABOVE = Election(
+    tuple("0123456"),
+    (636, 67, 91, 656, 497, 746, 794),
+    2407,
+    _ballots({(3, 4): 9, (0, 2, 3, 4, 5, 6): 5, (5,): 2, (0, 1, 2, 3, 4, 5, 6): 4}),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(elections(max_projects=5, max_voters=8), long_add1_elections(), many_voters()),
+    st.fractions(1, 60, max_denominator=4),
+    st.fractions(Fraction(1, 4), 200, max_denominator=4),
+    st.fractions(Fraction(1, 4), 200, max_denominator=4),
+    st.lists(st.fractions(0, 1), min_size=1, max_size=4),
+    st.sampled_from(["lexicographic", "equalshares"]),
+)
+@example(
+    DIVERGING_ABOVE,
+    Fraction(3147, 20),
+    Fraction(45),
+    Fraction(4),
+    [Fraction(1, 2)],
+    "lexicographic",
+)
+def test_a_run_that_borrows_bounds_from_a_higher_run_is_still_mes_and_still_brackets_soundly(
+    e, lo, span, extra, points, mode
+):
+    """A run made between two others (``run_bracketing(..., upper=...)``) skips what the higher
+    run found unaffordable and starts from its ratios while their winners agree: it selects
+    what the reference selects, and its bounds prove only what is true."""
+    from budgeting.rules._mes_engine import Prepared, brackets, certifies, run, run_bracketing
+
+    prep = Prepared(e, TieBreaking(mode))
+    lower = run(prep, lo)
+    above = run(prep, lo + span + extra)
+    middle = run_bracketing(prep, lo + span, lower, above)
+    assert middle.winners == reference_mes(e, lo + span, mode)
+    if brackets(lower, middle) or certifies(prep, lower, middle):
+        for x in [*points, Fraction(1, 2)]:
+            assert reference_mes(e, lo + x * span, mode) == lower.winners, x
+
+
 def test_slope_certificates_on_many_random_elections_prove_what_they_claim():
     """Random elections rarely need the slopes (``brackets`` decides most stretches), so this
     looks through thousands, seeded, and checks every stretch that only ``certifies`` proves at
