@@ -81,8 +81,9 @@ def _evaluate(v, err, err_max, sup, cnt, lo, hi, c, votes_j, hint):
     paid = 0.0
     n_poor = 0.0
     for k in range(lo, hi):
-        x = v[sup[k]]
-        n = cnt[sup[k]]
+        g = sup[k]
+        x = v[g]
+        n = cnt[g]
         money += x * n
         if x < rho:
             paid += x * n
@@ -102,8 +103,8 @@ def _evaluate(v, err, err_max, sup, cnt, lo, hi, c, votes_j, hint):
             g = sup[k]
             e = err[g]
             if v[g] - SAFETY * e < rho:
-                low_n += cnt[sup[k]]
-                low_err += e * cnt[sup[k]]
+                low_n += cnt[g]
+                low_err += e * cnt[g]
     else:
         state, rho, n_rich, low_n, low_err = _refine(
             v, err, sup, cnt, lo, hi, c, votes_j, paid, n_poor
@@ -133,7 +134,7 @@ def _pay(v, err, err_max, sup, cnt, lo, hi, rho, rho_err):
         else:
             v[g] = 0.0
             if x > 0.0:
-                partial += cnt[sup[k]]
+                partial += cnt[g]
             new_e = e + rho_err + EPS * abs(gap) if -gap <= SAFETY * (e + rho_err) else 0.0
         err[g] = new_e
         if new_e > err_max:
@@ -163,7 +164,7 @@ def _refine(v, err, sup, cnt, lo, hi, c, votes_j, paid, n_poor):
         for k in range(lo, hi):
             g = sup[k]
             x = v[g]
-            n = cnt[sup[k]]
+            n = cnt[g]
             if x < rho:
                 paid += x * n
                 count += n
@@ -445,7 +446,7 @@ def _slopes(v_lo, e_lo, v_hi, e_hi, d_lo, d_hi, sup, cnt, lo, hi, rho_lo, err_lo
     num_max = 0.0
     for k in range(lo, hi):
         g = sup[k]
-        n = cnt[sup[k]]
+        n = cnt[g]
         if v_lo[g] - SAFETY * e_lo[g] >= rho_lo + SAFETY * err_lo:
             n_rich += n
         elif v_hi[g] + SAFETY * e_hi[g] < rho_hi - SAFETY * err_hi:
@@ -502,6 +503,7 @@ def _certify(  # noqa: C901 - one replay of two runs, round by round
     emax_hi = EPS * hi_b
     d_lo = np.ones(n_groups)
     d_hi = np.ones(n_groups)
+    lanes = (v_lo, ev_lo, v_hi, ev_hi, d_lo, d_hi, sup, cnt)  # what _slopes reads
     m = costs.size
     bound = np.empty(m)
     for j in range(m):
@@ -528,22 +530,7 @@ def _certify(  # noqa: C901 - one replay of two runs, round by round
         out[w] = True
         lo, hi = indptr[w], indptr[w + 1]
         cw = costs[w]
-        fall_min_w, fall_max_w = _slopes(
-            v_lo,
-            ev_lo,
-            v_hi,
-            ev_hi,
-            d_lo,
-            d_hi,
-            sup,
-            cnt,
-            lo,
-            hi,
-            rho_lo[t],
-            err_lo[t],
-            rho_hi[t],
-            err_hi[t],
-        )
+        fall_min_w, fall_max_w = _slopes(*lanes, lo, hi, rho_lo[t], err_lo[t], rho_hi[t], err_hi[t])
         if not low_hi[t] > upper_lo[t]:
             for j in range(m):
                 if out[j] or bound[j] > upper_lo[t]:
@@ -551,20 +538,16 @@ def _certify(  # noqa: C901 - one replay of two runs, round by round
                 # A rival that may come close: bound its gap to the winner over the stretch.
                 c = costs[j]
                 jl, jh = indptr[j], indptr[j + 1]
-                state, r_hi, r_err_hi, _ = _evaluate(
-                    v_hi, ev_hi, emax_hi, sup, cnt, jl, jh, c, votes[j], 0.0
+                state, r_hi, r_err_hi, gap_hi = _gap(
+                    v_hi, ev_hi, emax_hi, sup, cnt, jl, jh, c, votes[j], upper_hi[t]
                 )
                 if state == UNAFFORDABLE:  # at hi, so below it too, in this round and later
                     out[j] = True
                     continue
-                if state != DONE:
+                if state != DONE or not gap_hi > 0.0:
                     return False
-                q = r_hi / c
-                gap_hi = q - SAFETY * (r_err_hi / c + 2 * EPS * q) - upper_hi[t]
-                if not gap_hi > 0.0:
-                    return False
-                state, r_lo, r_err_lo, _ = _evaluate(
-                    v_lo, ev_lo, emax_lo, sup, cnt, jl, jh, c, votes[j], 0.0
+                state, r_lo, r_err_lo, gap_lo = _gap(
+                    v_lo, ev_lo, emax_lo, sup, cnt, jl, jh, c, votes[j], upper_lo[t]
                 )
                 if state == UNAFFORDABLE:
                     # Affordable only above some budget: from hi's side, where the rival's
@@ -573,28 +556,9 @@ def _certify(  # noqa: C901 - one replay of two runs, round by round
                     if not gap_hi - drop > SLOPE_TOL * (gap_hi + drop):
                         return False
                     continue
-                if state != DONE:
+                if state != DONE or not gap_lo > 0.0:
                     return False
-                q = r_lo / c
-                gap_lo = q - SAFETY * (r_err_lo / c + 2 * EPS * q) - upper_lo[t]
-                if not gap_lo > 0.0:
-                    return False
-                fall_min_j, fall_max_j = _slopes(
-                    v_lo,
-                    ev_lo,
-                    v_hi,
-                    ev_hi,
-                    d_lo,
-                    d_hi,
-                    sup,
-                    cnt,
-                    jl,
-                    jh,
-                    r_lo,
-                    r_err_lo,
-                    r_hi,
-                    r_err_hi,
-                )
+                fall_min_j, fall_max_j = _slopes(*lanes, jl, jh, r_lo, r_err_lo, r_hi, r_err_hi)
                 # d(gap)/db lies in [g_min, g_max]; the gap is at least both lines below.
                 g_min = fall_min_w / cw - fall_max_j / c
                 g_max = fall_max_w / cw - fall_min_j / c
@@ -622,6 +586,16 @@ def _certify(  # noqa: C901 - one replay of two runs, round by round
             hi,
         )
     return True
+
+
+def _gap(v, err, err_max, sup, cnt, lo, hi, c, votes_j, upper):
+    """A rival at one end of a stretch: ``_evaluate``'s state, ``rho`` and its error bound, and
+    a float certainly at most its ratio minus ``upper`` (the winner's ratio there, at most)."""
+    state, rho, rho_err, _ = _evaluate(v, err, err_max, sup, cnt, lo, hi, c, votes_j, 0.0)
+    if state != DONE:
+        return state, rho, rho_err, 0.0
+    q = rho / c
+    return DONE, rho, rho_err, q - SAFETY * (rho_err / c + 2 * EPS * q) - upper
 
 
 def _pay_both(
@@ -750,7 +724,8 @@ def _predict(
 def _money(v, sup, cnt, lo, hi):
     total = 0.0
     for k in range(lo, hi):
-        total += v[sup[k]] * cnt[sup[k]]
+        g = sup[k]
+        total += v[g] * cnt[g]
     return total
 
 
@@ -764,10 +739,11 @@ def _rho_plain(v, sup, cnt, lo, hi, c, votes_j):
         paid = 0.0
         count = 0.0
         for k in range(lo, hi):
-            x = v[sup[k]]
+            g = sup[k]
+            x = v[g]
             if x < rho:
-                paid += x * cnt[sup[k]]
-                count += cnt[sup[k]]
+                paid += x * cnt[g]
+                count += cnt[g]
         if count == n_poor or count >= votes_j:
             break
         n_poor = count
@@ -783,7 +759,7 @@ _predict_compiled = None
 def _kernel():
     """The compiled ``_run`` (compiling, or loading from the cache, on first use)."""
     global _compiled, _certify_compiled, _predict_compiled
-    global _exact_payers, _refine, _evaluate, _pay, _pay_both, _slopes, _stays_positive
+    global _exact_payers, _refine, _evaluate, _pay, _pay_both, _slopes, _gap, _stays_positive
     global _money, _rho_plain
     if _compiled is None:
         from numba import njit
@@ -801,6 +777,7 @@ def _kernel():
         _pay = compiled(_pay)
         _pay_both = compiled(_pay_both)
         _slopes = compiled(_slopes)
+        _gap = compiled(_gap)
         _stays_positive = compiled(_stays_positive)
         _money = compiled(_money)
         _rho_plain = compiled(_rho_plain)
@@ -921,19 +898,26 @@ MAX_CERTIFIED_ENTRIES = 2**22
 """Above this many ballot entries, ``SLOPE_TOL`` would not cover the rounding of the sums."""
 
 
+def _pair(prep, lo, hi) -> tuple:
+    """The first arguments of ``_certify`` and ``_predict``: the election and both budgets."""
+    return (
+        len(prep.groups),
+        lo.b,
+        hi.b,
+        prep.k_indptr,
+        prep.k_sup,
+        prep.k_cnt,
+        prep.k_costs,
+        prep.k_votes,
+    )
+
+
 def certify(prep, lo, hi) -> bool:
     """``_certify`` on two kernel runs (``Replay`` each) that selected the same projects."""
     _kernel()
     return bool(
         _certify_compiled(
-            len(prep.groups),
-            lo.b,
-            hi.b,
-            prep.k_indptr,
-            prep.k_sup,
-            prep.k_cnt,
-            prep.k_costs,
-            prep.k_votes,
+            *_pair(prep, lo, hi),
             prep.k_alive,
             prep.initial_ratio,
             lo.proj,
@@ -955,19 +939,4 @@ def certify(prep, lo, hi) -> bool:
 def predict(prep, lo, hi) -> float:
     """``_predict`` on two kernel runs (``Replay`` each); NaN when it has no guess."""
     _kernel()
-    return float(
-        _predict_compiled(
-            len(prep.groups),
-            lo.b,
-            hi.b,
-            prep.k_indptr,
-            prep.k_sup,
-            prep.k_cnt,
-            prep.k_costs,
-            prep.k_votes,
-            lo.proj,
-            lo.rho,
-            hi.proj,
-            hi.rho,
-        )
-    )
+    return float(_predict_compiled(*_pair(prep, lo, hi), lo.proj, lo.rho, hi.proj, hi.rho))
