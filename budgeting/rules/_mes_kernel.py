@@ -70,9 +70,9 @@ def _evaluate(v, err, err_max, sup, cnt, lo, hi, c, votes_j, hint):
 
     ``state`` is ``UNAFFORDABLE`` (its supporters certainly hold less than ``c``), ``DONE``
     (``rho`` within ``rho_err``), ``GIVE_UP`` (too close to call) or ``UNHANDLED``. ``hint``:
-    a value certainly at most ``rho`` (its ``rho`` at an earlier round of the run, since money
-    only shrinks), to start refining from; the refinement ends on the same set of supporters
-    who cannot pay, so the same ``rho``, from any start below it.
+    where to start refining (its ``rho`` at an earlier round of the run, a little less: money
+    only shrinks, so ``rho`` only grows). The refinement stops only when the set of supporters
+    who cannot pay stays the same, which determines ``rho``, so any start gives the same.
     """
     # One pass: the supporters' money, and who cannot pay the first guess (rho = cost / votes
     # in _rho_float). Most projects looked at turn out unaffordable.
@@ -119,6 +119,15 @@ def _evaluate(v, err, err_max, sup, cnt, lo, hi, c, votes_j, hint):
     return DONE, rho, (low_err + arith) / n_sure + 2 * EPS * rho, n_rich
 
 
+def _paid(x, e, rho, rho_err):
+    """A voter holding ``x`` (error ``e``) pays ``rho`` (error ``rho_err``) or all it holds:
+    what it holds afterwards, and its error bound (none once it certainly holds nothing)."""
+    gap = x - rho
+    if gap >= 0.0:
+        return gap, e + rho_err + EPS * abs(gap)
+    return 0.0, e + rho_err + EPS * abs(gap) if -gap <= SAFETY * (e + rho_err) else 0.0
+
+
 def _pay(v, err, err_max, sup, cnt, lo, hi, rho, rho_err):
     """The supporters ``sup[lo:hi]`` pay ``rho`` or all they hold; returns
     ``(err_max, partial payers)``."""
@@ -126,19 +135,10 @@ def _pay(v, err, err_max, sup, cnt, lo, hi, rho, rho_err):
     for k in range(lo, hi):
         g = sup[k]
         x = v[g]
-        e = err[g]
-        gap = x - rho
-        if gap >= 0.0:
-            v[g] = gap
-            new_e = e + rho_err + EPS * abs(gap)
-        else:
-            v[g] = 0.0
-            if x > 0.0:
-                partial += cnt[g]
-            new_e = e + rho_err + EPS * abs(gap) if -gap <= SAFETY * (e + rho_err) else 0.0
-        err[g] = new_e
-        if new_e > err_max:
-            err_max = new_e
+        if 0.0 < x < rho:
+            partial += cnt[g]
+        v[g], err[g] = _paid(x, err[g], rho, rho_err)
+        err_max = max(err_max, err[g])
     return err_max, partial
 
 
@@ -635,28 +635,10 @@ def _pay_both(
         else:
             d_lo[g] = 0.0
             d_hi[g] = (d_hi[g] + fall_max) * (1.0 + SLOPE_TOL)
-        for side in range(2):
-            xv = x if side == 0 else y
-            e = ex if side == 0 else ey
-            rho = rho_lo if side == 0 else rho_hi
-            rho_err = err_lo if side == 0 else err_hi
-            gap = xv - rho
-            if gap >= 0.0:
-                nv = gap
-                new_e = e + rho_err + EPS * abs(gap)
-            else:
-                nv = 0.0
-                new_e = e + rho_err + EPS * abs(gap) if -gap <= SAFETY * (e + rho_err) else 0.0
-            if side == 0:
-                v_lo[g] = nv
-                e_lo[g] = new_e
-                if new_e > emax_lo:
-                    emax_lo = new_e
-            else:
-                v_hi[g] = nv
-                e_hi[g] = new_e
-                if new_e > emax_hi:
-                    emax_hi = new_e
+        v_lo[g], e_lo[g] = _paid(x, ex, rho_lo, err_lo)
+        v_hi[g], e_hi[g] = _paid(y, ey, rho_hi, err_hi)
+        emax_lo = max(emax_lo, e_lo[g])
+        emax_hi = max(emax_hi, e_hi[g])
     return emax_lo, emax_hi
 
 
@@ -760,7 +742,7 @@ def _kernel():
     """The compiled ``_run`` (compiling, or loading from the cache, on first use)."""
     global _compiled, _certify_compiled, _predict_compiled
     global _exact_payers, _refine, _evaluate, _pay, _pay_both, _slopes, _gap, _stays_positive
-    global _money, _rho_plain
+    global _money, _rho_plain, _paid
     if _compiled is None:
         from numba import njit
 
@@ -774,6 +756,7 @@ def _kernel():
         _exact_payers = compiled(_exact_payers)
         _refine = compiled(_refine)
         _evaluate = compiled(_evaluate)
+        _paid = compiled(_paid)
         _pay = compiled(_pay)
         _pay_both = compiled(_pay_both)
         _slopes = compiled(_slopes)

@@ -367,7 +367,10 @@ def test_every_stretch_proved_by_slopes_has_the_outcome_of_its_ends_at_every_ste
     """Add1 skips the stretches that ``certifies`` proves (decision 002, item 8): running MES
     at the steps inside gives the same winners in the same order. Every step on the smaller
     files; on Budapest (22,001 steps, 13 minutes one by one) ``checked`` steps of each, spread
-    over the stretch (both ends' neighbours included)."""
+    over the stretch (both ends' neighbours included). A check on real data: it fails with a
+    certificate that accepts any two runs with the same winners (on Jersey City), not with one
+    that drops only the slopes (real outcomes rarely come back inside a stretch); the slopes
+    are guarded by the searches in ``test_rules_properties``."""
     from budgeting.rules import mes
     from budgeting.rules._mes_engine import Prepared, run
 
